@@ -1,0 +1,45 @@
+using FuncLedger.Core.Operations;
+using FuncLedger.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FuncLedger.Core;
+
+public static class DependencyInjection
+{
+    /// <summary>The configuration section of the ledger (<c>Ledger:Provider</c>, <c>Ledger:Retry:*</c>).</summary>
+    public const string Section = "Ledger";
+
+    /// <summary>The connection string name (<c>ConnectionStrings:Ledger</c>).</summary>
+    public const string ConnectionStringName = "Ledger";
+
+    /// <summary>
+    /// Registers the transactional core: the provider chosen by <c>Ledger:Provider</c> (sqlite | postgres | sqlserver,
+    /// SQLite by default), <c>ConnectionStrings:Ledger</c>, the single retry layer and <see cref="ILedger"/>.
+    /// </summary>
+    public static IServiceCollection AddLedgerCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var provider = LedgerProviders.Parse(configuration[$"{Section}:Provider"]);
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        var retry = new LedgerRetryOptions();
+        configuration.GetSection($"{Section}:Retry").Bind(retry);
+        return services.AddLedgerCore(provider, connectionString, retry);
+    }
+
+    /// <summary>Registers the core for an explicit provider and connection string.</summary>
+    public static IServiceCollection AddLedgerCore(this IServiceCollection services, LedgerProvider provider, string? connectionString, LedgerRetryOptions? retry = null)
+    {
+        retry ??= new LedgerRetryOptions();
+        retry.Validate();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, provider, connectionString));
+        services.AddSingleton(SqlDialect.For(provider));
+        services.AddSingleton(retry);
+        services.AddSingleton<LedgerUnitOfWork>();
+        services.AddSingleton<ILedger, Ledger>();
+        return services;
+    }
+}

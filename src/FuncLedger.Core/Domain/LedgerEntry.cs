@@ -1,0 +1,28 @@
+namespace FuncLedger.Core.Domain;
+
+/// <summary>One immutable movement of coins: written once, never updated or deleted (the database refuses it too).</summary>
+public sealed class LedgerEntry
+{
+    public long Id { get; set; }
+
+    public long WalletId { get; set; }
+
+    /// <summary>Positive for credits, negative for debits, never zero.</summary>
+    public long Amount { get; set; }
+
+    /// <summary>The wallet's balance right after this entry.</summary>
+    public long BalanceAfter { get; set; }
+
+    public string Reason { get; set; } = "";
+
+    /// <summary>Unique where present; transfers store <c>{key}_debit</c> and <c>{key}_credit</c>.</summary>
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>SHA-256 of the request that wrote this entry, present when it has a key.</summary>
+    public string? RequestFingerprint { get; set; }
+
+    /// <summary>A small JSON object (minified), at most <see cref="LedgerLimits.MetaBytesMax"/> bytes.</summary>
+    public string? Meta { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}

@@ -1,0 +1,81 @@
+namespace FuncLedger.Core.Domain;
+
+/// <summary>Stable machine codes of the ledger's errors; adapters map them (HTTP problem details, exit codes).</summary>
+public static class LedgerErrorCodes
+{
+    public const string InsufficientFunds = "insufficient_funds";
+    public const string InvalidAmount = "invalid_amount";
+    public const string WalletNotFound = "wallet_not_found";
+    public const string SelfTransfer = "self_transfer";
+    public const string IdempotencyConflict = "idempotency_conflict";
+    public const string Validation = "validation";
+}
+
+/// <summary>The base of every typed ledger error. Messages name wallet IDs only, never owner data.</summary>
+public abstract class LedgerException : Exception
+{
+    protected LedgerException(string code, string message) : base(message) => Code = code;
+
+    /// <summary>A stable machine-readable code from <see cref="LedgerErrorCodes"/>.</summary>
+    public string Code { get; }
+}
+
+/// <summary>The debit would take a wallet without overdraft below zero.</summary>
+public sealed class InsufficientFundsException(long walletId, long balance, long amount)
+    : LedgerException(LedgerErrorCodes.InsufficientFunds,
+        $"Wallet {walletId} has {balance} coins; {amount} were requested.")
+{
+    public long WalletId { get; } = walletId;
+    public long Balance { get; } = balance;
+    public long Amount { get; } = amount;
+}
+
+/// <summary>The amount is not in 1..<see cref="LedgerLimits.AmountMax"/>, or the result would overflow a balance.</summary>
+public sealed class InvalidAmountException(string message) : LedgerException(LedgerErrorCodes.InvalidAmount, message);
+
+/// <summary>Why a wallet was refused.</summary>
+public enum InvalidWalletReason
+{
+    /// <summary>The owner has no wallet (debit or transfer source).</summary>
+    NotFound,
+
+    /// <summary>Source and destination are the same wallet.</summary>
+    SelfTransfer,
+
+    /// <summary>The owner id is not a positive 64-bit integer.</summary>
+    InvalidOwner,
+}
+
+/// <summary>The wallet does not exist, is the same on both sides of a transfer, or its owner id is invalid.</summary>
+public sealed class InvalidWalletException(InvalidWalletReason reason, string message)
+    : LedgerException(reason switch
+    {
+        InvalidWalletReason.SelfTransfer => LedgerErrorCodes.SelfTransfer,
+        InvalidWalletReason.InvalidOwner => LedgerErrorCodes.Validation,
+        _ => LedgerErrorCodes.WalletNotFound,
+    }, message)
+{
+    public InvalidWalletReason Reason { get; } = reason;
+}
+
+/// <summary>The idempotency key was already used for a different request.</summary>
+public sealed class IdempotencyConflictException(string idempotencyKey)
+    : LedgerException(LedgerErrorCodes.IdempotencyConflict,
+        "The idempotency key was already used for a different request.")
+{
+    public string IdempotencyKey { get; } = idempotencyKey;
+}
+
+/// <summary>One field of a request that failed validation.</summary>
+public sealed record FieldError(string Field, string Message);
+
+/// <summary>Bad reason, key, meta, owner id or paging: the request is refused before it touches the database.</summary>
+public sealed class LedgerValidationException(IReadOnlyList<FieldError> errors)
+    : LedgerException(LedgerErrorCodes.Validation, string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")))
+{
+    public LedgerValidationException(string field, string message) : this([new FieldError(field, message)])
+    {
+    }
+
+    public IReadOnlyList<FieldError> Errors { get; } = errors;
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FuncLedger.Core.Idempotency;
+
+/// <summary>The operation a fingerprint belongs to; part of the fingerprint, so one key cannot serve two operations.</summary>
+public enum LedgerOperation
+{
+    Credit = 1,
+    Debit = 2,
+    Transfer = 3,
+}
+
+/// <summary>
+/// A request's identity for idempotency: SHA-256 over the operation, owners, amount, reason and
+/// (minified) meta, each field length-prefixed so no two requests share an encoding. Stored with
+/// every keyed entry; a replay with a different fingerprint is an IdempotencyConflict.
+/// </summary>
+public static class RequestFingerprint
+{
+    public static string Compute(LedgerOperation operation, long fromOwnerId, long toOwnerId, long amount, string reason, string? meta)
+    {
+        var text = new StringBuilder(64 + reason.Length + (meta?.Length ?? 0));
+        text.Append(CultureInfo.InvariantCulture, $"v1|{(int)operation}|{fromOwnerId}|{toOwnerId}|{amount}|");
+        Append(text, reason);
+        Append(text, meta);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static void Append(StringBuilder text, string? value) =>
+        text.Append(CultureInfo.InvariantCulture, $"{value?.Length ?? -1}:{value}|");
+}

@@ -1,0 +1,291 @@
+using System.Data;
+using System.Data.Common;
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace FuncLedger.Core.Operations;
+
+/// <summary>
+/// Writes the postings of one operation in one database transaction with the fewest round trips:
+/// (1) the idempotency keys are looked up and the wallets locked in ascending id order in one command;
+/// (2) balances are computed with checked arithmetic under the locks; (3) one command updates every
+/// wallet (guarded on the balance it read) and inserts every entry; (4) commit. A pure replay takes no lock
+/// and writes nothing.
+/// </summary>
+internal static class LedgerWriter
+{
+    private sealed class WalletRow(long id, long ownerId, long balance, bool allowOverdraft)
+    {
+        public long Id { get; } = id;
+        public long OwnerId { get; } = ownerId;
+        public long Original { get; } = balance;
+        public long Balance { get; set; } = balance;
+        public bool AllowOverdraft { get; } = allowOverdraft;
+    }
+
+    private readonly record struct EntryRow(long Id, long WalletId, long Amount, long BalanceAfter, string Key, string? Fingerprint);
+
+    public static async Task<Posted[]> PostAsync(
+        LedgerDbContext context, SqlDialect dialect, IReadOnlyList<Posting> postings, DateTime now, CancellationToken ct)
+    {
+        await context.Database.OpenConnectionAsync(ct);
+        var connection = context.Database.GetDbConnection();
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+
+        var keys = postings.Where(p => p.Key is not null).Select(p => p.Key!).Distinct(StringComparer.Ordinal).ToArray();
+        var owners = postings.Select(p => p.OwnerId).Distinct().ToArray();
+
+        // Round trip 1: keys and locks together. Guarded: when any key exists no wallet is locked.
+        var (existing, wallets) = await LookupAndLockAsync(connection, transaction, dialect, keys, owners, guarded: true, ct);
+        var result = new Posted[postings.Count];
+        var pending = Replay(postings, existing, result);
+        if (pending.Count == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            return result;
+        }
+
+        if (existing.Count > 0)
+        {
+            // Some postings replay, others are new (a batch): lock the wallets of the new ones.
+            var pendingOwners = pending.Select(i => postings[i].OwnerId).Distinct().ToArray();
+            (_, wallets) = await LookupAndLockAsync(connection, transaction, dialect, [], pendingOwners, guarded: false, ct);
+        }
+
+        var byOwner = wallets.ToDictionary(w => w.OwnerId);
+        foreach (var index in pending)
+        {
+            var posting = postings[index];
+            if (!byOwner.ContainsKey(posting.OwnerId))
+            {
+                if (!posting.CreateWallet)
+                {
+                    throw new InvalidWalletException(InvalidWalletReason.NotFound, "The source wallet does not exist.");
+                }
+
+                byOwner[posting.OwnerId] = await CreateWalletAsync(connection, transaction, dialect, posting.OwnerId, now, ct);
+            }
+        }
+
+        // Balances under the locks, in posting order, with checked arithmetic.
+        var balances = new long[postings.Count];
+        foreach (var index in pending)
+        {
+            var posting = postings[index];
+            var wallet = byOwner[posting.OwnerId];
+            long next;
+            try
+            {
+                next = checked(wallet.Balance + posting.Delta);
+            }
+            catch (OverflowException)
+            {
+                throw new InvalidAmountException($"The amount would overflow the balance of wallet {wallet.Id}.");
+            }
+
+            if (next < 0 && !wallet.AllowOverdraft)
+            {
+                throw new InsufficientFundsException(wallet.Id, wallet.Balance, -posting.Delta);
+            }
+
+            wallet.Balance = next;
+            balances[index] = next;
+        }
+
+        // Round trip 2: every balance update and every entry in one command.
+        var touched = pending.Select(i => byOwner[postings[i].OwnerId]).Distinct().ToArray();
+        await using (var write = connection.CreateCommand())
+        {
+            write.Transaction = transaction;
+            write.CommandText = dialect.Write(touched.Length, pending.Count);
+            Add(write, "@now", now);
+            for (var i = 0; i < touched.Length; i++)
+            {
+                Add(write, $"@w{i}", touched[i].Id);
+                Add(write, $"@b{i}", touched[i].Balance);
+                Add(write, $"@e{i}", touched[i].Original);
+            }
+
+            for (var j = 0; j < pending.Count; j++)
+            {
+                var posting = postings[pending[j]];
+                Add(write, $"@ew{j}", byOwner[posting.OwnerId].Id);
+                Add(write, $"@ea{j}", posting.Delta);
+                Add(write, $"@eb{j}", balances[pending[j]]);
+                Add(write, $"@er{j}", posting.Reason);
+                Add(write, $"@ek{j}", posting.Key);
+                Add(write, $"@ef{j}", posting.Fingerprint);
+                Add(write, $"@em{j}", posting.Meta);
+            }
+
+            await using var reader = await write.ExecuteReaderAsync(ct);
+            for (var i = 0; i < touched.Length; i++)
+            {
+                // The second half of the lock's pair: the row still held the balance we read.
+                var updated = await ReadSingleInt64Async(reader, ct);
+                Invariant(updated == touched[i].Id, $"wallet {touched[i].Id} changed under its lock");
+                await reader.NextResultAsync(ct);
+            }
+
+            for (var j = 0; j < pending.Count; j++)
+            {
+                var entryId = await ReadSingleInt64Async(reader, ct);
+                var index = pending[j];
+                result[index] = new Posted(byOwner[postings[index].OwnerId].Id, entryId, balances[index], Replayed: false);
+                await reader.NextResultAsync(ct);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    private static List<int> Replay(IReadOnlyList<Posting> postings, List<EntryRow> existing, Posted[] result)
+    {
+        var pending = new List<int>(postings.Count);
+        if (existing.Count == 0)
+        {
+            for (var i = 0; i < postings.Count; i++)
+            {
+                pending.Add(i);
+            }
+
+            return pending;
+        }
+
+        var byKey = existing.ToDictionary(e => e.Key, StringComparer.Ordinal);
+        for (var i = 0; i < postings.Count;)
+        {
+            // A group (a transfer's two sides) replays whole or conflicts whole.
+            var group = postings[i].Group;
+            var end = i;
+            while (end < postings.Count && postings[end].Group == group)
+            {
+                end++;
+            }
+
+            var found = 0;
+            for (var j = i; j < end; j++)
+            {
+                var posting = postings[j];
+                if (posting.Key is not null && byKey.TryGetValue(posting.Key, out var entry))
+                {
+                    if (!string.Equals(entry.Fingerprint, posting.Fingerprint, StringComparison.Ordinal) || entry.Amount != posting.Delta)
+                    {
+                        throw new IdempotencyConflictException(posting.Key);
+                    }
+
+                    result[j] = new Posted(entry.WalletId, entry.Id, entry.BalanceAfter, Replayed: true);
+                    found++;
+                }
+            }
+
+            if (found == 0)
+            {
+                for (var j = i; j < end; j++)
+                {
+                    pending.Add(j);
+                }
+            }
+            else if (found != end - i)
+            {
+                throw new IdempotencyConflictException(postings[i].Key!);
+            }
+
+            i = end;
+        }
+
+        return pending;
+    }
+
+    private static async Task<(List<EntryRow> Existing, List<WalletRow> Wallets)> LookupAndLockAsync(
+        DbConnection connection, DbTransaction transaction, SqlDialect dialect, string[] keys, long[] owners, bool guarded, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = dialect.LookupAndLock(keys.Length, owners.Length, guarded);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            Add(command, $"@k{i}", keys[i]);
+        }
+
+        for (var i = 0; i < owners.Length; i++)
+        {
+            Add(command, $"@o{i}", owners[i]);
+        }
+
+        var existing = new List<EntryRow>();
+        var wallets = new List<WalletRow>(owners.Length);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (keys.Length > 0)
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                existing.Add(new EntryRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                    reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+
+            await reader.NextResultAsync(ct);
+        }
+
+        while (await reader.ReadAsync(ct))
+        {
+            wallets.Add(ReadWallet(reader));
+        }
+
+        return (existing, wallets);
+    }
+
+    private static async Task<WalletRow> CreateWalletAsync(
+        DbConnection connection, DbTransaction transaction, SqlDialect dialect, long ownerId, DateTime now, CancellationToken ct)
+    {
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = dialect.InsertWalletIfMissing;
+            Add(insert, "@owner", ownerId);
+            Add(insert, "@now", now);
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                return ReadWallet(reader);
+            }
+        }
+
+        // A concurrent first credit created it; wait for its lock like any other wallet.
+        var (_, wallets) = await LookupAndLockAsync(connection, transaction, dialect, [], [ownerId], guarded: false, ct);
+        return wallets.Single();
+    }
+
+    private static WalletRow ReadWallet(DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3));
+
+    private static async Task<long> ReadSingleInt64Async(DbDataReader reader, CancellationToken ct)
+    {
+        Invariant(await reader.ReadAsync(ct), "a write returned no row");
+        var value = reader.GetInt64(0);
+        Invariant(!await reader.ReadAsync(ct), "a write returned more than one row");
+        return value;
+    }
+
+    internal static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    internal static void Invariant(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new LedgerInvariantException(what);
+        }
+    }
+}
+
+/// <summary>An internal invariant failed: a bug or a database that does not honour its locks. The transaction rolls back.</summary>
+public sealed class LedgerInvariantException(string message) : Exception("Ledger invariant violated: " + message);

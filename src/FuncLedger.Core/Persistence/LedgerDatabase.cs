@@ -1,0 +1,104 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace FuncLedger.Core.Persistence;
+
+/// <summary>Provider wiring shared by the app, the CLI, the design-time factories and the tests.</summary>
+public static class LedgerDatabase
+{
+    /// <summary>The SQLite file used when no connection string is configured: a file in the app's data folder.</summary>
+    public static string DefaultSqliteConnectionString =>
+        new SqliteConnectionStringBuilder { DataSource = Path.Combine(AppContext.BaseDirectory, "data", "funcledger.db") }.ToString();
+
+    public static LedgerProvider ProviderOf(string? efProviderName) => efProviderName switch
+    {
+        "Npgsql.EntityFrameworkCore.PostgreSQL" => LedgerProvider.Postgres,
+        "Microsoft.EntityFrameworkCore.SqlServer" => LedgerProvider.SqlServer,
+        _ => LedgerProvider.Sqlite,
+    };
+
+    /// <summary>Configures <paramref name="builder"/> for the provider, with that provider's migrations assembly.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, LedgerProvider provider, string? connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var migrations = LedgerProviders.MigrationsAssembly(provider);
+        switch (provider)
+        {
+            case LedgerProvider.Postgres:
+                builder.UseNpgsql(Required(connectionString, provider), o => o.MigrationsAssembly(migrations));
+                break;
+            case LedgerProvider.SqlServer:
+                builder.UseSqlServer(Required(connectionString, provider), o => o.MigrationsAssembly(migrations));
+                break;
+            default:
+                builder.UseSqlite(SqliteConnectionString(connectionString), o => o.MigrationsAssembly(migrations));
+                break;
+        }
+
+        // Reads never track: the core never updates through the change tracker.
+        return builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+    }
+
+    /// <summary>Applies the pending migrations of the configured provider (never EnsureCreated).</summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(LedgerDbContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Provider == LedgerProvider.Sqlite)
+        {
+            EnsureSqliteFolder(context.Database.GetConnectionString());
+        }
+
+        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await context.Database.MigrateAsync(cancellationToken);
+        if (context.Provider == LedgerProvider.Sqlite)
+        {
+            // WAL lets readers run beside the one writer; it is a property of the file, so set it once here.
+            await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        return pending;
+    }
+
+    /// <summary>The migrations of the provider that are not applied yet.</summary>
+    public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(LedgerDbContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return [.. await context.Database.GetPendingMigrationsAsync(cancellationToken)];
+    }
+
+    /// <summary>All migrations the provider's assembly holds.</summary>
+    public static IReadOnlyList<string> KnownMigrations(LedgerDbContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return [.. context.GetService<IMigrationsAssembly>().Migrations.Keys];
+    }
+
+    private static string SqliteConnectionString(string? connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString);
+        if (builder.DefaultTimeout < 30)
+        {
+            // A busy database waits for the writer instead of failing at once.
+            builder.DefaultTimeout = 30;
+        }
+
+        return builder.ToString();
+    }
+
+    private static void EnsureSqliteFolder(string? connectionString)
+    {
+        var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(source));
+        if (!string.IsNullOrEmpty(source) && source != ":memory:" && folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+
+    private static string Required(string? connectionString, LedgerProvider provider) =>
+        string.IsNullOrWhiteSpace(connectionString)
+            ? throw new InvalidOperationException($"ConnectionStrings:Ledger is required for provider {provider}.")
+            : connectionString;
+}

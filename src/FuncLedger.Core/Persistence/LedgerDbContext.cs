@@ -1,0 +1,24 @@
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Persistence.Configurations;
+using Microsoft.EntityFrameworkCore;
+
+namespace FuncLedger.Core.Persistence;
+
+/// <summary>The ledger's schema. Writes on the hot path go through <see cref="SqlDialect"/>; this context owns the
+/// model, the migrations and the read queries.</summary>
+public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) : DbContext(options)
+{
+    public DbSet<Wallet> Wallets => Set<Wallet>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    /// <summary>The provider this context runs on.</summary>
+    public LedgerProvider Provider => LedgerDatabase.ProviderOf(Database.ProviderName);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var provider = Provider;
+        modelBuilder.ApplyConfiguration(new WalletConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new LedgerEntryConfiguration(provider));
+    }
+}

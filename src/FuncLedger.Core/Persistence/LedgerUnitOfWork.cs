@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace FuncLedger.Core.Persistence;
+
+/// <summary>Bounds of the single retry layer. Validated when the pipeline is built.</summary>
+public sealed class LedgerRetryOptions
+{
+    /// <summary>Retries after the first attempt (so at most RetryAttemptsMax + 1 runs of the unit of work).</summary>
+    public const int RetryAttemptsMaxDefault = 6;
+    public const int RetryDelayBaseMsDefault = 10;
+    public const int RetryDelayMaxMsDefault = 500;
+
+    public int RetryAttemptsMax { get; set; } = RetryAttemptsMaxDefault;
+
+    public int RetryDelayBaseMs { get; set; } = RetryDelayBaseMsDefault;
+
+    public int RetryDelayMaxMs { get; set; } = RetryDelayMaxMsDefault;
+
+    internal void Validate()
+    {
+        if (RetryAttemptsMax is < 0 or > 20)
+        {
+            throw new InvalidOperationException("Ledger:Retry:RetryAttemptsMax must be 0 to 20.");
+        }
+
+        if (RetryDelayBaseMs < 1 || RetryDelayMaxMs < RetryDelayBaseMs || RetryDelayMaxMs > 30_000)
+        {
+            throw new InvalidOperationException("Ledger:Retry delays must satisfy 1 <= RetryDelayBaseMs <= RetryDelayMaxMs <= 30000.");
+        }
+    }
+}
+
+/// <summary>
+/// The one retry layer: runs a whole unit of work with a fresh DbContext per attempt, and retries it,
+/// with jittered exponential backoff and a bounded number of attempts, only on the provider's
+/// deadlock / serialization / busy errors. Nothing else in the core retries.
+/// </summary>
+public sealed partial class LedgerUnitOfWork
+{
+    private readonly IDbContextFactory<LedgerDbContext> _contexts;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly ILogger<LedgerUnitOfWork> _logger;
+
+    public LedgerUnitOfWork(
+        IDbContextFactory<LedgerDbContext> contexts,
+        SqlDialect dialect,
+        LedgerRetryOptions options,
+        TimeProvider time,
+        ILogger<LedgerUnitOfWork> logger)
+    {
+        options.Validate();
+        _contexts = contexts;
+        _logger = logger;
+        Dialect = dialect;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(options.RetryAttemptsMax, 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(options.RetryDelayBaseMs),
+                MaxDelay = TimeSpan.FromMilliseconds(options.RetryDelayMaxMs),
+                ShouldHandle = args => ValueTask.FromResult(
+                    options.RetryAttemptsMax > 0 && args.Outcome.Exception is { } e && dialect.IsTransient(e)),
+                OnRetry = args =>
+                {
+                    LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.GetType().Name);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    public SqlDialect Dialect { get; }
+
+    /// <summary>Runs <paramref name="work"/> in a fresh context; the work owns its transaction.</summary>
+    public ValueTask<T> RunAsync<T>(Func<LedgerDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(
+            static async (state, ct) =>
+            {
+                var context = await state.Contexts.CreateDbContextAsync(ct);
+                await using (context)
+                {
+                    return await state.Work(context, ct);
+                }
+            },
+            (Contexts: _contexts, Work: work),
+            cancellationToken);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning,
+        Message = "Ledger unit of work hit a transient database error ({ErrorType}); attempt {Attempt} in {DelayMs} ms")]
+    private static partial void LogRetry(ILogger logger, int attempt, double delayMs, string? errorType);
+}

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace FuncLedger.Core.Persistence;
+
+/// <summary>
+/// What differs between the engines on the write path: how wallet rows are locked (in ascending id
+/// order), how generated ids come back, and how errors are classified. Every statement is
+/// parameterised; the SQL text depends only on how many items a command carries.
+/// </summary>
+/// <remarks>Result-set shapes are the same for every provider:
+/// wallet rows are (id, owner_id, cached_balance, allow_overdraft); entry rows are
+/// (id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint).</remarks>
+public abstract class SqlDialect
+{
+    /// <summary>Unique index that makes an idempotency key single-use.</summary>
+    public const string IdempotencyKeyIndex = "ux_ledger_entries_idempotency_key";
+
+    private const string EntryColumns = "id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint";
+    private const string InsertEntryColumns =
+        "INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)";
+
+    private readonly ConcurrentDictionary<(int Keys, int Owners, bool Guarded), string> _lookupAndLock = new();
+    private readonly ConcurrentDictionary<(int Wallets, int Entries), string> _write = new();
+
+    public abstract LedgerProvider Provider { get; }
+
+    public static SqlDialect For(LedgerProvider provider) => provider switch
+    {
+        LedgerProvider.Postgres => PostgresDialect.Instance,
+        LedgerProvider.SqlServer => SqlServerDialect.Instance,
+        _ => SqliteDialect.Instance,
+    };
+
+    /// <summary>
+    /// One command: the entries holding any of the keys (when there are keys), then the wallets of the
+    /// owners, locked in ascending id order. With <paramref name="guarded"/>, no wallet is locked
+    /// when any key already exists: a pure replay takes no lock.
+    /// Parameters: @k0..@k{keys-1}, @o0..@o{owners-1}.
+    /// </summary>
+    public string LookupAndLock(int keys, int owners, bool guarded) =>
+        _lookupAndLock.GetOrAdd((keys, owners, guarded && keys > 0), k =>
+        {
+            var sql = new StringBuilder(256);
+            var keyList = List("@k", k.Keys);
+            if (k.Keys > 0)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $"SELECT {EntryColumns} FROM ledger_entries WHERE idempotency_key IN ({keyList});\n");
+            }
+
+            var guard = k.Guarded
+                ? $" AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key IN ({keyList}))"
+                : "";
+            sql.Append(LockWallets(List("@o", k.Owners), guard));
+            return sql.ToString();
+        });
+
+    /// <summary>Inserts the wallet of @owner unless it exists; returns its row, or no row when another
+    /// transaction created it first (then lock it with <see cref="LookupAndLock"/>).</summary>
+    public abstract string InsertWalletIfMissing { get; }
+
+    /// <summary>
+    /// One command that writes an operation: per wallet a guarded balance update (returns the id when the
+    /// balance was still the expected one, so a lost lock is detected), then per entry an insert returning its id.
+    /// Parameters: @now; @w{i}, @b{i}, @e{i} (wallet id, new balance, expected old balance);
+    /// @ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j} (entry wallet, amount, balance after, reason, key, fingerprint, meta).
+    /// </summary>
+    public string Write(int wallets, int entries) => _write.GetOrAdd((wallets, entries), k =>
+    {
+        var sql = new StringBuilder(256 * (k.Wallets + k.Entries));
+        for (var i = 0; i < k.Wallets; i++)
+        {
+            sql.Append(UpdateBalance(i.ToString(CultureInfo.InvariantCulture))).Append('\n');
+        }
+
+        for (var j = 0; j < k.Entries; j++)
+        {
+            sql.Append(InsertEntry(j.ToString(CultureInfo.InvariantCulture))).Append('\n');
+        }
+
+        return sql.ToString();
+    });
+
+    /// <summary>
+    /// Locks one wallet by id (first result set: its id), then returns (id, cached_balance, allow_overdraft, ledger_sum)
+    /// in a second statement, so the sum is read after the lock is held (under READ COMMITTED a statement's snapshot
+    /// predates its lock wait). Parameter @id.
+    /// </summary>
+    public abstract string LockWalletWithLedgerSum { get; }
+
+    /// <summary>Sets a wallet's cached balance. Parameters @id, @balance, @now.</summary>
+    public string SetBalance => "UPDATE wallets SET cached_balance = @balance, updated_at = @now WHERE id = @id;";
+
+    /// <summary>True for a deadlock, a serialization failure or a busy/locked database: the whole unit of work may run again.</summary>
+    public abstract bool IsTransient(Exception exception);
+
+    /// <summary>True when an insert lost the race for an idempotency key to a concurrent first request.</summary>
+    public abstract bool IsIdempotencyKeyViolation(Exception exception);
+
+    protected abstract string LockWallets(string ownerList, string guard);
+
+    protected abstract string UpdateBalance(string i);
+
+    protected abstract string InsertEntry(string j);
+
+    protected static string EntryValues(string j) =>
+        $"(@ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j}, @now)";
+
+    protected static string InsertEntryPrefix => InsertEntryColumns;
+
+    protected static string List(string prefix, int count) =>
+        string.Join(", ", Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)));
+}
+
+/// <summary>PostgreSQL: <c>ORDER BY id FOR UPDATE</c> locks rows in sorted order; ids come back by <c>RETURNING</c>.</summary>
+public sealed class PostgresDialect : SqlDialect
+{
+    public static readonly PostgresDialect Instance = new();
+
+    private PostgresDialect()
+    {
+    }
+
+    public override LedgerProvider Provider => LedgerProvider.Postgres;
+
+    public override string InsertWalletIfMissing =>
+        "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) VALUES (@owner, 0, FALSE, @now, @now) "
+        + "ON CONFLICT (owner_id) DO NOTHING RETURNING id, owner_id, cached_balance, allow_overdraft;";
+
+    public override string LockWalletWithLedgerSum =>
+        "SELECT id FROM wallets WHERE id = @id FOR UPDATE;\n"
+        + "SELECT w.id, w.cached_balance, w.allow_overdraft, "
+        + "(SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id)::bigint "
+        + "FROM wallets w WHERE w.id = @id;";
+
+    public override bool IsTransient(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+
+    public override bool IsIdempotencyKeyViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyIndex };
+
+    protected override string LockWallets(string ownerList, string guard) =>
+        $"SELECT id, owner_id, cached_balance, allow_overdraft FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id FOR UPDATE;";
+
+    protected override string UpdateBalance(string i) =>
+        $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now WHERE id = @w{i} AND cached_balance = @e{i} RETURNING id;";
+
+    protected override string InsertEntry(string j) => $"{InsertEntryPrefix} VALUES {EntryValues(j)} RETURNING id;";
+}
+
+/// <summary>SQLite: one writer at a time; the unit of work holds an immediate (write) transaction, so no row lock is needed.</summary>
+public sealed class SqliteDialect : SqlDialect
+{
+    public static readonly SqliteDialect Instance = new();
+
+    // SQLITE_BUSY and SQLITE_LOCKED: another connection holds the database.
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteConstraintUnique = 2067;
+
+    private SqliteDialect()
+    {
+    }
+
+    public override LedgerProvider Provider => LedgerProvider.Sqlite;
+
+    public override string InsertWalletIfMissing =>
+        "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) VALUES (@owner, 0, 0, @now, @now) "
+        + "ON CONFLICT (owner_id) DO NOTHING RETURNING id, owner_id, cached_balance, allow_overdraft;";
+
+    public override string LockWalletWithLedgerSum =>
+        "SELECT id FROM wallets WHERE id = @id;\n"
+        + "SELECT w.id, w.cached_balance, w.allow_overdraft, "
+        + "(SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id) "
+        + "FROM wallets w WHERE w.id = @id;";
+
+    public override bool IsTransient(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
+
+    public override bool IsIdempotencyKeyViolation(Exception exception) =>
+        exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } e
+        && e.Message.Contains("ledger_entries.idempotency_key", StringComparison.Ordinal);
+
+    protected override string LockWallets(string ownerList, string guard) =>
+        $"SELECT id, owner_id, cached_balance, allow_overdraft FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id;";
+
+    protected override string UpdateBalance(string i) =>
+        $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now WHERE id = @w{i} AND cached_balance = @e{i} RETURNING id;";
+
+    protected override string InsertEntry(string j) => $"{InsertEntryPrefix} VALUES {EntryValues(j)} RETURNING id;";
+}
+
+/// <summary>
+/// SQL Server (production): wallet ids are resolved first, then locked with <c>UPDLOCK, ROWLOCK</c> through a
+/// loop join in ascending id order. No engine runs here, so this text is tested as text.
+/// </summary>
+public sealed class SqlServerDialect : SqlDialect
+{
+    public static readonly SqlServerDialect Instance = new();
+
+    // 1205: chosen as deadlock victim; 3960: snapshot isolation update conflict.
+    private const int Deadlock = 1205;
+    private const int SnapshotConflict = 3960;
+    private const int DuplicateKeyRow = 2601;
+    private const int UniqueConstraint = 2627;
+
+    private SqlServerDialect()
+    {
+    }
+
+    public override LedgerProvider Provider => LedgerProvider.SqlServer;
+
+    public override string InsertWalletIfMissing =>
+        "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) "
+        + "OUTPUT INSERTED.id, INSERTED.owner_id, INSERTED.cached_balance, INSERTED.allow_overdraft "
+        + "SELECT @owner, 0, 0, @now, @now WHERE NOT EXISTS (SELECT 1 FROM wallets WITH (UPDLOCK, HOLDLOCK) WHERE owner_id = @owner);";
+
+    public override string LockWalletWithLedgerSum =>
+        "SELECT id FROM wallets WITH (UPDLOCK, ROWLOCK) WHERE id = @id;\n"
+        + "SELECT w.id, w.cached_balance, w.allow_overdraft, "
+        + "(SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id) "
+        + "FROM wallets w WHERE w.id = @id;";
+
+    public override bool IsTransient(Exception exception) =>
+        exception is SqlException { Number: Deadlock or SnapshotConflict };
+
+    public override bool IsIdempotencyKeyViolation(Exception exception) =>
+        exception is SqlException { Number: DuplicateKeyRow or UniqueConstraint } e
+        && e.Message.Contains(IdempotencyKeyIndex, StringComparison.Ordinal);
+
+    protected override string LockWallets(string ownerList, string guard) =>
+        "DECLARE @lock_ids TABLE (id bigint PRIMARY KEY);\n"
+        + $"INSERT INTO @lock_ids (id) SELECT id FROM wallets WHERE owner_id IN ({ownerList}){guard};\n"
+        + "SELECT w.id, w.owner_id, w.cached_balance, w.allow_overdraft FROM @lock_ids i "
+        + "INNER LOOP JOIN wallets w WITH (UPDLOCK, ROWLOCK) ON w.id = i.id ORDER BY i.id OPTION (FORCE ORDER);";
+
+    protected override string UpdateBalance(string i) =>
+        $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now OUTPUT INSERTED.id WHERE id = @w{i} AND cached_balance = @e{i};";
+
+    // ledger_entries carries the immutability trigger, and SQL Server refuses OUTPUT without INTO on a
+    // table with triggers, so the id comes back through SCOPE_IDENTITY().
+    protected override string InsertEntry(string j) =>
+        $"{InsertEntryPrefix} VALUES {EntryValues(j)}; SELECT CAST(SCOPE_IDENTITY() AS bigint) AS id;";
+}

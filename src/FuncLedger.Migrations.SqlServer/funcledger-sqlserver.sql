@@ -1,0 +1,105 @@
+﻿IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL
+BEGIN
+    CREATE TABLE [__EFMigrationsHistory] (
+        [MigrationId] nvarchar(150) NOT NULL,
+        [ProductVersion] nvarchar(32) NOT NULL,
+        CONSTRAINT [PK___EFMigrationsHistory] PRIMARY KEY ([MigrationId])
+    );
+END;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126003032_InitialLedger'
+)
+BEGIN
+    CREATE TABLE [wallets] (
+        [id] bigint NOT NULL IDENTITY,
+        [owner_id] bigint NOT NULL,
+        [cached_balance] bigint NOT NULL,
+        [allow_overdraft] bit NOT NULL DEFAULT CAST(0 AS bit),
+        [created_at] datetime2 NOT NULL,
+        [updated_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_wallets] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_wallets_balance_non_negative] CHECK (allow_overdraft = 1 OR cached_balance >= 0),
+        CONSTRAINT [ck_wallets_owner_id_positive] CHECK (owner_id > 0)
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126003032_InitialLedger'
+)
+BEGIN
+    CREATE TABLE [ledger_entries] (
+        [id] bigint NOT NULL IDENTITY,
+        [wallet_id] bigint NOT NULL,
+        [amount] bigint NOT NULL,
+        [balance_after] bigint NOT NULL,
+        [reason] nvarchar(200) NOT NULL,
+        [idempotency_key] varchar(128) NULL,
+        [request_fingerprint] char(64) NULL,
+        [meta] nvarchar(2048) NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_ledger_entries] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_ledger_entries_amount_non_zero] CHECK (amount <> 0),
+        CONSTRAINT [fk_ledger_entries_wallets_wallet_id] FOREIGN KEY ([wallet_id]) REFERENCES [wallets] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126003032_InitialLedger'
+)
+BEGIN
+    CREATE INDEX [ix_ledger_entries_wallet_id_created_at] ON [ledger_entries] ([wallet_id], [created_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126003032_InitialLedger'
+)
+BEGIN
+    CREATE INDEX [ix_ledger_entries_wallet_id_id] ON [ledger_entries] ([wallet_id], [id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126003032_InitialLedger'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ux_ledger_entries_idempotency_key] ON [ledger_entries] ([idempotency_key]) WHERE [idempotency_key] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126003032_InitialLedger'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_wallets_owner_id] ON [wallets] ([owner_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126003032_InitialLedger'
+)
+BEGIN
+    EXEC(N'CREATE TRIGGER trg_ledger_entries_immutable ON ledger_entries INSTEAD OF UPDATE, DELETE AS
+    BEGIN
+        THROW 51000, ''ledger_entries are immutable: UPDATE and DELETE are refused'', 1;
+    END;');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126003032_InitialLedger'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261126003032_InitialLedger', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -1,0 +1,106 @@
+using System.Data.Common;
+using FuncLedger.Core;
+using FuncLedger.Core.Operations;
+using FuncLedger.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FuncLedger.Core.Tests.Infrastructure;
+
+/// <summary>A migrated, empty ledger on a real database, with raw SQL access for the assertions.</summary>
+public sealed class LedgerHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public LedgerHarness(LedgerProvider provider, string connectionString, LedgerRetryOptions? retry = null)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        _services = new ServiceCollection()
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<TimeProvider>(Time)
+            .AddLedgerCore(provider, connectionString, retry)
+            .BuildServiceProvider();
+        Ledger = _services.GetRequiredService<ILedger>();
+    }
+
+    public LedgerProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public ILedger Ledger { get; }
+
+    public LedgerUnitOfWork UnitOfWork => _services.GetRequiredService<LedgerUnitOfWork>();
+
+    public LedgerDbContext CreateContext() =>
+        _services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContext();
+
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using var db = CreateContext();
+        return await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var db = CreateContext();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public Task<long> SumOfEntriesAsync() => ScalarAsync("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries");
+
+    public Task<long> SumOfBalancesAsync() => ScalarAsync("SELECT COALESCE(SUM(cached_balance), 0) FROM wallets");
+
+    public Task<long> EntryCountAsync() => ScalarAsync("SELECT COUNT(*) FROM ledger_entries");
+
+    public Task<long> WalletCountAsync() => ScalarAsync("SELECT COUNT(*) FROM wallets");
+
+    /// <summary>Wallets whose cached balance differs from the sum of their entries.</summary>
+    public Task<long> DriftedWalletCountAsync() => ScalarAsync(
+        "SELECT COUNT(*) FROM wallets w WHERE w.cached_balance <> (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id)");
+
+    public Task<long> WalletIdAsync(long ownerId) => ScalarAsync($"SELECT id FROM wallets WHERE owner_id = {ownerId}");
+
+    public Task<long> CachedBalanceAsync(long ownerId) => ScalarAsync($"SELECT cached_balance FROM wallets WHERE owner_id = {ownerId}");
+
+    public Task SetOverdraftAsync(long ownerId) =>
+        ExecuteAsync($"UPDATE wallets SET allow_overdraft = {(Provider == LedgerProvider.Sqlite ? "1" : "TRUE")} WHERE owner_id = {ownerId}");
+
+    /// <summary>A snapshot of every balance and entry, to assert that a failed operation changed nothing.</summary>
+    public async Task<string> SnapshotAsync()
+    {
+        await using var db = CreateContext();
+        var wallets = await db.Wallets.OrderBy(w => w.Id).Select(w => $"{w.Id}:{w.OwnerId}:{w.CachedBalance}:{w.AllowOverdraft}").ToListAsync();
+        var entries = await db.LedgerEntries.OrderBy(e => e.Id).Select(e => $"{e.Id}:{e.WalletId}:{e.Amount}:{e.BalanceAfter}:{e.IdempotencyKey}").ToListAsync();
+        return string.Join("|", wallets) + "#" + string.Join("|", entries);
+    }
+
+    /// <summary>Makes every credit entry with reason 'inject-fault' fail inside the database, mid-operation.</summary>
+    public Task InstallFaultTriggerAsync() => Provider switch
+    {
+        LedgerProvider.Postgres => ExecuteAsync("""
+            CREATE OR REPLACE FUNCTION test_inject_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'injected fault'; END $$;
+            DROP TRIGGER IF EXISTS trg_test_inject_fault ON ledger_entries;
+            CREATE TRIGGER trg_test_inject_fault BEFORE INSERT ON ledger_entries FOR EACH ROW
+            WHEN (NEW.reason = 'inject-fault' AND NEW.amount > 0) EXECUTE FUNCTION test_inject_fault();
+            """),
+        _ => ExecuteAsync("""
+            CREATE TRIGGER trg_test_inject_fault BEFORE INSERT ON ledger_entries
+            WHEN NEW.reason = 'inject-fault' AND NEW.amount > 0 BEGIN SELECT RAISE(ABORT, 'injected fault'); END;
+            """),
+    };
+
+    public static bool IsInjectedFault(Exception e) => e is DbException && e.Message.Contains("injected fault", StringComparison.Ordinal);
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+}

@@ -1,0 +1,165 @@
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Idempotency;
+using FuncLedger.Core.Tests.Infrastructure;
+
+namespace FuncLedger.Core.Tests.Ledger;
+
+/// <summary>The seed's idempotency cases: replays write nothing and return the original result.</summary>
+public abstract class IdempotencyTests(ILedgerDatabase database) : LedgerTestBase(database)
+{
+    [Fact]
+    public async Task A_duplicate_credit_writes_once_and_returns_the_original_result()
+    {
+        var first = await Ledger.CreditAsync(1, 100, "topup", "credit-1");
+        var again = await Ledger.CreditAsync(1, 100, "topup", "credit-1");
+
+        Assert.Equal(first with { Replayed = true }, again);
+        Assert.False(first.Replayed);
+        Assert.Equal(100, await Ledger.GetBalanceAsync(1));
+        Assert.Equal(1, await Db.EntryCountAsync());
+    }
+
+    [Fact]
+    public async Task A_duplicate_debit_writes_once()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var first = await Ledger.DebitAsync(1, 30, "shop", "debit-1");
+        var again = await Ledger.DebitAsync(1, 30, "shop", "debit-1");
+
+        Assert.Equal(first.TransactionId, again.TransactionId);
+        Assert.True(again.Replayed);
+        Assert.Equal(70, await Ledger.GetBalanceAsync(1));
+        Assert.Equal(2, await Db.EntryCountAsync());
+    }
+
+    [Fact]
+    public async Task A_duplicate_transfer_writes_once_with_debit_and_credit_keys()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var first = await Ledger.TransferAsync(1, 2, 25, "gift", "xfer-1");
+        var again = await Ledger.TransferAsync(1, 2, 25, "gift", "xfer-1");
+
+        Assert.Equal(first with { Replayed = true }, again);
+        Assert.Equal(75, await Ledger.GetBalanceAsync(1));
+        Assert.Equal(25, await Ledger.GetBalanceAsync(2));
+        Assert.Equal(1, await Db.ScalarAsync($"SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key = 'xfer-1_debit' AND id = {first.DebitTransactionId}"));
+        Assert.Equal(1, await Db.ScalarAsync($"SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key = 'xfer-1_credit' AND id = {first.CreditTransactionId}"));
+    }
+
+    [Fact]
+    public async Task Award_participation_pays_once()
+    {
+        var first = await Ledger.AwardParticipationAsync(501, 7, 50);
+        var again = await Ledger.AwardParticipationAsync(501, 7, 50);
+
+        Assert.Equal("participation_award_reg_501", first.IdempotencyKey);
+        Assert.Equal(first.TransactionId, again.TransactionId);
+        Assert.True(again.Replayed);
+        Assert.Equal(50, await Ledger.GetBalanceAsync(7));
+    }
+
+    [Fact]
+    public async Task Award_placements_pay_each_place_once_even_when_the_batch_is_sent_again()
+    {
+        PlacementAward[] podium = [new(900, 1, 11, 500), new(900, 2, 12, 300), new(900, 3, 13, 100)];
+        var first = await Ledger.AwardPlacementsAsync(podium);
+        var partial = await Ledger.AwardPlacementAsync(900, 2, 12, 300);
+        var again = await Ledger.AwardPlacementsAsync([.. podium, new PlacementAward(900, 4, 14, 50)]);
+
+        Assert.Equal(first[1].TransactionId, partial.TransactionId);
+        Assert.Equal(first.Select(r => r.TransactionId), again.Take(3).Select(r => r.TransactionId));
+        Assert.All(again.Take(3), r => Assert.True(r.Replayed));
+        Assert.False(again[3].Replayed);
+        long[] balances = [await Ledger.GetBalanceAsync(11), await Ledger.GetBalanceAsync(12), await Ledger.GetBalanceAsync(13), await Ledger.GetBalanceAsync(14)];
+        Assert.Equal([500L, 300, 100, 50], balances);
+        Assert.Equal(4, await Db.EntryCountAsync());
+    }
+
+    [Fact]
+    public async Task The_same_key_with_a_different_amount_owner_or_operation_is_a_conflict_and_writes_nothing()
+    {
+        await Ledger.CreditAsync(1, 100, "topup", "key-1");
+        var before = await Db.SnapshotAsync();
+
+        var amount = await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.CreditAsync(1, 101, "topup", "key-1"));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.CreditAsync(2, 100, "topup", "key-1"));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.DebitAsync(1, 100, "topup", "key-1"));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.CreditAsync(1, 100, "other reason", "key-1"));
+        Assert.Equal(before, await Db.SnapshotAsync());
+        await Ledger.AwardPlacementAsync(77, 1, 1, 100);
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.AwardPlacementAsync(77, 1, 1, 99));
+
+        Assert.Equal(LedgerErrorCodes.IdempotencyConflict, amount.Code);
+        Assert.Equal("key-1", amount.IdempotencyKey);
+        Assert.Equal(200, await Ledger.GetBalanceAsync(1));
+        Assert.Equal(2, await Db.EntryCountAsync());
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+    }
+
+    [Fact]
+    public async Task An_out_of_order_replay_returns_the_original_transaction_and_balance()
+    {
+        var first = await Ledger.CreditAsync(1, 100, "topup", "a");
+        var transfer = await Ledger.TransferAsync(1, 2, 10, "gift", "b");
+        await Ledger.CreditAsync(1, 5, "later");
+
+        var replayFirst = await Ledger.CreditAsync(1, 100, "topup", "a");
+        var replayTransfer = await Ledger.TransferAsync(1, 2, 10, "gift", "b");
+
+        Assert.Equal((first.TransactionId, 100L), (replayFirst.TransactionId, replayFirst.BalanceAfter));
+        Assert.Equal((transfer.DebitTransactionId, 90L, 10L), (replayTransfer.DebitTransactionId, replayTransfer.FromBalanceAfter, replayTransfer.ToBalanceAfter));
+        Assert.Equal(95, await Ledger.GetBalanceAsync(1));
+    }
+
+    [Fact]
+    public async Task Payout_and_transfer_keys_follow_the_deterministic_patterns()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var participation = await Ledger.AwardParticipationAsync(31, 2, 10);
+        var placement = await Ledger.AwardPlacementAsync(31, 3, 2, 20);
+        await Ledger.TransferAsync(1, 2, 5, "gift", "tx-9");
+
+        Assert.Equal("participation_award_reg_31", participation.IdempotencyKey);
+        Assert.Equal("placement_award_reg_31_place_3", placement.IdempotencyKey);
+        Assert.Equal(IdempotencyKeys.Participation(31), participation.IdempotencyKey);
+        var keys = (await Ledger.GetHistoryAsync(2)).Select(h => h.IdempotencyKey).ToList();
+        Assert.Equal(["tx-9_credit", "placement_award_reg_31_place_3", "participation_award_reg_31"], keys);
+        Assert.Equal("tx-9_debit", (await Ledger.GetHistoryAsync(1))[0].IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task Manual_adjustments_without_a_key_write_every_time()
+    {
+        var first = await Ledger.CreditAsync(1, 10, "manual adjustment");
+        var second = await Ledger.CreditAsync(1, 10, "manual adjustment");
+
+        Assert.Null(first.IdempotencyKey);
+        Assert.NotEqual(first.TransactionId, second.TransactionId);
+        Assert.Equal(20, await Ledger.GetBalanceAsync(1));
+        Assert.Equal(2, await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key IS NULL"));
+    }
+
+    [Fact]
+    public async Task Concurrent_first_requests_with_one_key_write_exactly_once()
+    {
+        await Ledger.CreditAsync(1, 1_000, "seed");
+
+        var credits = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.CreditAsync(2, 10, "race", "same-credit"))));
+        var transfers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.TransferAsync(1, 3, 10, "race", "same-transfer"))));
+
+        Assert.Single(credits.Select(c => c.TransactionId).Distinct());
+        Assert.Single(transfers.Select(t => t.DebitTransactionId).Distinct());
+        Assert.Equal(1, credits.Count(c => !c.Replayed));
+        Assert.Equal(1, transfers.Count(t => !t.Replayed));
+        Assert.Equal(10, await Ledger.GetBalanceAsync(2));
+        Assert.Equal(10, await Ledger.GetBalanceAsync(3));
+        Assert.Equal(990, await Ledger.GetBalanceAsync(1));
+        Assert.Equal(4, await Db.EntryCountAsync());
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class IdempotencySqliteTests(SqliteDatabaseFixture database) : IdempotencyTests(database);
+
+[Collection(PostgresCollection.Name)]
+public sealed class IdempotencyPostgresTests(PostgresDatabaseFixture database) : IdempotencyTests(database);
