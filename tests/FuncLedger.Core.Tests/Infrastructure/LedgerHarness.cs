@@ -5,7 +5,6 @@ using FuncLedger.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FuncLedger.Core.Tests.Infrastructure;
 
@@ -18,7 +17,7 @@ public sealed class LedgerHarness : IAsyncDisposable
     {
         Provider = provider;
         ConnectionString = connectionString;
-        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        Time = new SteppingTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
         _services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(Time)
@@ -31,7 +30,7 @@ public sealed class LedgerHarness : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public FakeTimeProvider Time { get; }
+    public SteppingTimeProvider Time { get; }
 
     public ILedger Ledger { get; }
 

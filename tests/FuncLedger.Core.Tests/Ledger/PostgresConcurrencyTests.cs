@@ -1,0 +1,91 @@
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Tests.Infrastructure;
+
+namespace FuncLedger.Core.Tests.Ledger;
+
+/// <summary>Many workers on a real PostgreSQL server: row locks, ascending lock order and the retry layer under contention.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) : LedgerTestBase(database)
+{
+    [Fact]
+    public async Task Eight_workers_transferring_among_a_few_wallets_conserve_coins_and_surface_no_deadlock()
+    {
+        const int owners = 4;
+        const int workers = 8;
+        const int transfersPerWorker = 60;
+        for (var o = 1; o <= owners; o++)
+        {
+            await Ledger.CreditAsync(o, 10_000, "seed");
+        }
+
+        var applied = 0;
+        await Parallel.ForAsync(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, async (worker, ct) =>
+        {
+            var random = new Random(worker);
+            for (var i = 0; i < transfersPerWorker; i++)
+            {
+                var from = random.Next(1, owners + 1);
+                var to = ((from + random.Next(0, owners - 1)) % owners) + 1;
+                await Ledger.TransferAsync(from, to, random.Next(1, 50), "stress", $"w{worker}-{i}", cancellationToken: ct);
+                Interlocked.Increment(ref applied);
+            }
+        });
+
+        Assert.Equal(workers * transfersPerWorker, applied);
+        Assert.Equal(owners * 10_000, await Db.SumOfBalancesAsync());
+        Assert.Equal(await Db.SumOfEntriesAsync(), await Db.SumOfBalancesAsync());
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+        Assert.Equal(owners + (2 * workers * transfersPerWorker), await Db.EntryCountAsync());
+    }
+
+    [Fact]
+    public async Task Opposite_transfers_between_two_wallets_never_deadlock_and_every_one_applies()
+    {
+        await Ledger.CreditAsync(1, 100_000, "seed");
+        await Ledger.CreditAsync(2, 100_000, "seed");
+
+        await Parallel.ForAsync(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var (from, to) = i % 2 == 0 ? (1L, 2L) : (2L, 1L);
+            await Ledger.TransferAsync(from, to, 7, "ping-pong", cancellationToken: ct);
+        });
+
+        Assert.Equal(100_000, await Ledger.GetBalanceAsync(1));
+        Assert.Equal(100_000, await Ledger.GetBalanceAsync(2));
+        Assert.Equal(402, await Db.EntryCountAsync());
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+    }
+
+    [Fact]
+    public async Task A_hot_wallet_debited_by_eight_workers_never_goes_below_zero()
+    {
+        await Ledger.CreditAsync(1, 1_000, "seed");
+        var refused = 0;
+
+        await Parallel.ForAsync(0, 160, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            try
+            {
+                await Ledger.DebitAsync(1, 10, "hot", cancellationToken: ct);
+            }
+            catch (InsufficientFundsException)
+            {
+                Interlocked.Increment(ref refused);
+            }
+        });
+
+        Assert.Equal(60, refused);
+        Assert.Equal(0, await Ledger.GetBalanceAsync(1));
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+    }
+
+    [Fact]
+    public async Task First_credits_of_one_new_owner_from_many_workers_create_one_wallet()
+    {
+        await Parallel.ForAsync(0, 32, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            await Ledger.CreditAsync(77, 1, "first", cancellationToken: ct));
+
+        Assert.Equal(1, await Db.WalletCountAsync());
+        Assert.Equal(32, await Ledger.GetBalanceAsync(77));
+    }
+}

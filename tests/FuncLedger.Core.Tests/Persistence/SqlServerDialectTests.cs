@@ -1,0 +1,93 @@
+using System.Reflection;
+using FuncLedger.Core.Persistence;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace FuncLedger.Core.Tests.Persistence;
+
+/// <summary>No SQL Server runs here: the SQL it would run, and how its errors are classified, are tested as text and values.</summary>
+public sealed class SqlServerDialectTests
+{
+    private readonly SqlDialect _dialect = SqlDialect.For(LedgerProvider.SqlServer);
+
+    [Fact]
+    public void Transfer_locks_both_wallets_with_UPDLOCK_ROWLOCK_in_ascending_id_order()
+    {
+        var sql = _dialect.LookupAndLock(keys: 2, owners: 2, guarded: true);
+
+        Assert.Contains("WHERE idempotency_key IN (@k0, @k1)", sql, StringComparison.Ordinal);
+        Assert.Contains("WITH (UPDLOCK, ROWLOCK)", sql, StringComparison.Ordinal);
+        Assert.Contains("INNER LOOP JOIN", sql, StringComparison.Ordinal);
+        Assert.Contains("ORDER BY i.id OPTION (FORCE ORDER)", sql, StringComparison.Ordinal);
+        Assert.Contains("owner_id IN (@o0, @o1) AND NOT EXISTS", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Writes_are_guarded_and_entry_ids_come_back_without_OUTPUT_on_the_triggered_table()
+    {
+        var sql = _dialect.Write(wallets: 2, entries: 2);
+
+        Assert.Contains("OUTPUT INSERTED.id WHERE id = @w0 AND cached_balance = @e0", sql, StringComparison.Ordinal);
+        Assert.Contains("SCOPE_IDENTITY()", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at) OUTPUT", sql, StringComparison.Ordinal);
+        Assert.Contains("WITH (UPDLOCK, HOLDLOCK)", _dialect.InsertWalletIfMissing, StringComparison.Ordinal);
+        Assert.Contains("WITH (UPDLOCK, ROWLOCK)", _dialect.LockWalletWithLedgerSum, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1205, true)]
+    [InlineData(3960, true)]
+    [InlineData(547, false)]
+    [InlineData(2627, false)]
+    public void Deadlocks_and_snapshot_conflicts_are_transient_other_errors_are_not(int number, bool transient)
+    {
+        Assert.Equal(transient, _dialect.IsTransient(SqlError(number, "error")));
+    }
+
+    [Fact]
+    public void A_duplicate_idempotency_key_is_recognised_by_its_index_name()
+    {
+        Assert.True(_dialect.IsIdempotencyKeyViolation(SqlError(2601, $"Cannot insert duplicate key row in object 'dbo.ledger_entries' with unique index '{SqlDialect.IdempotencyKeyIndex}'.")));
+        Assert.False(_dialect.IsIdempotencyKeyViolation(SqlError(2601, "Cannot insert duplicate key row with unique index 'ux_wallets_owner_id'.")));
+        Assert.False(_dialect.IsIdempotencyKeyViolation(new InvalidOperationException(SqlDialect.IdempotencyKeyIndex)));
+    }
+
+    [Fact]
+    public void PostgreSQL_and_SQLite_classify_their_own_errors()
+    {
+        var postgres = SqlDialect.For(LedgerProvider.Postgres);
+        var sqlite = SqlDialect.For(LedgerProvider.Sqlite);
+
+        Assert.True(postgres.IsTransient(new PostgresException("deadlock", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected)));
+        Assert.True(postgres.IsTransient(new PostgresException("serialization", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure)));
+        Assert.False(postgres.IsTransient(new PostgresException("unique", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+        Assert.True(sqlite.IsTransient(new SqliteException("busy", 5)));
+        Assert.True(sqlite.IsTransient(new SqliteException("locked", 6)));
+        Assert.False(sqlite.IsTransient(new SqliteException("constraint", 19)));
+        Assert.Contains("FOR UPDATE", postgres.LookupAndLock(0, 2, guarded: false), StringComparison.Ordinal);
+        Assert.Contains("ORDER BY id FOR UPDATE", postgres.LookupAndLock(1, 1, guarded: true), StringComparison.Ordinal);
+    }
+
+    /// <summary>SqlException has no public constructor; build one the way SqlClient does.</summary>
+    private static SqlException SqlError(int number, string message)
+    {
+        const BindingFlags Any = BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static;
+        var errors = (SqlErrorCollection)Activator.CreateInstance(typeof(SqlErrorCollection), nonPublic: true)!;
+        var ctor = typeof(SqlError).GetConstructors(Any).OrderByDescending(c => c.GetParameters().Length).First();
+        var args = ctor.GetParameters().Select(p => p.Name switch
+        {
+            "infoNumber" => (object?)number,
+            "errorMessage" => message,
+            _ => p.ParameterType == typeof(string) ? "" : p.ParameterType.IsValueType ? Activator.CreateInstance(p.ParameterType) : null,
+        }).ToArray();
+        var error = (SqlError)ctor.Invoke(args);
+        typeof(SqlErrorCollection).GetMethod("Add", Any)!.Invoke(errors, [error]);
+        var create = typeof(SqlException).GetMethods(Any)
+            .Where(m => m.Name == "CreateException")
+            .OrderBy(m => m.GetParameters().Length)
+            .First(m => m.GetParameters()[0].ParameterType == typeof(SqlErrorCollection));
+        var createArgs = create.GetParameters().Select((p, i) => i == 0 ? (object?)errors : p.ParameterType == typeof(string) ? "16.0" : null).ToArray();
+        return (SqlException)create.Invoke(null, createArgs)!;
+    }
+}
