@@ -170,11 +170,12 @@ internal static class LedgerWriter
             for (var j = i; j < end; j++)
             {
                 var posting = postings[j];
-                if (posting.Key is not null && byKey.TryGetValue(posting.Key, out var entry))
+                // Keyed and unkeyed postings never mix in one call, and existing entries imply keys.
+                if (byKey.TryGetValue(posting.Key!, out var entry))
                 {
                     if (!string.Equals(entry.Fingerprint, posting.Fingerprint, StringComparison.Ordinal) || entry.Amount != posting.Delta)
                     {
-                        throw new IdempotencyConflictException(posting.Key);
+                        throw new IdempotencyConflictException(posting.Key!);
                     }
 
                     result[j] = new Posted(entry.WalletId, entry.Id, entry.BalanceAfter, Replayed: true);
@@ -189,9 +190,10 @@ internal static class LedgerWriter
                     pending.Add(j);
                 }
             }
-            else if (found != end - i)
+            else
             {
-                throw new IdempotencyConflictException(postings[i].Key!);
+                // Both sides of a transfer are written together: one side without the other is corruption, not a conflict.
+                Invariant(found == end - i, "a transfer's entries exist on one side only");
             }
 
             i = end;

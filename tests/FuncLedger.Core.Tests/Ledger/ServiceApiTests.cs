@@ -193,6 +193,40 @@ public abstract class ServiceApiTests(ILedgerDatabase database) : LedgerTestBase
 
         Assert.Empty(await Ledger.GetHistoryAsync(2));
     }
+
+    [Fact]
+    public async Task A_placement_batch_must_be_non_empty_bounded_and_without_repeats_and_changes_nothing()
+    {
+        await Ledger.CreditAsync(1, 10, "seed");
+        var before = await Db.SnapshotAsync();
+
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardPlacementsAsync([]));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardPlacementsAsync(
+            [.. Enumerable.Range(1, LedgerLimits.PlacementBatchSizeMax + 1).Select(p => new PlacementAward(1, p, 1, 1))]));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardPlacementsAsync([new(1, 1, 1, 5), new(1, 1, 2, 5)]));
+        await Assert.ThrowsAsync<InvalidAmountException>(() => Ledger.AwardPlacementsAsync([new(1, 1, 1, 5), new(1, 2, 2, 0)]));
+
+        Assert.Equal(before, await Db.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Bad_input_on_every_operation_is_refused_before_it_changes_anything()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var before = await Db.SnapshotAsync();
+
+        await Assert.ThrowsAsync<InvalidWalletException>(() => Ledger.CreditAsync(0, 1, "r"));
+        await Assert.ThrowsAsync<InvalidWalletException>(() => Ledger.TransferAsync(1, -2, 1, "r"));
+        await Assert.ThrowsAsync<InvalidAmountException>(() => Ledger.TransferAsync(1, 2, LedgerLimits.AmountMax + 1, "r"));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.TransferAsync(1, 2, 1, ""));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.TransferAsync(1, 2, 1, "r", new string('k', 500)));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.DebitAsync(1, 1, "r", null, "[]"));
+        await Assert.ThrowsAsync<InvalidWalletException>(() => Ledger.GetBalanceAsync(0));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.GetHistoryAsync(1, 10, -1));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardPlacementAsync(1, 0, 1, 5));
+
+        Assert.Equal(before, await Db.SnapshotAsync());
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -1,0 +1,139 @@
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Idempotency;
+using FuncLedger.Core.Operations;
+
+namespace FuncLedger.Core.Tests.Ledger;
+
+/// <summary>Argument checks at the edge: every bad input is refused with a typed error naming the field (no database involved).</summary>
+public sealed class InputValidationTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(long.MinValue)]
+    public void An_owner_id_must_be_positive(long ownerId)
+    {
+        var error = Assert.Throws<InvalidWalletException>(() => LedgerInput.OwnerId(ownerId));
+        Assert.Equal((InvalidWalletReason.InvalidOwner, LedgerErrorCodes.Validation), (error.Reason, error.Code));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(LedgerLimits.AmountMax + 1)]
+    [InlineData(long.MaxValue)]
+    public void An_amount_outside_one_to_the_maximum_is_invalid(long amount) =>
+        Assert.Equal(LedgerErrorCodes.InvalidAmount, Assert.Throws<InvalidAmountException>(() => LedgerInput.Amount(amount)).Code);
+
+    [Fact]
+    public void The_largest_amount_is_accepted() => Assert.Equal(LedgerLimits.AmountMax, LedgerInput.Amount(LedgerLimits.AmountMax));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("bell\u0007")]
+    [InlineData("delete\u007f")]
+    [InlineData("line\nbreak")]
+    public void A_reason_must_be_present_and_free_of_control_characters(string? reason) =>
+        Assert.Equal("reason", Assert.Single(Assert.Throws<LedgerValidationException>(() => LedgerInput.Reason(reason)).Errors).Field);
+
+    [Fact]
+    public void An_over_long_reason_is_refused() =>
+        Assert.Throws<LedgerValidationException>(() => LedgerInput.Reason(new string('r', LedgerLimits.ReasonLengthMax + 1)));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("tab\tkey")]
+    [InlineData("nul\0key")]
+    [InlineData("ünicode")]
+    public void An_idempotency_key_holds_visible_ascii_only(string key) =>
+        Assert.Equal("idempotencyKey", Assert.Single(Assert.Throws<LedgerValidationException>(() => LedgerInput.IdempotencyKey(key)).Errors).Field);
+
+    [Fact]
+    public void Idempotency_keys_are_bounded_and_optional()
+    {
+        Assert.Throws<LedgerValidationException>(() => LedgerInput.IdempotencyKey(new string('k', LedgerLimits.IdempotencyKeyLengthMax + 1)));
+        Assert.Equal(new string('k', LedgerLimits.IdempotencyKeyLengthMax), LedgerInput.IdempotencyKey(new string('k', LedgerLimits.IdempotencyKeyLengthMax)));
+        Assert.Null(LedgerInput.IdempotencyKey(null));
+        Assert.True(IdempotencyKeys.TransferCredit(new string('k', LedgerLimits.IdempotencyKeyLengthMax)).Length <= LedgerLimits.IdempotencyKeyColumnLengthMax);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[1,2]")]
+    [InlineData("42")]
+    [InlineData("{\"a\":")]
+    public void Meta_must_be_a_json_object(string meta) =>
+        Assert.Equal("meta", Assert.Single(Assert.Throws<LedgerValidationException>(() => LedgerInput.Meta(meta)).Errors).Field);
+
+    [Fact]
+    public void Meta_is_minified_and_bounded_in_bytes()
+    {
+        Assert.Equal("{\"a\":1,\"b\":[true]}", LedgerInput.Meta("{ \"a\" : 1,\n \"b\": [ true ] }"));
+        Assert.Null(LedgerInput.Meta(null));
+        Assert.Throws<LedgerValidationException>(() => LedgerInput.Meta("{\"x\":\"" + new string('m', LedgerLimits.MetaBytesMax) + "\"}"));
+        Assert.Throws<LedgerValidationException>(() => LedgerInput.Meta("{\"x\":\"" + new string(' ', LedgerLimits.MetaBytesMax * 4) + "\"}"));
+    }
+
+    [Theory]
+    [InlineData(0, 0, "limit")]
+    [InlineData(LedgerLimits.HistoryLimitMax + 1, 0, "limit")]
+    [InlineData(10, -1, "offset")]
+    [InlineData(10, LedgerLimits.HistoryOffsetMax + 1, "offset")]
+    public void History_paging_is_bounded(int limit, int offset, string field) =>
+        Assert.Equal(field, Assert.Single(Assert.Throws<LedgerValidationException>(() => LedgerInput.Page(limit, offset)).Errors).Field);
+
+    [Fact]
+    public void Both_paging_errors_are_listed_together() =>
+        Assert.Equal(2, Assert.Throws<LedgerValidationException>(() => LedgerInput.Page(-1, -1)).Errors.Count);
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(-3, 1)]
+    [InlineData(5, 0)]
+    [InlineData(5, LedgerLimits.PlaceMax + 1)]
+    public void Payout_keys_need_a_positive_registration_and_a_place_in_range(long registrationId, int place) =>
+        Assert.Throws<LedgerValidationException>(() => IdempotencyKeys.Placement(registrationId, place));
+
+    [Fact]
+    public void A_participation_key_needs_a_positive_registration() =>
+        Assert.Throws<LedgerValidationException>(() => IdempotencyKeys.Participation(0));
+
+    [Fact]
+    public void Fingerprints_differ_for_every_field_and_agree_for_equal_requests()
+    {
+        var baseline = RequestFingerprint.Compute(LedgerOperation.Transfer, 1, 2, 10, "r", null);
+        Assert.Equal(baseline, RequestFingerprint.Compute(LedgerOperation.Transfer, 1, 2, 10, "r", null));
+        Assert.Equal(LedgerLimits.FingerprintLength, baseline.Length);
+        string[] variants =
+        [
+            RequestFingerprint.Compute(LedgerOperation.Credit, 1, 2, 10, "r", null),
+            RequestFingerprint.Compute(LedgerOperation.Transfer, 3, 2, 10, "r", null),
+            RequestFingerprint.Compute(LedgerOperation.Transfer, 1, 3, 10, "r", null),
+            RequestFingerprint.Compute(LedgerOperation.Transfer, 1, 2, 11, "r", null),
+            RequestFingerprint.Compute(LedgerOperation.Transfer, 1, 2, 10, "s", null),
+            RequestFingerprint.Compute(LedgerOperation.Transfer, 1, 2, 10, "r", "{}"),
+            RequestFingerprint.Compute(LedgerOperation.Transfer, 1, 2, 10, "r", ""),
+        ];
+        Assert.Equal(variants.Length, variants.Append(baseline).Distinct().Count() - 1);
+    }
+
+    [Fact]
+    public void A_failed_invariant_is_an_error_never_silence()
+    {
+        var error = Assert.Throws<LedgerInvariantException>(() => LedgerWriter.Invariant(false, "wallet 7 changed under its lock"));
+        Assert.Contains("wallet 7", error.Message, StringComparison.Ordinal);
+        LedgerWriter.Invariant(true, "holds");
+    }
+
+    [Fact]
+    public void Errors_carry_their_stable_codes()
+    {
+        Assert.Equal(LedgerErrorCodes.SelfTransfer, new InvalidWalletException(InvalidWalletReason.SelfTransfer, "x").Code);
+        Assert.Equal(LedgerErrorCodes.WalletNotFound, new InvalidWalletException(InvalidWalletReason.NotFound, "x").Code);
+        Assert.Equal(LedgerErrorCodes.IdempotencyConflict, new IdempotencyConflictException("k").Code);
+        Assert.Equal("meta: too big", new LedgerValidationException("meta", "too big").Message);
+    }
+}
