@@ -62,7 +62,9 @@ public abstract class SqlDialect
 
     /// <summary>Inserts the wallet of @owner unless it exists; returns its row, or no row when another
     /// transaction created it first (then lock it with <see cref="LookupAndLock"/>).</summary>
-    public abstract string InsertWalletIfMissing { get; }
+    public virtual string InsertWalletIfMissing =>
+        "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) VALUES (@owner, 0, FALSE, @now, @now) "
+        + "ON CONFLICT (owner_id) DO NOTHING RETURNING id, owner_id, cached_balance, allow_overdraft;";
 
     /// <summary>
     /// One command that writes an operation: per wallet a guarded balance update (returns the id when the
@@ -104,9 +106,10 @@ public abstract class SqlDialect
 
     protected abstract string LockWallets(string ownerList, string guard);
 
-    protected abstract string UpdateBalance(string i);
+    protected virtual string UpdateBalance(string i) =>
+        $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now WHERE id = @w{i} AND cached_balance = @e{i} RETURNING id;";
 
-    protected abstract string InsertEntry(string j);
+    protected virtual string InsertEntry(string j) => $"{InsertEntryColumns} VALUES {EntryValues(j)} RETURNING id;";
 
     protected static string EntryValues(string j) =>
         $"(@ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j}, @now)";
@@ -128,10 +131,6 @@ public sealed class PostgresDialect : SqlDialect
 
     public override LedgerProvider Provider => LedgerProvider.Postgres;
 
-    public override string InsertWalletIfMissing =>
-        "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) VALUES (@owner, 0, FALSE, @now, @now) "
-        + "ON CONFLICT (owner_id) DO NOTHING RETURNING id, owner_id, cached_balance, allow_overdraft;";
-
     public override string LockWalletWithLedgerSum =>
         "SELECT id FROM wallets WHERE id = @id FOR UPDATE;\n"
         + "SELECT w.id, w.cached_balance, w.allow_overdraft, "
@@ -146,11 +145,6 @@ public sealed class PostgresDialect : SqlDialect
 
     protected override string LockWallets(string ownerList, string guard) =>
         $"SELECT id, owner_id, cached_balance, allow_overdraft FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id FOR UPDATE;";
-
-    protected override string UpdateBalance(string i) =>
-        $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now WHERE id = @w{i} AND cached_balance = @e{i} RETURNING id;";
-
-    protected override string InsertEntry(string j) => $"{InsertEntryPrefix} VALUES {EntryValues(j)} RETURNING id;";
 }
 
 /// <summary>SQLite: one writer at a time; the unit of work holds an immediate (write) transaction, so no row lock is needed.</summary>
@@ -169,10 +163,6 @@ public sealed class SqliteDialect : SqlDialect
 
     public override LedgerProvider Provider => LedgerProvider.Sqlite;
 
-    public override string InsertWalletIfMissing =>
-        "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) VALUES (@owner, 0, 0, @now, @now) "
-        + "ON CONFLICT (owner_id) DO NOTHING RETURNING id, owner_id, cached_balance, allow_overdraft;";
-
     public override string LockWalletWithLedgerSum =>
         "SELECT id FROM wallets WHERE id = @id;\n"
         + "SELECT w.id, w.cached_balance, w.allow_overdraft, "
@@ -188,11 +178,6 @@ public sealed class SqliteDialect : SqlDialect
 
     protected override string LockWallets(string ownerList, string guard) =>
         $"SELECT id, owner_id, cached_balance, allow_overdraft FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id;";
-
-    protected override string UpdateBalance(string i) =>
-        $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now WHERE id = @w{i} AND cached_balance = @e{i} RETURNING id;";
-
-    protected override string InsertEntry(string j) => $"{InsertEntryPrefix} VALUES {EntryValues(j)} RETURNING id;";
 }
 
 /// <summary>
