@@ -22,7 +22,7 @@ public abstract class SqlDialect
     public const string IdempotencyKeyIndex = "ux_ledger_entries_idempotency_key";
 
     private const string EntryColumns = "id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint";
-    private const string InsertEntryColumns =
+    protected const string InsertEntryColumns =
         "INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)";
 
     private readonly ConcurrentDictionary<(int Keys, int Owners, bool Guarded), string> _lookupAndLock = new();
@@ -93,7 +93,11 @@ public abstract class SqlDialect
     /// in a second statement, so the sum is read after the lock is held (under READ COMMITTED a statement's snapshot
     /// predates its lock wait). Parameter @id.
     /// </summary>
-    public abstract string LockWalletWithLedgerSum { get; }
+    public string LockWalletWithLedgerSum =>
+        LockWalletById + "\n"
+        + "SELECT w.id, w.cached_balance, w.allow_overdraft, "
+        + "CAST((SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id) AS bigint) "
+        + "FROM wallets w WHERE w.id = @id;";
 
     /// <summary>Sets a wallet's cached balance. Parameters @id, @balance, @now.</summary>
     public string SetBalance => "UPDATE wallets SET cached_balance = @balance, updated_at = @now WHERE id = @id;";
@@ -104,7 +108,15 @@ public abstract class SqlDialect
     /// <summary>True when an insert lost the race for an idempotency key to a concurrent first request.</summary>
     public abstract bool IsIdempotencyKeyViolation(Exception exception);
 
-    protected abstract string LockWallets(string ownerList, string guard);
+    /// <summary>What a SELECT appends to lock the rows it reads (empty where the transaction itself is the lock).</summary>
+    protected virtual string RowLockClause => "";
+
+    /// <summary>Locks one wallet by id. Parameter @id.</summary>
+    protected virtual string LockWalletById => $"SELECT id FROM wallets WHERE id = @id{RowLockClause};";
+
+    /// <summary>Locks the owners' wallets; <c>ORDER BY id</c> makes the lock order ascending.</summary>
+    protected virtual string LockWallets(string ownerList, string guard) =>
+        $"SELECT id, owner_id, cached_balance, allow_overdraft FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id{RowLockClause};";
 
     protected virtual string UpdateBalance(string i) =>
         $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now WHERE id = @w{i} AND cached_balance = @e{i} RETURNING id;";
@@ -113,8 +125,6 @@ public abstract class SqlDialect
 
     protected static string EntryValues(string j) =>
         $"(@ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j}, @now)";
-
-    protected static string InsertEntryPrefix => InsertEntryColumns;
 
     protected static string List(string prefix, int count) =>
         string.Join(", ", Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)));
@@ -131,20 +141,13 @@ public sealed class PostgresDialect : SqlDialect
 
     public override LedgerProvider Provider => LedgerProvider.Postgres;
 
-    public override string LockWalletWithLedgerSum =>
-        "SELECT id FROM wallets WHERE id = @id FOR UPDATE;\n"
-        + "SELECT w.id, w.cached_balance, w.allow_overdraft, "
-        + "(SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id)::bigint "
-        + "FROM wallets w WHERE w.id = @id;";
+    protected override string RowLockClause => " FOR UPDATE";
 
     public override bool IsTransient(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyIndex };
-
-    protected override string LockWallets(string ownerList, string guard) =>
-        $"SELECT id, owner_id, cached_balance, allow_overdraft FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id FOR UPDATE;";
 }
 
 /// <summary>SQLite: one writer at a time; the unit of work holds an immediate (write) transaction, so no row lock is needed.</summary>
@@ -163,21 +166,12 @@ public sealed class SqliteDialect : SqlDialect
 
     public override LedgerProvider Provider => LedgerProvider.Sqlite;
 
-    public override string LockWalletWithLedgerSum =>
-        "SELECT id FROM wallets WHERE id = @id;\n"
-        + "SELECT w.id, w.cached_balance, w.allow_overdraft, "
-        + "(SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id) "
-        + "FROM wallets w WHERE w.id = @id;";
-
     public override bool IsTransient(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
 
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } e
         && e.Message.Contains("ledger_entries.idempotency_key", StringComparison.Ordinal);
-
-    protected override string LockWallets(string ownerList, string guard) =>
-        $"SELECT id, owner_id, cached_balance, allow_overdraft FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id;";
 }
 
 /// <summary>
@@ -205,11 +199,7 @@ public sealed class SqlServerDialect : SqlDialect
         + "OUTPUT INSERTED.id, INSERTED.owner_id, INSERTED.cached_balance, INSERTED.allow_overdraft "
         + "SELECT @owner, 0, 0, @now, @now WHERE NOT EXISTS (SELECT 1 FROM wallets WITH (UPDLOCK, HOLDLOCK) WHERE owner_id = @owner);";
 
-    public override string LockWalletWithLedgerSum =>
-        "SELECT id FROM wallets WITH (UPDLOCK, ROWLOCK) WHERE id = @id;\n"
-        + "SELECT w.id, w.cached_balance, w.allow_overdraft, "
-        + "(SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id) "
-        + "FROM wallets w WHERE w.id = @id;";
+    protected override string LockWalletById => "SELECT id FROM wallets WITH (UPDLOCK, ROWLOCK) WHERE id = @id;";
 
     public override bool IsTransient(Exception exception) =>
         exception is SqlException { Number: Deadlock or SnapshotConflict };
@@ -230,5 +220,5 @@ public sealed class SqlServerDialect : SqlDialect
     // ledger_entries carries the immutability trigger, and SQL Server refuses OUTPUT without INTO on a
     // table with triggers, so the id comes back through SCOPE_IDENTITY().
     protected override string InsertEntry(string j) =>
-        $"{InsertEntryPrefix} VALUES {EntryValues(j)}; SELECT CAST(SCOPE_IDENTITY() AS bigint) AS id;";
+        $"{InsertEntryColumns} VALUES {EntryValues(j)}; SELECT CAST(SCOPE_IDENTITY() AS bigint) AS id;";
 }

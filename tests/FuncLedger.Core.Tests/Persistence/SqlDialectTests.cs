@@ -7,7 +7,7 @@ using Npgsql;
 namespace FuncLedger.Core.Tests.Persistence;
 
 /// <summary>No SQL Server runs here: the SQL it would run, and how its errors are classified, are tested as text and values.</summary>
-public sealed class SqlServerDialectTests
+public sealed class SqlDialectTests
 {
     private readonly SqlDialect _dialect = SqlDialect.For(LedgerProvider.SqlServer);
 
