@@ -39,6 +39,14 @@ internal static class LedgerWriter
 
         // Round trip 1: keys and locks together. Guarded: when any key exists no wallet is locked.
         var (existing, wallets) = await LookupAndLockAsync(connection, transaction, dialect, keys, owners, guarded: true, ct);
+        if (existing.Count == 0 && keys.Length > 0 && wallets.Count < owners.Length)
+        {
+            // Either a wallet does not exist yet, or a concurrent first request committed our key between the
+            // key read and the guarded lock (two statements, two snapshots). Look again without the guard:
+            // its key read now sees that commit, so a replay is never mistaken for a missing wallet.
+            (existing, wallets) = await LookupAndLockAsync(connection, transaction, dialect, keys, owners, guarded: false, ct);
+        }
+
         var result = new Posted[postings.Count];
         var pending = Replay(postings, existing, result);
         if (pending.Count == 0)

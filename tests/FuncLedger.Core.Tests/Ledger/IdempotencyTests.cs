@@ -20,6 +20,23 @@ public abstract class IdempotencyTests(ILedgerDatabase database) : LedgerTestBas
     }
 
     [Fact]
+    public async Task A_keyed_entry_without_a_fingerprint_from_an_import_is_never_replayed_as_a_new_request()
+    {
+        // Imported history may carry keys but no request fingerprint: the request cannot be proven the same.
+        await Ledger.CreditAsync(1, 100, "seed");
+        var walletId = await Db.WalletIdAsync(1);
+        await Db.ExecuteAsync(
+            "INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at) " +
+            $"VALUES ({walletId}, 50, 150, 'imported', 'legacy-1', NULL, NULL, '2026-01-01 00:00:00')");
+        await Db.ExecuteAsync($"UPDATE wallets SET cached_balance = 150 WHERE id = {walletId}");
+        var before = await Db.SnapshotAsync();
+
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.CreditAsync(1, 50, "imported", "legacy-1"));
+
+        Assert.Equal(before, await Db.SnapshotAsync());
+    }
+
+    [Fact]
     public async Task A_duplicate_debit_writes_once()
     {
         await Ledger.CreditAsync(1, 100, "seed");

@@ -88,4 +88,28 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
         Assert.Equal(1, await Db.WalletCountAsync());
         Assert.Equal(32, await Ledger.GetBalanceAsync(77));
     }
+
+    [Fact]
+    public async Task Retries_of_a_keyed_transfer_racing_its_first_commit_replay_it_and_never_report_a_missing_wallet()
+    {
+        // A retry that reads the key just before the first request commits and locks just after must
+        // still see the committed transfer (regression: it reported "source wallet does not exist").
+        const int rounds = 150;
+        await Ledger.CreditAsync(1, 1_000_000, "seed");
+        await Ledger.CreditAsync(2, 1, "seed");
+
+        for (var round = 0; round < rounds; round++)
+        {
+            var key = $"racing-{round}";
+            var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() =>
+                Ledger.TransferAsync(1, 2, 3, "race", key))));
+            var debitEntries = results.Select(r => r.DebitTransactionId).Distinct();
+            Assert.Single(debitEntries);
+            Assert.Equal(1, results.Count(r => !r.Replayed));
+        }
+
+        Assert.Equal(1_000_000 - (3 * rounds), await Ledger.GetBalanceAsync(1));
+        Assert.Equal(1 + (3 * rounds), await Ledger.GetBalanceAsync(2));
+        Assert.Equal(2 + (2 * rounds), await Db.EntryCountAsync());
+    }
 }
