@@ -1,5 +1,7 @@
 using FuncLedger.Core.Operations;
+using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Reconciliation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +19,8 @@ public static class DependencyInjection
 
     /// <summary>
     /// Registers the transactional core: the provider chosen by <c>Ledger:Provider</c> (sqlite | postgres | sqlserver,
-    /// SQLite by default), <c>ConnectionStrings:Ledger</c>, the single retry layer and <see cref="ILedger"/>.
+    /// SQLite by default), <c>ConnectionStrings:Ledger</c>, the single retry layer, <see cref="ILedger"/>,
+    /// <see cref="IReconciler"/> and <see cref="IPayoutRejections"/>.
     /// </summary>
     public static IServiceCollection AddLedgerCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,6 +43,8 @@ public static class DependencyInjection
         services.AddSingleton(retry);
         services.AddSingleton<LedgerUnitOfWork>();
         services.AddSingleton<ILedger, Ledger>();
+        services.AddSingleton<IReconciler, Reconciler>();
+        services.AddSingleton<IPayoutRejections, PayoutRejections>();
         return services;
     }
 }

@@ -103,3 +103,80 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010259_ReconciliationRunsAndPayoutRejections'
+)
+BEGIN
+    CREATE TABLE [payout_rejections] (
+        [id] bigint NOT NULL IDENTITY,
+        [message_id] varchar(100) NOT NULL,
+        [award_type] varchar(16) NULL,
+        [registration_id] bigint NULL,
+        [place] int NULL,
+        [reason_code] varchar(40) NOT NULL,
+        [detail] nvarchar(500) NOT NULL,
+        [dequeue_count] bigint NOT NULL,
+        [rejected_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_payout_rejections] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010259_ReconciliationRunsAndPayoutRejections'
+)
+BEGIN
+    CREATE TABLE [reconciliation_runs] (
+        [id] bigint NOT NULL IDENTITY,
+        [started_at] datetime2 NOT NULL,
+        [finished_at] datetime2 NOT NULL,
+        [trigger] varchar(16) NOT NULL,
+        [fix] bit NOT NULL,
+        [wallets_checked] bigint NOT NULL,
+        [drift_count] bigint NOT NULL,
+        [corrections_applied] bigint NOT NULL,
+        [balances_total] bigint NOT NULL,
+        [entries_total] bigint NOT NULL,
+        [drifted_wallet_ids] varchar(4000) NOT NULL,
+        CONSTRAINT [pk_reconciliation_runs] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010259_ReconciliationRunsAndPayoutRejections'
+)
+BEGIN
+    CREATE INDEX [ix_payout_rejections_rejected_at] ON [payout_rejections] ([rejected_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010259_ReconciliationRunsAndPayoutRejections'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_payout_rejections_message_id] ON [payout_rejections] ([message_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010259_ReconciliationRunsAndPayoutRejections'
+)
+BEGIN
+    CREATE INDEX [ix_reconciliation_runs_started_at] ON [reconciliation_runs] ([started_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126010259_ReconciliationRunsAndPayoutRejections'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261126010259_ReconciliationRunsAndPayoutRejections', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

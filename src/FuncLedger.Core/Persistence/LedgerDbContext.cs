@@ -1,4 +1,6 @@
 using FuncLedger.Core.Domain;
+using FuncLedger.Core.Payouts;
+using FuncLedger.Core.Reconciliation;
 using FuncLedger.Core.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +14,10 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
 
+    public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
+
+    public DbSet<PayoutRejection> PayoutRejections => Set<PayoutRejection>();
+
     /// <summary>The provider this context runs on.</summary>
     public LedgerProvider Provider => LedgerDatabase.ProviderOf(Database.ProviderName);
 
@@ -20,5 +26,7 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         var provider = Provider;
         modelBuilder.ApplyConfiguration(new WalletConfiguration(provider));
         modelBuilder.ApplyConfiguration(new LedgerEntryConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new ReconciliationRunConfiguration());
+        modelBuilder.ApplyConfiguration(new PayoutRejectionConfiguration());
     }
 }

@@ -102,6 +102,46 @@ public abstract class SqlDialect
     /// <summary>Sets a wallet's cached balance. Parameters @id, @balance, @now.</summary>
     public string SetBalance => "UPDATE wallets SET cached_balance = @balance, updated_at = @now WHERE id = @id;";
 
+    /// <summary>
+    /// Reconciliation's drift scan: every wallet whose cached balance differs from the sum of its entries,
+    /// as (id, cached_balance, ledger_balance), in one set-based aggregate streamed in wallet id order.
+    /// </summary>
+    public string DriftScan =>
+        "SELECT w.id, w.cached_balance, CAST(COALESCE(s.total, 0) AS BIGINT) FROM wallets w "
+        + "LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id "
+        + "WHERE w.cached_balance <> COALESCE(s.total, 0) ORDER BY w.id;";
+
+    /// <summary>Reconciliation's global check: (wallet count, sum of cached balances, sum of all entries).</summary>
+    public string Totals =>
+        "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM wallets), "
+        + "(SELECT CAST(COALESCE(SUM(cached_balance), 0) AS BIGINT) FROM wallets), "
+        + "(SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries);";
+
+    /// <summary>
+    /// One command for a fix chunk: the wallets @w0..@w{n-1} locked in ascending id order as (id, cached_balance),
+    /// then the ledger sum of each wallet that has entries as (wallet_id, sum), read under those locks.
+    /// </summary>
+    public string LockWalletsWithLedgerSums(int wallets)
+    {
+        var ids = List("@w", wallets);
+        return LockWalletsByIds(ids)
+            + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_entries WHERE wallet_id IN ({ids}) GROUP BY wallet_id;";
+    }
+
+    /// <summary>Sets the balances of a fix chunk: @w{i} gets @b{i}; parameter @now.</summary>
+    public string SetBalances(int wallets) => string.Concat(Enumerable.Range(0, wallets).Select(i =>
+        string.Create(CultureInfo.InvariantCulture, $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now WHERE id = @w{i};\n")));
+
+    /// <summary>
+    /// Starts the read-only transaction of a drift scan: one snapshot for the scan and the totals, without
+    /// blocking writers (PostgreSQL REPEATABLE READ; SQLite a deferred read transaction under WAL).
+    /// </summary>
+    public virtual ValueTask<DbTransaction> BeginConsistentReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+
+    protected virtual string LockWalletsByIds(string idList) =>
+        $"SELECT id, cached_balance FROM wallets WHERE id IN ({idList}) ORDER BY id{RowLockClause};";
+
     /// <summary>True for a deadlock, a serialization failure or a busy/locked database: the whole unit of work may run again.</summary>
     public abstract bool IsTransient(Exception exception);
 
@@ -166,6 +206,9 @@ public sealed class SqliteDialect : SqlDialect
 
     public override LedgerProvider Provider => LedgerProvider.Sqlite;
 
+    public override ValueTask<DbTransaction> BeginConsistentReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
     public override bool IsTransient(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
 
@@ -200,6 +243,16 @@ public sealed class SqlServerDialect : SqlDialect
         + "SELECT @owner, 0, 0, @now, @now WHERE NOT EXISTS (SELECT 1 FROM wallets WITH (UPDLOCK, HOLDLOCK) WHERE owner_id = @owner);";
 
     protected override string LockWalletById => "SELECT id FROM wallets WITH (UPDLOCK, ROWLOCK) WHERE id = @id;";
+
+    protected override string LockWalletsByIds(string idList) =>
+        "DECLARE @fix_ids TABLE (id bigint PRIMARY KEY);\n"
+        + $"INSERT INTO @fix_ids (id) SELECT id FROM wallets WHERE id IN ({idList});\n"
+        + "SELECT w.id, w.cached_balance FROM @fix_ids i "
+        + "INNER LOOP JOIN wallets w WITH (UPDLOCK, ROWLOCK) ON w.id = i.id ORDER BY i.id OPTION (FORCE ORDER);";
+
+    // Without snapshot isolation switched on, READ COMMITTED (read-committed snapshot on Azure SQL) is the consistent read.
+    public override ValueTask<DbTransaction> BeginConsistentReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
 
     public override bool IsTransient(Exception exception) =>
         exception is SqlException { Number: Deadlock or SnapshotConflict };

@@ -138,6 +138,134 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AwardType")
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("award_type");
+
+                    b.Property<long>("DequeueCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("dequeue_count");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("message_id");
+
+                    b.Property<int?>("Place")
+                        .HasColumnType("integer")
+                        .HasColumnName("place");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason_code");
+
+                    b.Property<long?>("RegistrationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("registration_id");
+
+                    b.Property<DateTime>("RejectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rejected_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payout_rejections");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payout_rejections_message_id");
+
+                    b.HasIndex("RejectedAt")
+                        .HasDatabaseName("ix_payout_rejections_rejected_at");
+
+                    b.ToTable("payout_rejections", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BalancesTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balances_total");
+
+                    b.Property<long>("CorrectionsApplied")
+                        .HasColumnType("bigint")
+                        .HasColumnName("corrections_applied");
+
+                    b.Property<long>("DriftCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("drift_count");
+
+                    b.Property<string>("DriftedWalletIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("drifted_wallet_ids");
+
+                    b.Property<long>("EntriesTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entries_total");
+
+                    b.Property<DateTime>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<bool>("Fix")
+                        .HasColumnType("boolean")
+                        .HasColumnName("fix");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("trigger");
+
+                    b.Property<long>("WalletsChecked")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallets_checked");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reconciliation_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_reconciliation_runs_started_at");
+
+                    b.ToTable("reconciliation_runs", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
                 {
                     b.HasOne("FuncLedger.Core.Domain.Wallet", null)

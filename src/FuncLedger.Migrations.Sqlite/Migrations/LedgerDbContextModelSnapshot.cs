@@ -129,6 +129,130 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AwardType")
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("award_type");
+
+                    b.Property<long>("DequeueCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dequeue_count");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<int?>("Place")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("place");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason_code");
+
+                    b.Property<long?>("RegistrationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("registration_id");
+
+                    b.Property<DateTime>("RejectedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rejected_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payout_rejections");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payout_rejections_message_id");
+
+                    b.HasIndex("RejectedAt")
+                        .HasDatabaseName("ix_payout_rejections_rejected_at");
+
+                    b.ToTable("payout_rejections", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BalancesTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balances_total");
+
+                    b.Property<long>("CorrectionsApplied")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("corrections_applied");
+
+                    b.Property<long>("DriftCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("drift_count");
+
+                    b.Property<string>("DriftedWalletIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("drifted_wallet_ids");
+
+                    b.Property<long>("EntriesTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entries_total");
+
+                    b.Property<DateTime>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<bool>("Fix")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fix");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trigger");
+
+                    b.Property<long>("WalletsChecked")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallets_checked");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reconciliation_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_reconciliation_runs_started_at");
+
+                    b.ToTable("reconciliation_runs", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
                 {
                     b.HasOne("FuncLedger.Core.Domain.Wallet", null)

@@ -82,7 +82,7 @@ public sealed class PostgresDatabaseFixture : ILedgerDatabase, IAsyncLifetime
     public async Task<LedgerHarness> CreateHarnessAsync(LedgerRetryOptions? retry = null)
     {
         var harness = new LedgerHarness(Provider, _connection, retry);
-        await harness.ExecuteAsync("DROP TRIGGER IF EXISTS trg_test_inject_fault ON ledger_entries; TRUNCATE ledger_entries, wallets RESTART IDENTITY;");
+        await harness.ExecuteAsync("DROP TRIGGER IF EXISTS trg_test_inject_fault ON ledger_entries; TRUNCATE ledger_entries, wallets, reconciliation_runs, payout_rejections RESTART IDENTITY;");
         return harness;
     }
 

@@ -34,6 +34,10 @@ public sealed class LedgerHarness : IAsyncDisposable
 
     public ILedger Ledger { get; }
 
+    public Reconciliation.IReconciler Reconciler => _services.GetRequiredService<Reconciliation.IReconciler>();
+
+    public Payouts.IPayoutRejections Rejections => _services.GetRequiredService<Payouts.IPayoutRejections>();
+
     public LedgerUnitOfWork UnitOfWork => _services.GetRequiredService<LedgerUnitOfWork>();
 
     public LedgerDbContext CreateContext() =>
