@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FuncLedger.Functions.Contracts;
+
+/// <summary>
+/// Every JSON shape of the app, source-generated. Strict on input: unknown fields, duplicate properties, numbers
+/// in strings, comments and trailing commas are refused; property names are camelCase and case-sensitive.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    PropertyNameCaseInsensitive = false,
+    NumberHandling = JsonNumberHandling.Strict,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowDuplicateProperties = false,
+    AllowTrailingCommas = false,
+    ReadCommentHandling = JsonCommentHandling.Disallow,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(WalletChangeRequest))]
+[JsonSerializable(typeof(TransferRequest))]
+[JsonSerializable(typeof(PayoutMessage))]
+[JsonSerializable(typeof(WalletChangeResponse))]
+[JsonSerializable(typeof(TransferResponse))]
+[JsonSerializable(typeof(BalanceResponse))]
+[JsonSerializable(typeof(HistoryResponse))]
+[JsonSerializable(typeof(ReconcileResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(Problem))]
+public sealed partial class FuncLedgerJson : JsonSerializerContext;

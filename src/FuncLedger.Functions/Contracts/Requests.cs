@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace FuncLedger.Functions.Contracts;
+
+/// <summary>Body of <c>POST wallets/{ownerId}/credit</c> and <c>POST wallets/{ownerId}/debit</c>.</summary>
+/// <param name="Amount">Coins, a positive integer up to 10^12.</param>
+/// <param name="Reason">Why, 1 to 200 characters.</param>
+/// <param name="IdempotencyKey">Optional; the <c>Idempotency-Key</c> header carries the same key.</param>
+/// <param name="Meta">Optional JSON object stored with the entry (at most 2048 bytes minified).</param>
+public sealed record WalletChangeRequest(long? Amount, string? Reason, string? IdempotencyKey, JsonElement? Meta);
+
+/// <summary>Body of <c>POST transfers</c>.</summary>
+public sealed record TransferRequest(long? FromOwnerId, long? ToOwnerId, long? Amount, string? Reason, string? IdempotencyKey, JsonElement? Meta);
+
+/// <summary>
+/// The payout message the tournament system puts on <c>payout-awards</c> (base64-encoded UTF-8 JSON, as host.json says).
+/// <c>type</c> is <c>participation</c> or <c>placement</c>; <c>place</c> is required for placements and absent otherwise.
+/// </summary>
+public sealed record PayoutMessage(string? Type, long? RegistrationId, long? OwnerId, long? Amount, int? Place);

@@ -1,0 +1,84 @@
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Reconciliation;
+
+namespace FuncLedger.Functions.Contracts;
+
+/// <summary>The result of a credit or debit. A replay returns the same body (and <c>Idempotent-Replayed: true</c>).</summary>
+public sealed record WalletChangeResponse(long OwnerId, long WalletId, long Amount, long BalanceAfter, long TransactionId, string? IdempotencyKey)
+{
+    public static WalletChangeResponse From(long ownerId, long amount, CreditResult result) =>
+        new(ownerId, result.WalletId, amount, result.BalanceAfter, result.TransactionId, result.IdempotencyKey);
+}
+
+public sealed record TransferResponse(
+    long FromOwnerId,
+    long ToOwnerId,
+    long FromWalletId,
+    long ToWalletId,
+    long Amount,
+    long FromBalanceAfter,
+    long ToBalanceAfter,
+    long DebitTransactionId,
+    long CreditTransactionId,
+    string? IdempotencyKey)
+{
+    public static TransferResponse From(long fromOwnerId, long toOwnerId, long amount, TransferResult r) =>
+        new(fromOwnerId, toOwnerId, r.FromWalletId, r.ToWalletId, amount, r.FromBalanceAfter, r.ToBalanceAfter,
+            r.DebitTransactionId, r.CreditTransactionId, r.IdempotencyKey);
+}
+
+public sealed record BalanceResponse(long OwnerId, long Balance);
+
+public sealed record HistoryEntryResponse(long TransactionId, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey);
+
+/// <param name="NextOffset">The offset of the next page, or null on the last page.</param>
+public sealed record HistoryResponse(long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntryResponse> Items);
+
+public sealed record WalletDriftResponse(long WalletId, long CachedBalance, long LedgerBalance, long Delta);
+
+/// <summary>A reconciliation report: wallet IDs only, never owner data. <c>drifts</c> lists at most 1000 wallets;
+/// <c>driftCount</c> is exact.</summary>
+public sealed record ReconcileResponse(
+    long? RunId,
+    bool DryRun,
+    DateTime StartedAt,
+    DateTime FinishedAt,
+    double DurationMs,
+    long WalletsChecked,
+    long DriftCount,
+    long CorrectionsApplied,
+    long BalancesTotal,
+    long EntriesTotal,
+    bool TotalsMatch,
+    IReadOnlyList<WalletDriftResponse> Drifts)
+{
+    public const int DriftsListedMax = 1_000;
+
+    public static ReconcileResponse From(ReconciliationReport r) =>
+        new(r.RunId, !r.Fix, r.StartedAt, r.FinishedAt, r.Duration.TotalMilliseconds, r.WalletsChecked, r.DriftCount, r.CorrectionsApplied,
+            r.BalancesTotal, r.EntriesTotal, r.TotalsMatch,
+            [.. r.Drifts.Take(DriftsListedMax).Select(d => new WalletDriftResponse(d.WalletId, d.CachedBalance, d.LedgerBalance, d.Delta))]);
+}
+
+/// <param name="Status"><c>healthy</c> or <c>unhealthy</c>.</param>
+/// <param name="Reason">Null when healthy; <c>database_unreachable</c> or <c>migrations_pending</c> otherwise.</param>
+public sealed record HealthResponse(string Status, string Provider, string? Reason, IReadOnlyList<string> PendingMigrations);
+
+/// <summary>A field that failed validation.</summary>
+public sealed record ProblemFieldError(string Field, string Message);
+
+/// <summary>
+/// RFC 9457 problem details (<c>application/problem+json</c>). <c>code</c> is stable and documented;
+/// <c>type</c> is <c>urn:funcledger:problem:{code}</c>. No stack trace or internal text is ever included.
+/// </summary>
+public sealed record Problem(
+    string Type,
+    string Title,
+    int Status,
+    string Detail,
+    string Code,
+    string? Instance = null,
+    IReadOnlyList<ProblemFieldError>? Errors = null,
+    long? WalletId = null,
+    long? Balance = null,
+    long? Amount = null);

@@ -1,0 +1,79 @@
+using System.Globalization;
+using FuncLedger.Core.Domain;
+using FuncLedger.Functions.Contracts;
+
+namespace FuncLedger.Functions.Http;
+
+/// <summary>The stable problem codes of the HTTP API (the ledger's own codes plus the adapter's).</summary>
+public static class ProblemCodes
+{
+    public const string InsufficientFunds = LedgerErrorCodes.InsufficientFunds;
+    public const string InvalidAmount = LedgerErrorCodes.InvalidAmount;
+    public const string WalletNotFound = LedgerErrorCodes.WalletNotFound;
+    public const string SelfTransfer = LedgerErrorCodes.SelfTransfer;
+    public const string IdempotencyConflict = LedgerErrorCodes.IdempotencyConflict;
+    public const string Validation = LedgerErrorCodes.Validation;
+    public const string MalformedJson = "malformed_json";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string IdempotencyInFlight = "idempotency_in_flight";
+    public const string ServiceUnavailable = "service_unavailable";
+    public const string InternalError = "internal_error";
+
+    public static readonly IReadOnlyDictionary<string, int> Status = new Dictionary<string, int>
+    {
+        [InsufficientFunds] = 409,
+        [InvalidAmount] = 400,
+        [WalletNotFound] = 404,
+        [SelfTransfer] = 400,
+        [IdempotencyConflict] = 422,
+        [Validation] = 400,
+        [MalformedJson] = 400,
+        [UnsupportedMediaType] = 415,
+        [PayloadTooLarge] = 413,
+        [IdempotencyInFlight] = 409,
+        [ServiceUnavailable] = 503,
+        [InternalError] = 500,
+    };
+
+    public static readonly IReadOnlyDictionary<string, string> Title = new Dictionary<string, string>
+    {
+        [InsufficientFunds] = "Insufficient funds",
+        [InvalidAmount] = "Invalid amount",
+        [WalletNotFound] = "Wallet not found",
+        [SelfTransfer] = "Transfer to the same wallet",
+        [IdempotencyConflict] = "Idempotency key reused with a different request",
+        [Validation] = "The request is not valid",
+        [MalformedJson] = "The body is not valid JSON",
+        [UnsupportedMediaType] = "The body must be application/json",
+        [PayloadTooLarge] = "The body is too large",
+        [IdempotencyInFlight] = "A request with this idempotency key is still in flight",
+        [ServiceUnavailable] = "The ledger is busy; try again",
+        [InternalError] = "Internal error",
+    };
+}
+
+/// <summary>An error the HTTP adapter raises itself (before or around the core call).</summary>
+public sealed class HttpProblemException(string code, string detail, IReadOnlyList<ProblemFieldError>? errors = null) : Exception(detail)
+{
+    public string Code { get; } = code;
+
+    public IReadOnlyList<ProblemFieldError>? Errors { get; } = errors;
+}
+
+internal static class HttpProblems
+{
+    public static Problem Create(string code, string detail, string? instance = null, IReadOnlyList<ProblemFieldError>? errors = null) =>
+        new("urn:funcledger:problem:" + code, ProblemCodes.Title[code], ProblemCodes.Status[code], detail, code, instance, errors);
+
+    /// <summary>Maps a typed ledger error to its problem; the detail is the ledger's own message, written for clients.</summary>
+    public static Problem From(LedgerException e, string? instance) => e switch
+    {
+        LedgerValidationException v => Create(v.Code, "One or more fields are not valid.", instance,
+            [.. v.Errors.Select(f => new ProblemFieldError(f.Field, f.Message))]),
+        InsufficientFundsException f => Create(f.Code, string.Create(CultureInfo.InvariantCulture,
+            $"Wallet {f.WalletId} holds {f.Balance} coins; {f.Amount} were requested."), instance)
+            with { WalletId = f.WalletId, Balance = f.Balance, Amount = f.Amount },
+        _ => Create(e.Code, e.Message, instance),
+    };
+}

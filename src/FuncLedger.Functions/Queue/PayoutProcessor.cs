@@ -1,0 +1,149 @@
+using System.Text.Json;
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Operations;
+using FuncLedger.Core.Payouts;
+using FuncLedger.Functions.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace FuncLedger.Functions.Queue;
+
+/// <summary>What became of a payout message.</summary>
+public enum PayoutOutcome
+{
+    /// <summary>The award was written now.</summary>
+    Paid,
+
+    /// <summary>The award's deterministic key was already paid: a redelivery, nothing written.</summary>
+    AlreadyPaid,
+
+    /// <summary>The message can never succeed: recorded in payout_rejections, and the message completes.</summary>
+    Rejected,
+}
+
+/// <summary>Thrown for a message body that is not JSON at all: it is retried and ends in the poison queue,
+/// where an operator can read it (nothing can be recorded about a message that cannot be read).</summary>
+public sealed class MalformedPayoutMessageException(string messageId)
+    : Exception($"Payout message {messageId} is not well-formed JSON.");
+
+/// <summary>
+/// Pays one payout message through the core's award operations with the deterministic keys
+/// (<c>participation_award_reg_{id}</c>, <c>placement_award_reg_{id}_place_{n}</c>), so a redelivered message pays
+/// nothing more. Permanent failures (invalid content, idempotency conflict) are recorded and complete; transient ones
+/// throw so the host retries and, after maxDequeueCount, moves the message to <c>payout-awards-poison</c>.
+/// </summary>
+public sealed partial class PayoutProcessor(ILedger ledger, IPayoutRejections rejections, ILogger<PayoutProcessor> logger)
+{
+    public const string Participation = "participation";
+    public const string Placement = "placement";
+
+    /// <summary>The largest message body read, in bytes (Azure Storage queues carry at most 64 KiB).</summary>
+    public const int MessageBytesMax = 64 * 1024;
+
+    public async Task<PayoutOutcome> ProcessAsync(string messageId, long dequeueCount, BinaryData body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var bytes = body.ToMemory();
+        if (bytes.Length > MessageBytesMax || !IsWellFormedJson(bytes))
+        {
+            LogMalformed(logger, messageId, dequeueCount);
+            throw new MalformedPayoutMessageException(messageId);
+        }
+
+        PayoutMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(bytes.Span, FuncLedgerJson.Default.PayoutMessage);
+        }
+        catch (JsonException)
+        {
+            return await RejectAsync(messageId, dequeueCount, null, LedgerErrorCodes.Validation,
+                "Unknown field, or a value of the wrong type (ids and amounts are integers).", cancellationToken);
+        }
+
+        if (message is null)
+        {
+            return await RejectAsync(messageId, dequeueCount, null, LedgerErrorCodes.Validation, "The message must be a JSON object.", cancellationToken);
+        }
+
+        var problem = Validate(message);
+        if (problem is not null)
+        {
+            return await RejectAsync(messageId, dequeueCount, message, LedgerErrorCodes.Validation, problem, cancellationToken);
+        }
+
+        try
+        {
+            var result = message.Type == Participation
+                ? await ledger.AwardParticipationAsync(message.RegistrationId!.Value, message.OwnerId!.Value, message.Amount!.Value, cancellationToken)
+                : await ledger.AwardPlacementAsync(message.RegistrationId!.Value, message.Place!.Value, message.OwnerId!.Value, message.Amount!.Value, cancellationToken);
+            LogPaid(logger, messageId, message.Type!, result.WalletId, result.TransactionId, result.Replayed);
+            return result.Replayed ? PayoutOutcome.AlreadyPaid : PayoutOutcome.Paid;
+        }
+        catch (LedgerException e)
+        {
+            // Typed ledger errors are permanent: the same message would fail the same way on every delivery.
+            return await RejectAsync(messageId, dequeueCount, message, e.Code, e.Message, cancellationToken);
+        }
+    }
+
+    private static string? Validate(PayoutMessage m)
+    {
+        var missing = new List<string>();
+        if (m.Type is null) missing.Add("type");
+        if (m.RegistrationId is null) missing.Add("registrationId");
+        if (m.OwnerId is null) missing.Add("ownerId");
+        if (m.Amount is null) missing.Add("amount");
+        if (m.Type == Placement && m.Place is null) missing.Add("place");
+        if (missing.Count > 0)
+        {
+            return "Missing: " + string.Join(", ", missing) + ".";
+        }
+
+        return m.Type switch
+        {
+            Participation when m.Place is not null => "A participation award has no place.",
+            Participation or Placement => null,
+            _ => "type must be participation or placement.",
+        };
+    }
+
+    private async Task<PayoutOutcome> RejectAsync(
+        string messageId, long dequeueCount, PayoutMessage? message, string reasonCode, string detail, CancellationToken cancellationToken)
+    {
+        var recorded = await rejections.RecordAsync(new PayoutRejection
+        {
+            MessageId = messageId,
+            AwardType = message?.Type is Participation or Placement ? message.Type : null,
+            RegistrationId = message?.RegistrationId,
+            Place = message?.Place,
+            ReasonCode = reasonCode,
+            Detail = detail,
+            DequeueCount = dequeueCount,
+        }, cancellationToken);
+        LogRejected(logger, messageId, reasonCode, recorded);
+        return PayoutOutcome.Rejected;
+    }
+
+    private static bool IsWellFormedJson(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
+        Message = "Payout message {MessageId} ({AwardType}): wallet {WalletId}, entry {TransactionId}, already paid {Replayed}")]
+    private static partial void LogPaid(ILogger logger, string messageId, string awardType, long walletId, long transactionId, bool replayed);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Payout message {MessageId} rejected ({ReasonCode}); first record {Recorded}")]
+    private static partial void LogRejected(ILogger logger, string messageId, string reasonCode, bool recorded);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Payout message {MessageId} is not JSON (delivery {DequeueCount}); it will retry and go to the poison queue")]
+    private static partial void LogMalformed(ILogger logger, string messageId, long dequeueCount);
+}

@@ -1,0 +1,49 @@
+using FuncLedger.Core.Reconciliation;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace FuncLedger.Functions.Timer;
+
+/// <summary>Settings of the nightly reconciliation.</summary>
+public sealed class ReconcileOptions
+{
+    /// <summary>The configuration section (<c>Reconcile__FixDrift</c> as an app setting).</summary>
+    public const string Section = "Reconcile";
+
+    /// <summary>The app setting holding the NCRONTAB schedule (six fields, UTC).</summary>
+    public const string ScheduleSetting = "ReconcileSchedule";
+
+    public const string ScheduleDefault = "0 0 3 * * *";
+
+    /// <summary>Correct drifted wallets (true) or only report them (false, the default).</summary>
+    public bool FixDrift { get; set; }
+}
+
+/// <summary>Checks every cached balance against the ledger each night and stores a run record.</summary>
+public sealed partial class NightlyReconciliationFunction(IReconciler reconciler, ReconcileOptions options, ILogger<NightlyReconciliationFunction> logger)
+{
+    [Function(nameof(NightlyReconciliation))]
+    public async Task NightlyReconciliation(
+        [TimerTrigger("%" + ReconcileOptions.ScheduleSetting + "%", RunOnStartup = false)] TimerInfo timer,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        if (timer.IsPastDue)
+        {
+            LogPastDue(logger);
+        }
+
+        // The core logs a warning per drifted wallet ID and stores the run record.
+        var report = await reconciler.RunAsync(new ReconcileRequest(options.FixDrift, ReconciliationTriggers.Timer), cancellationToken);
+        if (!report.TotalsMatch && report.DriftCount == 0)
+        {
+            LogTotalsMismatch(logger, report.BalancesTotal, report.EntriesTotal);
+        }
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Nightly reconciliation is running late (past due)")]
+    private static partial void LogPastDue(ILogger logger);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Error, Message = "Totals differ without a drifted wallet: balances {BalancesTotal}, entries {EntriesTotal}")]
+    private static partial void LogTotalsMismatch(ILogger logger, long balancesTotal, long entriesTotal);
+}
