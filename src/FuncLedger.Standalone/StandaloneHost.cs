@@ -1,0 +1,188 @@
+using System.Text.Json;
+using FuncLedger.Core.Persistence;
+using FuncLedger.Functions;
+using FuncLedger.Functions.Contracts;
+using FuncLedger.Functions.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FuncLedger.Standalone;
+
+/// <summary>
+/// Serves the function app's classes without the Functions host: Kestrel on the routes, methods and auth levels of
+/// the [HttpTrigger] attributes under host.json's route prefix, a storage-queue listener per [QueueTrigger] and a
+/// scheduler per [TimerTrigger]. Settings come from the command line, then environment variables, then a
+/// local.settings.json-style file (<c>--settings</c>), as <c>func start</c> reads them.
+/// </summary>
+public static class StandaloneHost
+{
+    public const string DefaultUrl = "http://localhost:7071";
+    public const string HostJsonSetting = "Standalone:HostJson";
+
+    /// <summary>Options of the Standalone command line that are not configuration.</summary>
+    public sealed record Options(bool Migrate, string? SettingsFile, string[] HostArgs);
+
+    public static Options ParseArgs(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var migrate = false;
+        string? settings = null;
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--migrate":
+                    migrate = true;
+                    break;
+                case "--settings" when i + 1 < args.Length:
+                    settings = args[++i];
+                    break;
+                default:
+                    rest.Add(args[i]);
+                    break;
+            }
+        }
+
+        return new Options(migrate, settings, [.. rest]);
+    }
+
+    public static WebApplication Build(Options options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(options.HostArgs);
+        if (options.SettingsFile is not null)
+        {
+            AddLocalSettings(builder.Configuration, options.SettingsFile);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var catalog = FunctionCatalog.FromAssembly(typeof(WalletFunctions).Assembly);
+        var hostJson = HostJson.Load(builder.Configuration[HostJsonSetting] ?? Path.Combine(AppContext.BaseDirectory, "host.json"));
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(hostJson);
+        builder.Services.AddSingleton(new FunctionKeys(
+            (builder.Configuration[FunctionKeys.FunctionKeysSetting] ?? "").Split(','),
+            builder.Configuration[FunctionKeys.MasterKeySetting] ?? ""));
+        builder.Services.AddFuncLedgerFunctions(builder.Configuration);
+        foreach (var queue in catalog.Queues)
+        {
+            builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, queue));
+        }
+
+        foreach (var timer in catalog.Timers)
+        {
+            builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TimerScheduler>(sp, timer));
+        }
+
+        builder.Services.AddHostedService(sp => new HostedGroup(sp.GetServices<QueueListener>(), sp.GetServices<TimerScheduler>()));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(error => error.Run(async context =>
+        {
+            // Nothing internal leaves the server: the same problem the functions write for an unexpected failure.
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            context.Response.ContentType = LedgerHttp.ProblemContentType;
+            await JsonSerializer.SerializeAsync(context.Response.Body,
+                new Problem("urn:funcledger:problem:" + ProblemCodes.InternalError, ProblemCodes.Title[ProblemCodes.InternalError], 500,
+                    "The request failed.", ProblemCodes.InternalError, context.Request.Path.Value),
+                FuncLedgerJson.Default.Problem);
+        }));
+        MapFunctions(app, catalog, hostJson);
+        return app;
+    }
+
+    /// <summary>Applies the configured provider's pending migrations.</summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        await using var db = await services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync(cancellationToken);
+        return await LedgerDatabase.MigrateAsync(db, cancellationToken);
+    }
+
+    private static void MapFunctions(WebApplication app, FunctionCatalog catalog, HostJson hostJson)
+    {
+        var prefix = hostJson.RoutePrefix.Length == 0 ? "" : "/" + hostJson.RoutePrefix;
+        foreach (var function in catalog.Http)
+        {
+            app.MapMethods(prefix + "/" + function.Route.TrimStart('/'), function.Methods.Select(m => m.ToUpperInvariant()), async context =>
+            {
+                if (!context.RequestServices.GetRequiredService<FunctionKeys>().IsAuthorized(context.Request, function.AuthLevel))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return;
+                }
+
+                await FunctionInvoker.InvokeHttpAsync(context, function);
+            }).WithName(function.Name);
+        }
+
+        // The Functions host's admin API for running a non-HTTP function now (master key), e.g. the nightly timer.
+        app.MapPost("/admin/functions/{name}", async (HttpContext context, string name) =>
+        {
+            if (!context.RequestServices.GetRequiredService<FunctionKeys>().IsAuthorized(context.Request, AuthorizationLevel.Admin))
+            {
+                return Results.StatusCode(StatusCodes.Status401Unauthorized);
+            }
+
+            var timer = context.RequestServices.GetServices<TimerScheduler>()
+                .FirstOrDefault(t => string.Equals(t.Function.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (timer is null)
+            {
+                return Results.NotFound();
+            }
+
+            await timer.RunOnceAsync(pastDue: false, context.RequestAborted);
+            return Results.StatusCode(StatusCodes.Status202Accepted);
+        });
+    }
+
+    /// <summary>Adds the <c>Values</c> of a local.settings.json-style file for every key not already configured
+    /// (so the command line and environment variables win, as with <c>func start</c>).</summary>
+    public static void AddLocalSettings(ConfigurationManager configuration, string path)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (document.RootElement.TryGetProperty("Values", out var section))
+        {
+            foreach (var property in section.EnumerateObject())
+            {
+                var key = property.Name.Replace("__", ":", StringComparison.Ordinal);
+                if (configuration[key] is null && property.Value.ValueKind == JsonValueKind.String)
+                {
+                    values[key] = property.Value.GetString();
+                }
+            }
+        }
+
+        configuration.AddInMemoryCollection(values);
+    }
+
+    /// <summary>Starts every listener and scheduler with the app and stops them with it.</summary>
+    private sealed class HostedGroup(IEnumerable<QueueListener> queues, IEnumerable<TimerScheduler> timers) : IHostedService
+    {
+        private readonly IHostedService[] _services = [.. queues, .. timers];
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            foreach (var service in _services)
+            {
+                await service.StartAsync(cancellationToken);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) =>
+            Task.WhenAll(_services.Select(s => s.StopAsync(cancellationToken)));
+    }
+}
