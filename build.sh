@@ -2,13 +2,89 @@
 # FuncLedger's two commands:
 #   ./build.sh test   installs and starts PostgreSQL when none is configured, runs every test project with the
 #                     coverage gates, and ends with the line `tests: N passed, N failed`.
-#   ./build.sh run    (comes with the Functions app)
+#   ./build.sh run    starts Azurite, applies the SQLite migrations and serves the function app through
+#                     FuncLedger.Standalone at http://localhost:7071/api (queue listener and timer running);
+#                     Ctrl-C stops everything it started.
 set -uo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log() { printf '==> %s\n' "$*" >&2; }
+
+# Azurite (pinned in package.json) for queues and blobs, data in .azurite/ (git-ignored). Sets AZURITE_PID when it
+# started one; an Azurite already listening on 10001 is used as it is.
+AZURITE_PID=""
+ensure_azurite() {
+  if (exec 3<>/dev/tcp/127.0.0.1/10001) 2>/dev/null; then
+    log "Azurite: already listening on 127.0.0.1:10001"
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || { log "Azurite: npm is required (Node.js 20)"; return 1; }
+  if [ ! -x node_modules/.bin/azurite ]; then
+    log "Azurite: npm ci (package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null || { log "Azurite: npm ci failed"; return 1; }
+  fi
+  mkdir -p .azurite
+  node_modules/.bin/azurite --silent --location .azurite --disableTelemetry --skipApiVersionCheck \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .azurite/azurite.log 2>&1 &
+  AZURITE_PID=$!
+  for _ in $(seq 1 60); do
+    (exec 3<>/dev/tcp/127.0.0.1/10001) 2>/dev/null && { log "Azurite: running on 127.0.0.1:10000-10002"; return 0; }
+    sleep 0.5
+  done
+  log "Azurite: did not start (see .azurite/azurite.log)"; return 1
+}
+
+export FUNCLEDGER_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+
+# A random local key, kept in .data/ so curl examples keep working across runs.
+local_key() {
+  local file=".data/$1"
+  [ -s "$file" ] || { mkdir -p .data; od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "$file"; chmod 600 "$file"; }
+  cat "$file"
+}
+
+run_local() {
+  command -v dotnet >/dev/null 2>&1 || { log "the .NET 10 SDK (dotnet) is required"; exit 2; }
+  if (exec 3<>/dev/tcp/127.0.0.1/7071) 2>/dev/null; then
+    log "port 7071 is taken: stop what listens there first"; exit 2
+  fi
+  ensure_azurite || exit 1
+  local standalone_pid=""
+  cleanup() {
+    trap - INT TERM EXIT
+    [ -n "$standalone_pid" ] && kill "$standalone_pid" 2>/dev/null && wait "$standalone_pid" 2>/dev/null
+    [ -n "$AZURITE_PID" ] && kill "$AZURITE_PID" 2>/dev/null && wait "$AZURITE_PID" 2>/dev/null
+    log "stopped"
+  }
+  trap cleanup INT TERM EXIT
+  log "restoring and building FuncLedger.Standalone"
+  mkdir -p artifacts
+  dotnet build src/FuncLedger.Standalone -c Debug -nologo -v quiet -o artifacts/standalone > artifacts/standalone-build.log 2>&1 || {
+    grep -E "error" artifacts/standalone-build.log | sort -u | head -20; exit 1; }
+  local function_key master_key
+  function_key=$(local_key function-key)
+  master_key=$(local_key master-key)
+  export Standalone__FunctionKeys="$function_key" Standalone__MasterKey="$master_key"
+  export ConnectionStrings__Ledger="Data Source=$root/.data/funcledger.db" Ledger__Provider=sqlite
+  dotnet artifacts/standalone/FuncLedger.Standalone.dll --migrate --settings local.settings.sample.json &
+  standalone_pid=$!
+  for _ in $(seq 1 120); do
+    curl -fs http://localhost:7071/api/health >/dev/null 2>&1 && break
+    kill -0 "$standalone_pid" 2>/dev/null || { log "FuncLedger.Standalone exited"; exit 1; }
+    sleep 0.5
+  done
+  cat >&2 <<EOF_BANNER
+
+  FuncLedger is serving http://localhost:7071/api  (SQLite: .data/funcledger.db, queues: Azurite)
+  function key: $function_key   (also in .data/function-key; master key in .data/master-key)
+  try:  curl -s http://localhost:7071/api/wallets/42/balance -H "x-functions-key: \$(cat .data/function-key)"
+  Ctrl-C stops FuncLedger and Azurite.
+
+EOF_BANNER
+  wait "$standalone_pid"
+}
 
 # PostgreSQL 15 for the tests: FUNCLEDGER_TEST_POSTGRES if set, else the Debian cluster, installed and started here.
 ensure_postgres() {
@@ -39,12 +115,14 @@ run_tests() {
   local passed=0 failed=0 status=0 results="$root/artifacts/test-results"
   rm -rf "$results"; mkdir -p "$results"
   ensure_postgres || { echo "tests: 0 passed, 1 failed"; return 1; }
+  ensure_azurite || { echo "tests: 0 passed, 1 failed"; return 1; }
+  export FUNCLEDGER_TEST_AZURITE="$FUNCLEDGER_AZURITE"
   log "restoring and building"
   if ! dotnet build FuncLedger.sln -c Debug -nologo -v quiet > "$results/build.log" 2>&1; then
     grep -E "error|warn" "$results/build.log" | sort -u | head -50
     echo "tests: 0 passed, 1 failed"; return 1
   fi
-  for project in tests/*/*.csproj; do
+  for project in tests/*/*.Tests.csproj; do
     local name out summary
     name=$(basename "$project" .csproj)
     log "testing $name"
@@ -70,11 +148,13 @@ run_tests() {
   if ! python3 build/coverage_gate.py "$results"; then
     echo "coverage gate failed"; status=1
   fi
+  [ -n "$AZURITE_PID" ] && kill "$AZURITE_PID" 2>/dev/null
   echo "tests: $passed passed, $failed failed"
   return $status
 }
 
 case "${1:-}" in
   test) run_tests ;;
-  *) echo "usage: ./build.sh test" >&2; exit 2 ;;
+  run) run_local ;;
+  *) echo "usage: ./build.sh run | test" >&2; exit 2 ;;
 esac

@@ -1,0 +1,127 @@
+using FuncLedger.Core.Payouts;
+using FuncLedger.Core.Reconciliation;
+using FuncLedger.Functions.Queue;
+using FuncLedger.Functions.Timer;
+using FuncLedger.TestSupport;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FuncLedger.Functions.Tests;
+
+/// <summary>The payout queue function's processing and the nightly timer, in-process on a real database.</summary>
+public abstract class QueueAndTimerTests(ILedgerTestDatabase database) : IAsyncLifetime
+{
+    private string _connection = "";
+    private FunctionsHost? _host;
+
+    protected FunctionsHost Host => _host ?? throw new InvalidOperationException("Not initialised.");
+
+    public async Task InitializeAsync()
+    {
+        _connection = await database.CreateAsync();
+        _host = new FunctionsHost(database.Provider, _connection);
+    }
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+
+    private Task<PayoutOutcome> PayAsync(string messageId, string json, long dequeueCount = 1) =>
+        Host.Get<PayoutProcessor>().ProcessAsync(messageId, dequeueCount, BinaryData.FromString(json), default);
+
+    private Task<long> BalanceAsync(long owner) =>
+        Host.ScalarAsync($"SELECT COALESCE(SUM(cached_balance), 0) FROM wallets WHERE owner_id = {owner}");
+
+    [Fact]
+    public async Task A_participation_and_a_placement_award_are_paid_with_their_deterministic_keys()
+    {
+        Assert.Equal(PayoutOutcome.Paid, await PayAsync("m1", """{"type":"participation","registrationId":11,"ownerId":5,"amount":25}"""));
+        Assert.Equal(PayoutOutcome.Paid, await PayAsync("m2", """{"type":"placement","registrationId":11,"ownerId":5,"amount":500,"place":1}"""));
+
+        Assert.Equal(525, await BalanceAsync(5));
+        Assert.Equal(1, await Host.ScalarAsync("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key = 'participation_award_reg_11'"));
+        Assert.Equal(1, await Host.ScalarAsync("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key = 'placement_award_reg_11_place_1'"));
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_pays_nothing_more()
+    {
+        const string message = """{"type":"participation","registrationId":12,"ownerId":6,"amount":25}""";
+        await PayAsync("m1", message);
+
+        Assert.Equal(PayoutOutcome.AlreadyPaid, await PayAsync("m1", message, dequeueCount: 2));
+        Assert.Equal(PayoutOutcome.AlreadyPaid, await PayAsync("m1-copy", message));
+        Assert.Equal(25, await BalanceAsync(6));
+        Assert.Equal(1, await Host.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
+    }
+
+    [Fact]
+    public async Task A_conflicting_award_is_recorded_as_rejected_and_completes_without_paying()
+    {
+        await PayAsync("m1", """{"type":"placement","registrationId":13,"ownerId":7,"amount":500,"place":2}""");
+
+        var outcome = await PayAsync("m2", """{"type":"placement","registrationId":13,"ownerId":7,"amount":900,"place":2}""");
+
+        Assert.Equal(PayoutOutcome.Rejected, outcome);
+        Assert.Equal(500, await BalanceAsync(7));
+        var rejection = Assert.Single(await Host.Get<IPayoutRejections>().RecentAsync(10));
+        Assert.Equal(("m2", "idempotency_conflict", 13L, 2), (rejection.MessageId, rejection.ReasonCode, rejection.RegistrationId, rejection.Place));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"bonus","registrationId":1,"ownerId":1,"amount":5}""", "validation")]
+    [InlineData("""{"type":"placement","registrationId":1,"ownerId":1,"amount":5}""", "validation")]
+    [InlineData("""{"type":"participation","registrationId":1,"ownerId":1,"amount":5,"place":3}""", "validation")]
+    [InlineData("""{"type":"participation","registrationId":1,"ownerId":1,"amount":5,"email":"x@y.z"}""", "validation")]
+    [InlineData("""{"type":"participation","registrationId":1,"ownerId":1,"amount":"5"}""", "validation")]
+    [InlineData("""{"type":"participation","registrationId":1,"ownerId":1,"amount":-5}""", "invalid_amount")]
+    [InlineData("""{"type":"participation","registrationId":1,"ownerId":0,"amount":5}""", "validation")]
+    [InlineData("""[]""", "validation")]
+    public async Task An_invalid_message_is_recorded_once_with_its_reason_and_pays_nothing(string json, string reason)
+    {
+        Assert.Equal(PayoutOutcome.Rejected, await PayAsync("bad-1", json));
+        Assert.Equal(PayoutOutcome.Rejected, await PayAsync("bad-1", json, dequeueCount: 2));
+
+        var rejection = Assert.Single(await Host.Get<IPayoutRejections>().RecentAsync(10));
+        Assert.Equal(reason, rejection.ReasonCode);
+        Assert.DoesNotContain("x@y.z", rejection.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await Host.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{\"type\":")]
+    public async Task A_message_that_is_not_json_throws_so_the_host_retries_it_into_the_poison_queue(string body)
+    {
+        await Assert.ThrowsAsync<MalformedPayoutMessageException>(() => PayAsync("junk", body));
+
+        Assert.Equal(0, await Host.ScalarAsync("SELECT COUNT(*) FROM payout_rejections"));
+    }
+
+    [Fact]
+    public async Task The_nightly_run_records_drifted_wallet_ids_and_fixes_only_when_configured()
+    {
+        await Host.Get<Core.Operations.ILedger>().CreditAsync(1, 100, "seed");
+        await Host.Get<Core.Operations.ILedger>().CreditAsync(2, 100, "seed");
+        await Host.ExecuteAsync("UPDATE wallets SET cached_balance = 1 WHERE owner_id = 2");
+        var drifted = await Host.ScalarAsync("SELECT id FROM wallets WHERE owner_id = 2");
+        var timer = new TimerInfo { ScheduleStatus = new ScheduleStatus() };
+
+        await Host.Function<NightlyReconciliationFunction>().NightlyReconciliation(timer, default);
+
+        var run = Assert.Single(await Host.Get<IReconciler>().RecentRunsAsync(5));
+        Assert.Equal((ReconciliationTriggers.Timer, false, 2L, 1L, 0L), (run.Trigger, run.Fix, run.WalletsChecked, run.DriftCount, run.CorrectionsApplied));
+        Assert.Equal(drifted.ToString(System.Globalization.CultureInfo.InvariantCulture), run.DriftedWalletIds);
+        Assert.Equal(1, await BalanceAsync(2));
+        Assert.Contains(Host.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains($"Wallet {drifted} drifts", StringComparison.Ordinal));
+
+        await using var fixing = new FunctionsHost(database.Provider, _connection, new Dictionary<string, string?> { ["Reconcile:FixDrift"] = "true" });
+        await fixing.Function<NightlyReconciliationFunction>().NightlyReconciliation(timer, default);
+
+        Assert.Equal(100, await BalanceAsync(2));
+        Assert.Equal(1, (await Host.Get<IReconciler>().RecentRunsAsync(5))[0].CorrectionsApplied);
+    }
+}
+
+[Collection("functions-sqlite")]
+public sealed class QueueAndTimerSqliteTests(SqliteTestDatabase database) : QueueAndTimerTests(database);
+
+[Collection("functions-postgres")]
+public sealed class QueueAndTimerPostgresTests(PostgresTestDatabase database) : QueueAndTimerTests(database);
