@@ -25,6 +25,8 @@ public sealed partial class QueueListener(
     /// <summary>How long a received message stays invisible while its function runs.</summary>
     public static readonly TimeSpan ProcessingLease = TimeSpan.FromMinutes(5);
 
+    public QueueFunction Function { get; } = function;
+
     private QueueClient? _queue;
     private QueueClient? _poison;
 
@@ -35,11 +37,11 @@ public sealed partial class QueueListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var connection = configuration[function.Connection]
-            ?? throw new InvalidOperationException($"Set {function.Connection}: the {function.Name} queue trigger reads it.");
+        var connection = configuration[Function.Connection]
+            ?? throw new InvalidOperationException($"Set {Function.Connection}: the {Function.Name} queue trigger reads it.");
         var options = new QueueClientOptions { MessageEncoding = host.QueueMessageEncoding };
-        _queue = new QueueClient(ResolveConnection(connection), function.QueueName, options);
-        _poison = new QueueClient(ResolveConnection(connection), function.QueueName + "-poison", options);
+        _queue = new QueueClient(ResolveConnection(connection), Function.QueueName, options);
+        _poison = new QueueClient(ResolveConnection(connection), Function.QueueName + "-poison", options);
         await CreateQueuesAsync(stoppingToken);
 
         var inFlight = new List<Task>();
@@ -64,7 +66,7 @@ public sealed partial class QueueListener(
             }
             catch (RequestFailedException e)
             {
-                LogReceiveFailed(logger, function.QueueName, e.Status);
+                LogReceiveFailed(logger, Function.QueueName, e.Status);
                 messages = [];
             }
 
@@ -107,7 +109,7 @@ public sealed partial class QueueListener(
         try
         {
             await using var scope = services.CreateAsyncScope();
-            await FunctionInvoker.InvokeQueueAsync(scope.ServiceProvider, function, message, stoppingToken);
+            await FunctionInvoker.InvokeQueueAsync(scope.ServiceProvider, Function, message, stoppingToken);
             await _queue!.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
             Interlocked.Increment(ref _completed);
         }
@@ -117,7 +119,7 @@ public sealed partial class QueueListener(
         }
         catch (Exception e)
         {
-            LogFailed(logger, e, function.Name, message.MessageId, message.DequeueCount, host.QueueMaxDequeueCount);
+            LogFailed(logger, e, Function.Name, message.MessageId, message.DequeueCount, host.QueueMaxDequeueCount);
             try
             {
                 if (message.DequeueCount >= host.QueueMaxDequeueCount)
@@ -143,7 +145,7 @@ public sealed partial class QueueListener(
         await _poison!.SendMessageAsync(message.Body, cancellationToken: cancellationToken);
         await _queue!.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
         Interlocked.Increment(ref _completed);
-        LogPoisoned(logger, message.MessageId, function.QueueName + "-poison", message.DequeueCount);
+        LogPoisoned(logger, message.MessageId, Function.QueueName + "-poison", message.DequeueCount);
     }
 
     private async Task CreateQueuesAsync(CancellationToken stoppingToken)
@@ -155,12 +157,12 @@ public sealed partial class QueueListener(
             {
                 await _queue!.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 await _poison!.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
-                LogListening(logger, function.Name, function.QueueName);
+                LogListening(logger, Function.Name, Function.QueueName);
                 return;
             }
             catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException && !stoppingToken.IsCancellationRequested)
             {
-                LogStorageUnavailable(logger, function.QueueName);
+                LogStorageUnavailable(logger, Function.QueueName);
                 await Task.Delay(delay, time, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using FuncLedger.Functions.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FuncLedger.Standalone.Tests;
+
+/// <summary>
+/// Standalone serves exactly what Azure would: the functions.metadata the Worker SDK generated into the function
+/// app's build output is the reference for routes, methods, auth levels, queue names and schedules; the checked-in
+/// OpenAPI document is kept in step with the same routes and the problem codes.
+/// </summary>
+[Collection(StandaloneCollection.Name)]
+public sealed class ContractTests(StandaloneFixture app)
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    private static readonly FunctionCatalog Catalog = FunctionCatalog.FromAssembly(typeof(WalletFunctions).Assembly);
+
+    private static JsonElement Metadata()
+    {
+        var path = Path.Combine(StandaloneFixture.RepositoryRoot, "src", "FuncLedger.Functions", "bin", Configuration, "net10.0", "functions.metadata");
+        Assert.True(File.Exists(path), $"The Worker SDK did not generate {path}: build the solution first.");
+        return JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+    }
+
+    private static IEnumerable<(string Name, JsonElement Trigger)> Triggers(string type) =>
+        Metadata().EnumerateArray()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray()
+                .FirstOrDefault(b => b.GetProperty("type").GetString() == type)))
+            .Where(f => f.Trigger.ValueKind == JsonValueKind.Object);
+
+    [Fact]
+    public void Standalone_serves_exactly_the_http_functions_of_the_generated_metadata()
+    {
+        var expected = Triggers("httpTrigger")
+            .Select(f => $"{f.Name} {string.Join(',', f.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()).Order())} "
+                + $"api/{f.Trigger.GetProperty("route").GetString()} {f.Trigger.GetProperty("authLevel").GetString()}")
+            .Order();
+        var catalog = Catalog.Http
+            .Select(f => $"{f.Name} {string.Join(',', f.Methods.Select(m => m.ToUpperInvariant()).Order())} api/{f.Route} {f.AuthLevel}")
+            .Order();
+        var served = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IEndpointNameMetadata>() is not null)
+            .Select(e => (Name: e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName, e.RoutePattern.RawText,
+                Methods: string.Join(',', e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Order())))
+            .Select(e => $"{e.Name} {e.Methods} {e.RawText!.TrimStart('/')}")
+            .Order();
+
+        Assert.Equal(7, expected.Count());
+        Assert.Equal(expected, catalog);
+        Assert.Equal(expected.Select(e => e[..e.LastIndexOf(' ')]), served);
+    }
+
+    [Fact]
+    public void Standalone_listens_on_the_queues_and_schedules_of_the_generated_metadata()
+    {
+        var queues = Triggers("queueTrigger")
+            .Select(f => $"{f.Name} {f.Trigger.GetProperty("queueName").GetString()} {f.Trigger.GetProperty("connection").GetString()}");
+        var timers = Triggers("timerTrigger")
+            .Select(f => $"{f.Name} {f.Trigger.GetProperty("schedule").GetString()} {f.Trigger.GetProperty("runOnStartup").GetBoolean()}");
+
+        Assert.Equal(queues, app.Services.GetServices<QueueListener>().Select(l => l.Function)
+            .Select(f => $"{f.Name} {f.QueueName} {f.Connection}"));
+        Assert.Equal(timers, app.Services.GetServices<TimerScheduler>().Select(t => t.Function)
+            .Select(f => $"{f.Name} {f.Schedule} {f.RunOnStartup}"));
+        Assert.Equal(["PayoutAwards payout-awards AzureWebJobsStorage"], queues);
+        Assert.Equal(["NightlyReconciliation %ReconcileSchedule% False"], timers);
+        Assert.Equal("0 0 3 * * *", app.Services.GetServices<TimerScheduler>().Single().Expression);
+    }
+
+    private static JsonElement OpenApi() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(StandaloneFixture.RepositoryRoot, "docs", "openapi.json"))).RootElement;
+
+    [Fact]
+    public void The_openapi_document_lists_every_route_method_and_key_requirement_and_nothing_else()
+    {
+        var documented = OpenApi().GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(o =>
+                $"{o.Value.GetProperty("operationId").GetString()} {o.Name.ToUpperInvariant()} {p.Name.TrimStart('/')} "
+                + string.Join('+', o.Value.GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject().Select(x => x.Name)))))
+            .Order();
+        var served = Catalog.Http
+            .SelectMany(f => f.Methods.Select(m => $"{f.Name} {m.ToUpperInvariant()} {f.Route} " + f.AuthLevel switch
+            {
+                Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous => "",
+                Microsoft.Azure.Functions.Worker.AuthorizationLevel.Admin => "masterKey",
+                _ => "functionKey+functionKeyQuery",
+            }))
+            .Order();
+
+        Assert.Equal(served, documented);
+        Assert.EndsWith("/api", OpenApi().GetProperty("servers")[0].GetProperty("url").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_openapi_document_lists_exactly_the_problem_codes_the_app_can_answer()
+    {
+        var documented = OpenApi().GetProperty("components").GetProperty("schemas").GetProperty("Problem")
+            .GetProperty("properties").GetProperty("code").GetProperty("enum").EnumerateArray().Select(c => c.GetString()!).Order();
+
+        Assert.Equal(ProblemCodes.Status.Keys.Order(), documented);
+    }
+}
