@@ -41,6 +41,18 @@ public abstract class QueueAndTimerTests(ILedgerTestDatabase database) : IAsyncL
     }
 
     [Fact]
+    public async Task The_queue_function_pays_the_message_it_is_given_as_the_worker_binds_it()
+    {
+        var message = Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage("msg-1", "pop", """{"type":"participation","registrationId":21,"ownerId":4,"amount":30}""", 1);
+
+        await Host.Function<PayoutAwardsFunction>().PayoutAwards(message, default);
+        await Host.Function<PayoutAwardsFunction>().PayoutAwards(message, default);
+
+        Assert.Equal(30, await BalanceAsync(4));
+        Assert.Equal(1, await Host.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
+    }
+
+    [Fact]
     public async Task A_redelivered_message_pays_nothing_more()
     {
         const string message = """{"type":"participation","registrationId":12,"ownerId":6,"amount":25}""";
