@@ -41,19 +41,24 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, TimeProvid
         }
 
         var started = time.GetUtcNow().UtcDateTime;
+        request.Progress?.Report(new ReconciliationProgress("scan", 0, 0));
         var scan = await unitOfWork.RunAsync(ScanAsync, cancellationToken);
+        request.Progress?.Report(new ReconciliationProgress("scan", scan.WalletsChecked, scan.WalletsChecked));
         foreach (var drift in scan.Drifts)
         {
             LogDrift(logger, drift.WalletId, drift.CachedBalance, drift.LedgerBalance);
         }
 
         long corrections = 0;
+        long fixedSoFar = 0;
         if (request.Fix)
         {
             foreach (var chunk in scan.Drifts.Chunk(request.ChunkSize))
             {
                 var ids = chunk.Select(d => d.WalletId).ToArray();
                 corrections += await unitOfWork.RunAsync((db, ct) => FixChunkAsync(db, ids, ct), cancellationToken);
+                fixedSoFar += ids.Length;
+                request.Progress?.Report(new ReconciliationProgress("fix", fixedSoFar, scan.Drifts.Count));
             }
         }
 

@@ -27,7 +27,16 @@ public static class ReconciliationTriggers
 /// <param name="Fix">False: a dry run that reports and changes nothing.</param>
 /// <param name="Trigger">One of <see cref="ReconciliationTriggers"/>.</param>
 /// <param name="Record">Whether to store a run record (the timer and the HTTP endpoint do).</param>
-public sealed record ReconcileRequest(bool Fix, string Trigger, bool Record = true, int ChunkSize = ReconciliationLimits.FixChunkSizeDefault);
+/// <param name="Progress">Told when the scan starts and ends and after each fix chunk (the CLI's progress display).</param>
+public sealed record ReconcileRequest(
+    bool Fix,
+    string Trigger,
+    bool Record = true,
+    int ChunkSize = ReconciliationLimits.FixChunkSizeDefault,
+    IProgress<ReconciliationProgress>? Progress = null);
+
+/// <summary>How far a run is: <see cref="Stage"/> is <c>scan</c> or <c>fix</c>; <see cref="Done"/> of <see cref="Total"/> wallets.</summary>
+public sealed record ReconciliationProgress(string Stage, long Done, long Total);
 
 /// <summary>One wallet whose cached balance differs from the sum of its entries.</summary>
 public sealed record WalletDrift(long WalletId, long CachedBalance, long LedgerBalance)

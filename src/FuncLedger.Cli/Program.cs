@@ -1,0 +1,1 @@
+return await FuncLedger.Cli.FuncLedgerCli.RunAsync(args, Console.Out, Console.Error, Console.IsErrorRedirected is false);

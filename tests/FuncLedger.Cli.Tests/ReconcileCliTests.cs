@@ -1,0 +1,320 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FuncLedger.Core;
+using FuncLedger.Core.Operations;
+using FuncLedger.Core.Persistence;
+using FuncLedger.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FuncLedger.Cli.Tests;
+
+public sealed record CliRun(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>The seed's eight admin cases for <c>funcledger reconcile</c>, on real SQLite and PostgreSQL databases.</summary>
+public abstract class ReconcileCliTests(ILedgerTestDatabase database) : IAsyncLifetime
+{
+    private ServiceProvider? _services;
+    private string _connection = "";
+
+    protected string Provider => database.Provider.ToString().ToLowerInvariant();
+
+    protected string Connection => _connection;
+
+    protected ILedger Ledger => _services!.GetRequiredService<ILedger>();
+
+    public async Task InitializeAsync()
+    {
+        _connection = await database.CreateAsync();
+        _services = new ServiceCollection().AddLogging().AddLedgerCore(database.Provider, _connection).BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync() => await _services!.DisposeAsync();
+
+    protected async Task<CliRun> CliAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await FuncLedgerCli.RunAsync([.. args, "--provider", Provider, "--connection", _connection], stdout, stderr, interactive: false);
+        return new CliRun(code, stdout.ToString(), stderr.ToString());
+    }
+
+    protected Task<long> ScalarAsync(string sql) => Sql.ScalarAsync(database.Provider, _connection, sql);
+
+    protected Task DriftAsync(long ownerId, long cachedBalance) =>
+        Sql.ExecuteAsync(database.Provider, _connection, $"UPDATE wallets SET cached_balance = {cachedBalance} WHERE owner_id = {ownerId}");
+
+    protected Task<long> CachedAsync(long ownerId) => ScalarAsync($"SELECT cached_balance FROM wallets WHERE owner_id = {ownerId}");
+
+    private Task<string> SnapshotAsync() => Task.WhenAll(
+            ScalarAsync("SELECT COALESCE(SUM(cached_balance * id), 0) FROM wallets"),
+            ScalarAsync("SELECT COUNT(*) FROM ledger_entries"),
+            ScalarAsync("SELECT COUNT(*) FROM reconciliation_runs"))
+        .ContinueWith(t => string.Join(',', t.Result), TaskScheduler.Default);
+
+    [Fact]
+    public async Task A_dry_run_detects_drift_and_changes_nothing()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await DriftAsync(1, 60);
+        var walletId = await ScalarAsync("SELECT id FROM wallets WHERE owner_id = 1");
+        var before = await SnapshotAsync();
+
+        var run = await CliAsync("reconcile", "--dry-run");
+
+        Assert.Equal(ExitCodes.Drift, run.ExitCode);
+        Assert.Contains($"drift: wallet {walletId} cached 60 ledger 100 delta +40", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("drifts found: 1, corrections applied: 0 (dry run)", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(60, await CachedAsync(1));
+    }
+
+    [Fact]
+    public async Task A_real_run_corrects_the_drift_and_a_second_run_is_clean()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await Ledger.DebitAsync(1, 30, "shop");
+        await DriftAsync(1, 0);
+
+        var fix = await CliAsync("reconcile");
+        var again = await CliAsync("reconcile");
+
+        Assert.Equal(ExitCodes.Drift, fix.ExitCode);
+        Assert.Contains("drifts found: 1, corrections applied: 1", fix.Stdout, StringComparison.Ordinal);
+        Assert.Equal(70, await CachedAsync(1));
+        Assert.Equal(ExitCodes.Clean, again.ExitCode);
+        Assert.Contains("drifts found: 0", again.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_many_wallets_only_the_drifted_ones_are_corrected()
+    {
+        for (var owner = 1; owner <= 6; owner++)
+        {
+            await Ledger.CreditAsync(owner, owner * 100, "seed");
+        }
+
+        await DriftAsync(2, 1);
+        await DriftAsync(5, 7);
+        await Sql.ExecuteAsync(database.Provider, _connection, "UPDATE wallets SET updated_at = created_at");
+
+        var run = await CliAsync("reconcile", "--chunk-size", "1");
+
+        Assert.Equal(ExitCodes.Drift, run.ExitCode);
+        var balances = await Task.WhenAll(Enumerable.Range(1, 6).Select(o => CachedAsync(o)));
+        Assert.Equal([100L, 200L, 300L, 400L, 500L, 600L], balances);
+        // Untouched wallets keep their row exactly: only the two drifted ones were written.
+        Assert.Equal(2, await ScalarAsync("SELECT COUNT(*) FROM wallets WHERE updated_at <> created_at"));
+        Assert.Equal(2, run.Stdout.Split('\n').Count(l => l.StartsWith("drift: wallet ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_clean_ledger_exits_0()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await Ledger.TransferAsync(1, 2, 25, "gift");
+
+        var dry = await CliAsync("reconcile", "--dry-run");
+        var real = await CliAsync("reconcile");
+
+        Assert.Equal(ExitCodes.Clean, dry.ExitCode);
+        Assert.Equal(ExitCodes.Clean, real.ExitCode);
+        Assert.Contains("wallets checked: 2, drifts found: 0, corrections applied: 0", real.Stdout, StringComparison.Ordinal);
+        Assert.Contains("(match)", real.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drift_exits_1_on_a_dry_run_and_on_a_real_run()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await DriftAsync(1, 99);
+        Assert.Equal(ExitCodes.Drift, (await CliAsync("reconcile", "--dry-run")).ExitCode);
+        Assert.Equal(ExitCodes.Drift, (await CliAsync("reconcile")).ExitCode);
+    }
+
+    [Theory]
+    [InlineData("reconcile", "--chunk-size", "0")]
+    [InlineData("reconcile", "--no-such-flag")]
+    [InlineData("reconcile", "--chunk-size", "abc")]
+    [InlineData("nonsense")]
+    public async Task Bad_arguments_exit_2_with_a_one_line_error_and_no_stack_trace(params string[] args)
+    {
+        var run = await CliAsync(args);
+
+        Assert.Equal(ExitCodes.Error, run.ExitCode);
+        Assert.StartsWith("error: ", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_json_report_parses_and_matches_the_ledger()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await Ledger.CreditAsync(2, 40, "seed");
+        await DriftAsync(2, 45);
+        var walletId = await ScalarAsync("SELECT id FROM wallets WHERE owner_id = 2");
+
+        var run = await CliAsync("reconcile", "--dry-run", "--json");
+        var report = JsonDocument.Parse(run.Stdout).RootElement;
+
+        Assert.Equal(ExitCodes.Drift, run.ExitCode);
+        Assert.True(report.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(2, report.GetProperty("walletsChecked").GetInt64());
+        Assert.Equal(1, report.GetProperty("driftCount").GetInt64());
+        Assert.Equal(145, report.GetProperty("balancesTotal").GetInt64());
+        Assert.Equal(140, report.GetProperty("entriesTotal").GetInt64());
+        Assert.False(report.GetProperty("totalsMatch").GetBoolean());
+        var drift = report.GetProperty("drifts")[0];
+        Assert.Equal((walletId, 45L, 40L, -5L), (drift.GetProperty("walletId").GetInt64(), drift.GetProperty("cachedBalance").GetInt64(),
+            drift.GetProperty("ledgerBalance").GetInt64(), drift.GetProperty("delta").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Output_and_logs_name_wallet_ids_only_never_owner_data()
+    {
+        // Recognisable owner data: distinctive owner ids, a name and an email in reasons and meta.
+        const long ownerA = 8_675_309_001, ownerB = 8_675_309_002;
+        await Ledger.CreditAsync(ownerA, 500, "prize for Alice Liddell", meta: """{"email":"alice.liddell@example.com","name":"Alice Liddell"}""");
+        await Ledger.TransferAsync(ownerA, ownerB, 120, "gift to Bob Dylan", meta: """{"email":"bob@example.org"}""");
+        await DriftAsync(ownerA, 1);
+        await DriftAsync(ownerB, 2);
+
+        var runs = new[]
+        {
+            await CliAsync("reconcile", "--dry-run", "--verbose"),
+            await CliAsync("reconcile", "--dry-run", "--json", "--verbose"),
+            await CliAsync("reconcile", "--verbose"),
+            await CliAsync("status", "--verbose"),
+        };
+
+        var everything = string.Join('\n', runs.Select(r => r.Stdout + r.Stderr));
+        Assert.Contains("drift: wallet ", everything, StringComparison.Ordinal);
+        Assert.Contains("Wallet 1 drifts", everything, StringComparison.Ordinal);
+        foreach (var planted in new[] { "8675309", "Alice", "Liddell", "alice.liddell@example.com", "Bob", "example.org", "prize", "gift" })
+        {
+            Assert.DoesNotContain(planted, everything, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task An_empty_wallet_and_an_overdrawn_wallet_are_reconciled_like_any_other()
+    {
+        await Ledger.CreditAsync(1, 50, "seed");
+        await Ledger.DebitAsync(1, 50, "spend");
+        await Ledger.CreditAsync(2, 10, "seed");
+        await Sql.ExecuteAsync(database.Provider, _connection,
+            $"UPDATE wallets SET allow_overdraft = {(database.Provider == LedgerProvider.Sqlite ? "1" : "TRUE")} WHERE owner_id = 2");
+        await Ledger.DebitAsync(2, 35, "overdraft");
+        var clean = await CliAsync("reconcile", "--dry-run");
+        await DriftAsync(1, 3);
+        await DriftAsync(2, -20);
+
+        var fix = await CliAsync("reconcile");
+
+        Assert.Equal(ExitCodes.Clean, clean.ExitCode);
+        Assert.Equal(ExitCodes.Drift, fix.ExitCode);
+        Assert.Equal(0, await CachedAsync(1));
+        Assert.Equal(-25, await CachedAsync(2));
+        Assert.Equal(ExitCodes.Clean, (await CliAsync("reconcile", "--dry-run")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Migrate_and_status_report_the_database()
+    {
+        await Ledger.CreditAsync(1, 10, "seed");
+
+        var migrate = await CliAsync("migrate");
+        var status = await CliAsync("status");
+
+        Assert.Equal(ExitCodes.Clean, migrate.ExitCode);
+        Assert.Contains("migrations up to date", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Clean, status.ExitCode);
+        Assert.Contains($"provider: {Provider}", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("pending migrations: none", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("wallets: 1", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("entries: 1", status.Stdout, StringComparison.Ordinal);
+    }
+}
+
+[Collection("cli-sqlite")]
+public sealed class ReconcileCliSqliteTests(SqliteTestDatabase database) : ReconcileCliTests(database)
+{
+    [Fact]
+    public async Task Pending_migrations_exit_2_and_migrate_applies_them()
+    {
+        var bare = database.Unmigrated();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var refused = await FuncLedgerCli.RunAsync(["reconcile", "--provider", "sqlite", "--connection", bare], stdout, stderr, false);
+        var migrated = await FuncLedgerCli.RunAsync(["migrate", "--provider", "sqlite", "--connection", bare], stdout, stderr, false);
+        var clean = await FuncLedgerCli.RunAsync(["reconcile", "--provider", "sqlite", "--connection", bare], stdout, stderr, false);
+
+        Assert.Equal(ExitCodes.Error, refused);
+        Assert.Contains("migration(s) pending", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("run 'funcledger migrate' first", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Clean, migrated);
+        Assert.Equal(ExitCodes.Clean, clean);
+    }
+
+    [Fact]
+    public async Task The_cli_runs_as_a_real_process_and_its_exit_code_is_read_from_it()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await DriftAsync(1, 1);
+
+        var dry = await ProcessAsync("reconcile", "--dry-run", "--provider", "sqlite", "--connection", Connection);
+        var fix = await ProcessAsync("reconcile", "--provider", "sqlite", "--connection", Connection);
+        var clean = await ProcessAsync("reconcile", "--json", "--provider", "sqlite", "--connection", Connection);
+        var bad = await ProcessAsync("reconcile", "--provider", "oracle");
+
+        Assert.Equal(1, dry.ExitCode);
+        Assert.Equal(1, fix.ExitCode);
+        Assert.Equal(0, clean.ExitCode);
+        Assert.Equal(0, JsonDocument.Parse(clean.Stdout).RootElement.GetProperty("driftCount").GetInt64());
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("error: Unknown Ledger:Provider 'oracle'. Use sqlite, postgres or sqlserver.", bad.Stderr.Trim());
+        Assert.Equal(100, await CachedAsync(1));
+    }
+
+    private static async Task<CliRun> ProcessAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "funcledger.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove(FuncLedgerCli.ProviderVariable);
+        start.Environment.Remove(FuncLedgerCli.ConnectionVariable);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliRun(process.ExitCode, await stdout, await stderr);
+    }
+}
+
+[Collection("cli-postgres")]
+public sealed class ReconcileCliPostgresTests(PostgresTestDatabase database) : ReconcileCliTests(database)
+{
+    [Fact]
+    public async Task An_unreachable_database_exits_2_with_one_line()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await FuncLedgerCli.RunAsync(["reconcile", "--provider", "postgres", "--connection", "Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=2"],
+            stdout, stderr, false);
+
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Equal("error: cannot reach the database (NpgsqlException); check --provider and --connection", stderr.ToString().Trim());
+        Assert.Empty(stdout.ToString());
+    }
+}
+
+[CollectionDefinition("cli-sqlite")]
+public sealed class CliSqliteCollection : ICollectionFixture<SqliteTestDatabase>;
+
+[CollectionDefinition("cli-postgres")]
+public sealed class CliPostgresCollection : ICollectionFixture<PostgresTestDatabase>;
