@@ -135,8 +135,8 @@ public static partial class FuncLedgerCli
     {
         System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException =>
             "cannot reach the database (" + e.GetType().Name + "); check --provider and --connection",
-        InvalidOperationException when e.InnerException is System.Data.Common.DbException =>
-            "cannot reach the database; check --provider and --connection",
+        InvalidOperationException { InnerException: System.Data.Common.DbException inner } =>
+            "cannot reach the database (" + inner.GetType().Name + "); check --provider and --connection",
         _ => e.Message.Split('\n')[0],
     };
 

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -61,12 +63,50 @@ public static class LedgerDatabase
         return pending;
     }
 
-    /// <summary>The migrations of the provider that are not applied yet.</summary>
+    /// <summary>
+    /// The migrations of the provider that are not applied yet: the ids in the provider's migrations assembly that
+    /// <c>__EFMigrationsHistory</c> does not list. Read with one query, without building EF's migration services,
+    /// because health probes and the CLI ask this on every call.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(LedgerDbContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return [.. await context.Database.GetPendingMigrationsAsync(cancellationToken)];
+        var known = MigrationIds(context.Provider);
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = context.Database.GetDbConnection().CreateCommand();
+            command.CommandText = SqlDialect.For(context.Provider).AppliedMigrations;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+        catch (DbException e) when (SqlDialect.For(context.Provider).IsUndefinedTable(e))
+        {
+            // No history table: nothing is applied yet.
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
+        }
+
+        return [.. known.Where(id => !applied.Contains(id))];
     }
+
+    /// <summary>The migration ids of the provider's migrations assembly, in order.</summary>
+    public static IReadOnlyList<string> MigrationIds(LedgerProvider provider) =>
+        MigrationIdCache.GetOrAdd(provider, p =>
+        [
+            .. Assembly.Load(LedgerProviders.MigrationsAssembly(p)).GetTypes()
+                .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Id)
+                .OfType<string>()
+                .Order(StringComparer.Ordinal),
+        ]);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<LedgerProvider, IReadOnlyList<string>> MigrationIdCache = new();
 
     /// <summary>All migrations the provider's assembly holds.</summary>
     public static IReadOnlyList<string> KnownMigrations(LedgerDbContext context)

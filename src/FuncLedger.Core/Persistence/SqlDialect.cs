@@ -103,19 +103,16 @@ public abstract class SqlDialect
     public string SetBalance => "UPDATE wallets SET cached_balance = @balance, updated_at = @now WHERE id = @id;";
 
     /// <summary>
-    /// Reconciliation's drift scan: every wallet whose cached balance differs from the sum of its entries,
-    /// as (id, cached_balance, ledger_balance), in one set-based aggregate streamed in wallet id order.
+    /// Reconciliation's scan, one set-based statement read in one pass: the entries are aggregated per wallet once,
+    /// joined to the wallets, and grouped on the drifted wallet's id, so every drifted wallet comes back as its own row
+    /// (drift_id, 1, cached_balance, ledger_balance) and all the others as one row (NULL, count, sum of cached balances,
+    /// sum of their entries). Summing every row gives the global check without a second scan of the entries.
     /// </summary>
     public string DriftScan =>
-        "SELECT w.id, w.cached_balance, CAST(COALESCE(s.total, 0) AS BIGINT) FROM wallets w "
-        + "LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id "
-        + "WHERE w.cached_balance <> COALESCE(s.total, 0) ORDER BY w.id;";
-
-    /// <summary>Reconciliation's global check: (wallet count, sum of cached balances, sum of all entries).</summary>
-    public string Totals =>
-        "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM wallets), "
-        + "(SELECT CAST(COALESCE(SUM(cached_balance), 0) AS BIGINT) FROM wallets), "
-        + "(SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries);";
+        "SELECT d.drift_id, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(d.cached), 0) AS BIGINT), CAST(COALESCE(SUM(d.ledger), 0) AS BIGINT) FROM ("
+        + "SELECT CASE WHEN w.cached_balance <> COALESCE(s.total, 0) THEN w.id END AS drift_id, w.cached_balance AS cached, COALESCE(s.total, 0) AS ledger "
+        + "FROM wallets w LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id"
+        + ") d GROUP BY d.drift_id;";
 
     /// <summary>
     /// One command for a fix chunk: the wallets @w0..@w{n-1} locked in ascending id order as (id, cached_balance),
@@ -132,15 +129,14 @@ public abstract class SqlDialect
     public string SetBalances(int wallets) => string.Concat(Enumerable.Range(0, wallets).Select(i =>
         string.Create(CultureInfo.InvariantCulture, $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now WHERE id = @w{i};\n")));
 
-    /// <summary>
-    /// Starts the read-only transaction of a drift scan: one snapshot for the scan and the totals, without
-    /// blocking writers (PostgreSQL REPEATABLE READ; SQLite a deferred read transaction under WAL).
-    /// </summary>
-    public virtual ValueTask<DbTransaction> BeginConsistentReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-
     protected virtual string LockWalletsByIds(string idList) =>
         $"SELECT id, cached_balance FROM wallets WHERE id IN ({idList}) ORDER BY id{RowLockClause};";
+
+    /// <summary>The ids of the applied migrations (EF Core's history table).</summary>
+    public virtual string AppliedMigrations => "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\";";
+
+    /// <summary>True when a statement named a table that does not exist (a database not migrated yet).</summary>
+    public abstract bool IsUndefinedTable(Exception exception);
 
     /// <summary>True for a deadlock, a serialization failure or a busy/locked database: the whole unit of work may run again.</summary>
     public abstract bool IsTransient(Exception exception);
@@ -188,6 +184,9 @@ public sealed class PostgresDialect : SqlDialect
 
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyKeyIndex };
+
+    public override bool IsUndefinedTable(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
 }
 
 /// <summary>SQLite: one writer at a time; the unit of work holds an immediate (write) transaction, so no row lock is needed.</summary>
@@ -206,15 +205,16 @@ public sealed class SqliteDialect : SqlDialect
 
     public override LedgerProvider Provider => LedgerProvider.Sqlite;
 
-    public override ValueTask<DbTransaction> BeginConsistentReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
-
     public override bool IsTransient(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
 
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } e
         && e.Message.Contains("ledger_entries.idempotency_key", StringComparison.Ordinal);
+
+    // SQLITE_ERROR (1) with "no such table".
+    public override bool IsUndefinedTable(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 1 } e && e.Message.Contains("no such table", StringComparison.Ordinal);
 }
 
 /// <summary>
@@ -230,6 +230,7 @@ public sealed class SqlServerDialect : SqlDialect
     private const int SnapshotConflict = 3960;
     private const int DuplicateKeyRow = 2601;
     private const int UniqueConstraint = 2627;
+    private const int InvalidObjectName = 208;
 
     private SqlServerDialect()
     {
@@ -250,12 +251,13 @@ public sealed class SqlServerDialect : SqlDialect
         + "SELECT w.id, w.cached_balance FROM @fix_ids i "
         + "INNER LOOP JOIN wallets w WITH (UPDLOCK, ROWLOCK) ON w.id = i.id ORDER BY i.id OPTION (FORCE ORDER);";
 
-    // Without snapshot isolation switched on, READ COMMITTED (read-committed snapshot on Azure SQL) is the consistent read.
-    public override ValueTask<DbTransaction> BeginConsistentReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
-
     public override bool IsTransient(Exception exception) =>
         exception is SqlException { Number: Deadlock or SnapshotConflict };
+
+    // 208: invalid object name.
+    public override bool IsUndefinedTable(Exception exception) => exception is SqlException { Number: InvalidObjectName };
+
+    public override string AppliedMigrations => "SELECT [MigrationId] FROM [__EFMigrationsHistory];";
 
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
         exception is SqlException { Number: DuplicateKeyRow or UniqueConstraint } e

@@ -107,32 +107,34 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, TimeProvid
 
     private async Task<Scan> ScanAsync(LedgerDbContext db, CancellationToken ct)
     {
-        var dialect = unitOfWork.Dialect;
         await db.Database.OpenConnectionAsync(ct);
-        var connection = db.Database.GetDbConnection();
-        await using var transaction = await dialect.BeginConsistentReadAsync(connection, ct);
+        await using var scan = db.Database.GetDbConnection().CreateCommand();
+        scan.CommandText = unitOfWork.Dialect.DriftScan;
+        // One statement: one consistent snapshot for the drift list and the totals, without blocking writers.
+        // Streamed: only drifted wallets and one summary row leave the server.
+        await using var reader = await scan.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         var drifts = new List<WalletDrift>();
-        await using (var scan = connection.CreateCommand())
+        long wallets = 0, balances = 0, entries = 0;
+        while (await reader.ReadAsync(ct))
         {
-            scan.Transaction = transaction;
-            scan.CommandText = dialect.DriftScan;
-            // Streamed: only drifted rows leave the server, and they are read as they arrive.
-            await using var reader = await scan.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
-            while (await reader.ReadAsync(ct))
+            var isDrift = !await reader.IsDBNullAsync(0, ct);
+            var driftId = isDrift ? reader.GetInt64(0) : 0;
+            var (count, cached, ledger) = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+            checked
             {
-                drifts.Add(new WalletDrift(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
+                wallets += count;
+                balances += cached;
+                entries += ledger;
+            }
+
+            if (isDrift)
+            {
+                drifts.Add(new WalletDrift(driftId, cached, ledger));
             }
         }
 
-        await using var totals = connection.CreateCommand();
-        totals.Transaction = transaction;
-        totals.CommandText = dialect.Totals;
-        await using var row = await totals.ExecuteReaderAsync(ct);
-        LedgerWriter.Invariant(await row.ReadAsync(ct), "the totals query returned no row");
-        var result = new Scan(row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), drifts);
-        await row.DisposeAsync();
-        await transaction.CommitAsync(ct);
-        return result;
+        drifts.Sort((a, b) => a.WalletId.CompareTo(b.WalletId));
+        return new Scan(wallets, balances, entries, drifts);
     }
 
     private async Task<long> FixChunkAsync(LedgerDbContext db, long[] walletIds, CancellationToken ct)
