@@ -153,6 +153,9 @@ run_tests() {
   return $status
 }
 
+# bench/run.sh sources this file for ensure_postgres and ensure_azurite.
+[ "${FUNCLEDGER_SOURCED:-0}" = 1 ] && return 0
+
 case "${1:-}" in
   test) run_tests ;;
   run) run_local ;;

@@ -29,7 +29,7 @@ public static class LedgerDatabase
         switch (provider)
         {
             case LedgerProvider.Postgres:
-                builder.UseNpgsql(Required(connectionString, provider), o => o.MigrationsAssembly(migrations));
+                builder.UseNpgsql(PostgresConnectionString(Required(connectionString, provider)), o => o.MigrationsAssembly(migrations));
                 break;
             case LedgerProvider.SqlServer:
                 builder.UseSqlServer(Required(connectionString, provider), o => o.MigrationsAssembly(migrations));
@@ -114,6 +114,29 @@ public static class LedgerDatabase
         ArgumentNullException.ThrowIfNull(context);
         return [.. context.GetService<IMigrationsAssembly>().Migrations.Keys];
     }
+
+    /// <summary>Statements the ledger runs on every operation are prepared once per connection, and a pooled
+    /// connection is not reset (the ledger keeps no session state), unless the connection string says otherwise.</summary>
+    public static string PostgresConnectionString(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var given = connectionString.ToUpperInvariant().Replace(" ", "", StringComparison.Ordinal);
+        if (!given.Contains("MAXAUTOPREPARE", StringComparison.Ordinal))
+        {
+            builder.MaxAutoPrepare = PostgresAutoPrepareMax;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!given.Contains("NORESETONCLOSE", StringComparison.Ordinal))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Prepared statements kept per PostgreSQL connection.</summary>
+    public const int PostgresAutoPrepareMax = 64;
 
     private static string SqliteConnectionString(string? connectionString)
     {

@@ -146,36 +146,38 @@ public sealed partial class LedgerHttp(InFlightKeys inFlight, SqlDialect dialect
             throw TooLarge();
         }
 
-        var buffer = new byte[HttpLimits.RequestBodyBytesMax + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-        }
-
-        if (length > HttpLimits.RequestBodyBytesMax)
-        {
-            throw TooLarge();
-        }
-
-        if (length == 0)
-        {
-            throw new HttpProblemException(ProblemCodes.MalformedJson, "A JSON object body is required.");
-        }
-
-        var body = buffer.AsSpan(0, length);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(HttpLimits.RequestBodyBytesMax + 1);
         try
         {
-            using (JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = 16 }))
+            var length = 0;
+            int read;
+            while (length <= HttpLimits.RequestBodyBytesMax
+                && (read = await request.Body.ReadAsync(buffer.AsMemory(length, HttpLimits.RequestBodyBytesMax + 1 - length), cancellationToken)) > 0)
             {
+                length += read;
             }
-        }
-        catch (JsonException)
-        {
-            throw new HttpProblemException(ProblemCodes.MalformedJson, "The body is not well-formed JSON.");
-        }
 
+            if (length > HttpLimits.RequestBodyBytesMax)
+            {
+                throw TooLarge();
+            }
+
+            if (length == 0)
+            {
+                throw new HttpProblemException(ProblemCodes.MalformedJson, "A JSON object body is required.");
+            }
+
+            return Bind(buffer.AsSpan(0, length), type);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static T Bind<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type)
+        where T : class
+    {
         try
         {
             return JsonSerializer.Deserialize(body, type)
@@ -183,11 +185,34 @@ public sealed partial class LedgerHttp(InFlightKeys inFlight, SqlDialect dialect
         }
         catch (JsonException e)
         {
+            // Only on the error path: tell a body that is not JSON at all from a field of the wrong type.
+            if (!IsWellFormed(body))
+            {
+                throw new HttpProblemException(ProblemCodes.MalformedJson, "The body is not well-formed JSON.");
+            }
+
             var field = FieldOf(e.Path);
             throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
                 [new ProblemFieldError(field, field == "$"
                     ? "The body must be a JSON object with the documented fields only."
                     : "Unknown field, or a value of the wrong type (amounts and ids are integers).")]);
+        }
+    }
+
+    private static bool IsWellFormed(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using FuncLedger.Core;
+using FuncLedger.Core.Operations;
+using FuncLedger.Core.Persistence;
+using FuncLedger.Functions.Queue;
+using FuncLedger.Standalone;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace FuncLedger.Bench;
+
+/// <summary>One measured figure, printed as a JSON line.</summary>
+public sealed record Figure(string Bench, string Provider, int Clients, double Tps, double P50Ms, double P99Ms, long Ops, long Errors, string Note = "");
+
+/// <summary>The macro benchmarks: the core API, replays, a hot wallet, SQLite, HTTP through Standalone, payouts.</summary>
+public static class Macro
+{
+    public sealed record Options(string Postgres, string Azurite, int Seconds, int Wallets, string RepositoryRoot);
+
+    private sealed record TransferCall(long From, long To, long Amount, string Key);
+
+    public static async Task<List<Figure>> RunAsync(Options o)
+    {
+        var figures = new List<Figure>();
+        void Emit(Figure f)
+        {
+            figures.Add(f);
+            Console.WriteLine(JsonSerializer.Serialize(f, BenchJson.Default.Figure));
+        }
+
+        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64, NoResetOnClose = false }.ToString();
+        await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
+        await using var pgServices = Services(LedgerProvider.Postgres, pg);
+        var ledger = pgServices.GetRequiredService<ILedger>();
+
+        // 1. Core transfers, keyed, random pairs.
+        var calls1 = new ConcurrentBag<TransferCall>();
+        var calls8 = new ConcurrentBag<TransferCall>();
+        Emit(await TransfersAsync(ledger, "postgres", 1, o, calls1, "c1"));
+        Emit(await TransfersAsync(ledger, "postgres", 8, o, calls8, "c8"));
+
+        // 2. Replays of the same calls.
+        Emit(await ReplaysAsync(ledger, "postgres", 1, o, [.. calls1]));
+        Emit(await ReplaysAsync(ledger, "postgres", 8, o, [.. calls8]));
+
+        // 3. Hot wallet: 8 workers debiting one wallet.
+        Emit(await MeasureAsync("hot_wallet_debit", "postgres", 8, o.Seconds, async (c, i) =>
+            await ledger.DebitAsync(1, 1, "hot", $"hot-{c}-{i}")));
+
+        // 6. SQLite, 1 worker.
+        var sqliteFile = Path.Combine(Path.GetTempPath(), $"funcledger-bench-{Guid.NewGuid():N}.db");
+        var sqlite = new SqliteConnectionStringBuilder { DataSource = sqliteFile }.ToString();
+        await PrepareAsync(LedgerProvider.Sqlite, sqlite, o.Wallets);
+        await using (var sqliteServices = Services(LedgerProvider.Sqlite, sqlite))
+        {
+            Emit(await TransfersAsync(sqliteServices.GetRequiredService<ILedger>(), "sqlite", 1, o, [], "s1"));
+        }
+
+        SqliteConnection.ClearAllPools();
+        File.Delete(sqliteFile);
+
+        // 5. Payout awards drained from Azurite by the queue function, beside what Azurite itself allows.
+        Emit(await AzuriteDrainAsync(o));
+        Emit(await PayoutsAsync(o, pg));
+        return figures;
+    }
+
+    private static ServiceProvider Services(LedgerProvider provider, string cs) =>
+        new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Error)).AddLedgerCore(provider, cs).BuildServiceProvider();
+
+    /// <summary>Migrates and seeds W wallets holding 10^9 coins each, backed by one entry each.</summary>
+    private static async Task PrepareAsync(LedgerProvider provider, string cs, int wallets)
+    {
+        await using var services = Services(provider, cs);
+        await using var db = await services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync();
+        await LedgerDatabase.MigrateAsync(db);
+        var series = provider == LedgerProvider.Postgres
+            ? $"SELECT g FROM generate_series(1, {wallets}) g"
+            : $"WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {wallets}) SELECT g FROM s";
+        var now = provider == LedgerProvider.Postgres ? "now()" : "'2026-01-01 00:00:00'";
+        var no = provider == LedgerProvider.Postgres ? "false" : "0";
+        await db.Database.ExecuteSqlRawAsync(
+            $"INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) SELECT g, 1000000000, {no}, {now}, {now} FROM ({series}) x");
+        await db.Database.ExecuteSqlRawAsync(
+            $"INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, created_at) SELECT id, 1000000000, 1000000000, 'seed', {now} FROM wallets");
+        if (provider == LedgerProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE wallets");
+            await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE ledger_entries");
+        }
+    }
+
+    private static Task<Figure> TransfersAsync(ILedger ledger, string provider, int clients, Options o, ConcurrentBag<TransferCall> record, string tag) =>
+        MeasureAsync("core_transfer", provider, clients, o.Seconds, async (c, i) =>
+        {
+            var random = Random.Shared;
+            var from = random.Next(1, o.Wallets + 1);
+            var to = random.Next(1, o.Wallets);
+            to = to >= from ? to + 1 : to;
+            var call = new TransferCall(from, to, 1, $"{tag}-{c}-{i}");
+            await ledger.TransferAsync(call.From, call.To, call.Amount, "bench", call.Key);
+            record.Add(call);
+        });
+
+    private static Task<Figure> ReplaysAsync(ILedger ledger, string provider, int clients, Options o, TransferCall[] calls) =>
+        MeasureAsync("replay", provider, clients, o.Seconds, async (c, i) =>
+        {
+            var call = calls[(int)((i * clients + c) % calls.Length)];
+            var result = await ledger.TransferAsync(call.From, call.To, call.Amount, "bench", call.Key);
+            if (!result.Replayed)
+            {
+                throw new InvalidOperationException("a replay wrote");
+            }
+        });
+
+    /// <summary>Runs <paramref name="op"/> on <paramref name="clients"/> workers for the given seconds (after a 1 s warm-up).</summary>
+    private static async Task<Figure> MeasureAsync(string bench, string provider, int clients, int seconds, Func<int, long, Task> op, string note = "")
+    {
+        using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        {
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+            {
+                for (long i = 0; !warm.IsCancellationRequested; i++)
+                {
+                    await op(c + 1000, i);
+                }
+            })));
+        }
+
+        var latencies = new List<long>[clients];
+        long errors = 0;
+        var clock = Stopwatch.StartNew();
+        var end = TimeSpan.FromSeconds(seconds);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var mine = latencies[c] = new List<long>(100_000);
+            for (long i = 0; clock.Elapsed < end; i++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                try
+                {
+                    await op(c, i);
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                mine.Add(Stopwatch.GetTimestamp() - t);
+            }
+        })));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double Ms(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))] * 1000.0 / Stopwatch.Frequency;
+        return new Figure(bench, provider, clients, Math.Round((all.Length - errors) / elapsed, 1), Math.Round(Ms(0.50), 2), Math.Round(Ms(0.99), 2),
+            all.Length, errors, note);
+    }
+
+    private sealed class Host(Microsoft.AspNetCore.Builder.WebApplication app, string url) : IAsyncDisposable
+    {
+        public string Url { get; } = url;
+
+        public Microsoft.AspNetCore.Builder.WebApplication App { get; } = app;
+
+        public async ValueTask DisposeAsync()
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+
+    private const string FunctionKey = "bench-function-key-0123456789";
+
+    private static async Task<Host> StartStandaloneAsync(Options o, string pg)
+    {
+        var app = StandaloneHost.Build(new StandaloneHost.Options(false, null,
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--{StandaloneHost.HostJsonSetting}={Path.Combine(o.RepositoryRoot, "host.json")}",
+            $"--{FunctionKeys.FunctionKeysSetting}={FunctionKey}",
+            $"--{FunctionKeys.MasterKeySetting}=bench-master-key-0123456789",
+            "--Ledger:Provider=postgres",
+            $"--ConnectionStrings:Ledger={pg}",
+            $"--AzureWebJobsStorage={o.Azurite}",
+            "--ReconcileSchedule=0 0 3 * * *",
+            "--Logging:LogLevel:Default=Warning",
+        ]));
+        await app.StartAsync();
+        return new Host(app, app.Urls.First());
+    }
+
+    /// <summary>Azurite's own ceiling: receive (batches of 16) and delete with no work, 16 in flight, from a 2,000-message queue.</summary>
+    private static async Task<Figure> AzuriteDrainAsync(Options o, int messages = 2_000)
+    {
+        var queue = new QueueClient(o.Azurite, "bench-drain", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        await queue.ClearMessagesAsync();
+        await Parallel.ForAsync(0, messages, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+            await queue.SendMessageAsync("{}", ct));
+        var clock = Stopwatch.StartNew();
+        long drained = 0;
+        await Parallel.ForAsync(0, 16, async (_, ct) =>
+        {
+            while (Interlocked.Read(ref drained) < messages && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                var batch = (await queue.ReceiveMessagesAsync(16, TimeSpan.FromMinutes(1), ct)).Value;
+                foreach (var m in batch)
+                {
+                    await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
+                    Interlocked.Increment(ref drained);
+                }
+
+                if (batch.Length == 0)
+                {
+                    await Task.Delay(20, ct);
+                }
+            }
+        });
+        await queue.DeleteIfExistsAsync();
+        return new Figure("azurite_drain", "azurite", 16, Math.Round(drained / clock.Elapsed.TotalSeconds, 1), 0, 0, drained, messages - drained,
+            "receive + delete with no work: the queue's own ceiling here");
+    }
+
+    private static async Task<Figure> PayoutsAsync(Options o, string pg, int messages = 2_000)
+    {
+        var queue = new QueueClient(o.Azurite, PayoutQueue.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        await queue.ClearMessagesAsync();
+        var registrationBase = DateTime.UtcNow.Ticks % 1_000_000_000 * 100;
+        await Parallel.ForAsync(0, messages, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+            await queue.SendMessageAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"type\":\"participation\",\"registrationId\":{registrationBase + i},\"ownerId\":{(i % o.Wallets) + 1},\"amount\":5}}"), ct));
+
+        await using var connection = new NpgsqlConnection(pg);
+        await connection.OpenAsync();
+        async Task<long> PaidAsync()
+        {
+            await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM ledger_entries WHERE reason = 'participation_award'", connection);
+            return (long)(await count.ExecuteScalarAsync())!;
+        }
+
+        var before = await PaidAsync();
+        var clock = Stopwatch.StartNew();
+        await using (var host = await StartStandaloneAsync(o, pg))
+        {
+            while (await PaidAsync() - before < messages)
+            {
+                if (clock.Elapsed > TimeSpan.FromMinutes(3))
+                {
+                    break;
+                }
+
+                await Task.Delay(50);
+            }
+        }
+
+        var paid = await PaidAsync() - before;
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new Figure("payout_awards", "postgres", 1, Math.Round(paid / seconds, 1), 0, 0, paid, messages - paid,
+            "2,000 messages in Azurite drained by the queue function (one award per message and transaction)");
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using FuncLedger.Bench;
+
+// bench macro --pg <cs> --azurite <cs> [--seconds 10] [--wallets 10000] --root <repo>
+// bench micro            (BenchmarkDotNet, short run)
+// bench chart <summary.json> <out.png>
+var mode = args.Length > 0 ? args[0] : "";
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+switch (mode)
+{
+    case "macro":
+        await Macro.RunAsync(new Macro.Options(Arg("--pg", ""), Arg("--azurite", ""), int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), Arg("--root", ".")));
+        return 0;
+    case "micro":
+        BenchmarkRunner.Run<HotPath>(DefaultConfig.Instance.AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableLogFile)
+            .WithArtifactsPath(Arg("--artifacts", "artifacts/bench/micro")));
+        return 0;
+    case "chart":
+        Chart.Write(args[1], args[2]);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: bench macro|micro|chart ...");
+        return 2;
+}
+
+namespace FuncLedger.Bench
+{
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+    [JsonSerializable(typeof(Figure))]
+    internal sealed partial class BenchJson : JsonSerializerContext;
+
+    /// <summary>Bars of each ratio against its goal, from the summary run.sh writes.</summary>
+    internal static class Chart
+    {
+        public static void Write(string summaryPath, string pngPath)
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(summaryPath));
+            var rows = document.RootElement.GetProperty("ratios").EnumerateArray()
+                .Select(r => (Name: r.GetProperty("name").GetString()!, Value: r.GetProperty("value").GetDouble(), Goal: r.GetProperty("goal").GetDouble()))
+                .ToArray();
+            var plot = new ScottPlot.Plot();
+            var bars = rows.Select((r, i) => new ScottPlot.Bar
+            {
+                Position = i,
+                Value = r.Value,
+                FillColor = r.Value >= r.Goal ? ScottPlot.Colors.SeaGreen : ScottPlot.Colors.IndianRed,
+                Label = r.Value.ToString("0.00", CultureInfo.InvariantCulture) + "x",
+            }).ToArray();
+            plot.Add.Bars(bars);
+            foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+            {
+                var goal = plot.Add.Line(i - 0.4, row.Goal, i + 0.4, row.Goal);
+                goal.LineWidth = 3;
+                goal.Color = ScottPlot.Colors.Black;
+            }
+
+            plot.Axes.Bottom.SetTicks([.. rows.Select((_, i) => (double)i)], [.. rows.Select(r => r.Name)]);
+            plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = ScottPlot.Alignment.MiddleLeft;
+            plot.Axes.Margins(bottom: 0);
+            plot.Title("FuncLedger: each figure as a ratio of its yardstick (black line: goal)");
+            plot.YLabel("ratio");
+            plot.Layout.Fixed(new ScottPlot.PixelPadding(60, 90, 170, 40));
+            plot.SavePng(pngPath, 1000, 560);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# FuncLedger's benchmarks, each figure a ratio of a yardstick measured in the same run on the same server:
+# ../shared/bench/raw-sql-limit.sh (the commit floor and a plain-SQL transfer) runs first, then the macro
+# benchmarks (core API, replays, hot wallet, SQLite, HTTP through Standalone, payouts from Azurite), then the
+# BenchmarkDotNet micro-benchmarks. Starts PostgreSQL and Azurite as the test command does.
+# Writes artifacts/bench/results.jsonl, docs/benchmarks.md, docs/benchmarks.json and docs/benchmarks.png.
+# Usage: bench/run.sh [seconds=10]   (SKIP_MICRO=1 skips BenchmarkDotNet; YARDSTICK=path overrides the script)
+set -uo pipefail
+seconds=${1:-10}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+FUNCLEDGER_SOURCED=1 source "$repo/build.sh"
+root=$repo   # build.sh set its own root from $0
+cd "$root"
+yardstick=${YARDSTICK:-$root/../shared/bench/raw-sql-limit.sh}
+[ -x "$yardstick" ] || [ -f "$yardstick" ] || { log "yardstick script not found: $yardstick"; exit 2; }
+ensure_postgres || exit 1
+ensure_azurite || exit 1
+trap '[ -n "$AZURITE_PID" ] && kill "$AZURITE_PID" 2>/dev/null' EXIT
+export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres PGPASSWORD=${FUNCLEDGER_PG_PASSWORD:-funcledger} PGDATABASE=funcledger_bench
+out=artifacts/bench; mkdir -p "$out" docs
+results="$out/results.jsonl"; : > "$results"
+started=$(date +%s)
+
+log "database $PGDATABASE (fresh)"
+psql -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE WITH (FORCE)" -c "CREATE DATABASE $PGDATABASE" || exit 1
+
+log "yardsticks: $yardstick ($seconds s each, 10000 wallets, 1 and 8 clients)"
+bash "$yardstick" "$seconds" 10000 "1 8" | tee -a "$results" || exit 1
+
+log "building the benchmarks (Release)"
+dotnet build bench/FuncLedger.Bench -c Release -nologo -v quiet -o "$out/bin" > "$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head; exit 1; }
+
+log "macro benchmarks ($seconds s each)"
+dotnet "$out/bin/FuncLedger.Bench.dll" macro --pg "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE" \
+  --azurite "$FUNCLEDGER_AZURITE" --seconds "$seconds" --wallets 10000 --root "$root" | tee -a "$results" || exit 1
+
+log "HTTP through FuncLedger.Standalone (a separate process) with wrk, 8 and 32 connections"
+command -v wrk >/dev/null || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { log "wrk: install failed"; exit 1; }
+dotnet build src/FuncLedger.Standalone -c Release -nologo -v quiet -o "$out/standalone" > "$out/standalone-build.log" 2>&1 || { grep error "$out/standalone-build.log" | head; exit 1; }
+key=bench-function-key-0123456789
+Standalone__FunctionKeys=$key Standalone__MasterKey=bench-master-key-0123456789 Ledger__Provider=postgres \
+  ConnectionStrings__Ledger="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE" \
+  AzureWebJobsStorage="$FUNCLEDGER_AZURITE" ReconcileSchedule="0 0 3 * * *" Logging__LogLevel__Default=Warning \
+  dotnet "$out/standalone/FuncLedger.Standalone.dll" --urls http://127.0.0.1:7081 > "$out/standalone.log" 2>&1 &
+server=$!
+for _ in $(seq 1 60); do curl -fs http://127.0.0.1:7081/api/health >/dev/null 2>&1 && break; sleep 0.5; done
+for c in 8 32; do
+  FUNCLEDGER_KEY=$key FUNCLEDGER_RUN="$(date +%s)c$c" wrk -t2 -c"$c" -d"${seconds}s" --latency -s bench/http-transfer.lua http://127.0.0.1:7081 > "$out/wrk-$c.txt" 2>&1
+  python3 - "$out/wrk-$c.txt" "$c" <<'PY' | tee -a "$results"
+import json, re, sys
+text = open(sys.argv[1]).read()
+def ms(v):
+    n, unit = float(re.match(r"[0-9.]+", v).group()), re.sub(r"[0-9.]", "", v)
+    return round(n * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", text).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", text).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+total = int(re.search(r"(\d+) requests in", text).group(1))
+bad = int((re.search(r"Non-2xx or 3xx responses: (\d+)", text) or [0, 0])[1])
+errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
+print(json.dumps({"bench": "http_transfer", "provider": "postgres", "clients": int(sys.argv[2]), "tps": round(rps * (total - bad) / max(total, 1), 1),
+                  "p50_ms": p50, "p99_ms": p99, "ops": total, "errors": bad + errs, "note": "wrk (separate process), loopback HTTP/1.1"}))
+PY
+done
+kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+
+if [ "${SKIP_MICRO:-0}" != 1 ]; then
+  log "micro benchmarks (BenchmarkDotNet, short run)"
+  dotnet "$out/bin/FuncLedger.Bench.dll" micro --artifacts "$out/micro" > "$out/micro.log" 2>&1 || { tail -20 "$out/micro.log"; exit 1; }
+fi
+
+log "summary"
+python3 bench/summarize.py "$results" "$out/micro/results" docs/benchmarks.md docs/benchmarks.json "$(( $(date +%s) - started ))" || exit 1
+dotnet "$out/bin/FuncLedger.Bench.dll" chart docs/benchmarks.json docs/benchmarks.png || exit 1
+psql -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE WITH (FORCE)"

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace FuncLedger.Infra.Tests;
+
+/// <summary>
+/// infra/ is built and linted by the bicep binary from the Azure.Bicep.CommandLine.linux-x64 package (restored with
+/// the build), and the compiled ARM template is read to check what production relies on.
+/// </summary>
+public sealed class BicepTests
+{
+    private static readonly Lazy<(int ExitCode, string Stdout, string Stderr)> Build = new(() => Bicep("build", Main, "--stdout"));
+
+    private static string Root
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FuncLedger.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("FuncLedger.sln not found.");
+        }
+    }
+
+    private static string Main => Path.Combine(Root, "infra", "main.bicep");
+
+    private static (int ExitCode, string Stdout, string Stderr) Bicep(params string[] args)
+    {
+        var package = typeof(BicepTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPackage").Value!;
+        var start = new ProcessStartInfo(Path.Combine(package, "tools", "bicep"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["BICEP_TRACING_ENABLED"] = "false";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr);
+    }
+
+    /// <summary>The compiled template and every nested deployment's template.</summary>
+    private static List<JsonElement> Templates()
+    {
+        var build = Build.Value;
+        Assert.Equal(0, build.ExitCode);
+        var templates = new List<JsonElement>();
+        void Walk(JsonElement template)
+        {
+            templates.Add(template);
+            var resources = template.GetProperty("resources");
+            foreach (var resource in resources.ValueKind == JsonValueKind.Object ? resources.EnumerateObject().Select(p => p.Value) : resources.EnumerateArray())
+            {
+                if (resource.GetProperty("type").GetString() == "Microsoft.Resources/deployments")
+                {
+                    Walk(resource.GetProperty("properties").GetProperty("template"));
+                }
+            }
+        }
+
+        Walk(JsonDocument.Parse(build.Stdout).RootElement);
+        return templates;
+    }
+
+    /// <summary>Every resource of the compiled template, nested deployments included.</summary>
+    private static List<JsonElement> Resources()
+    {
+        var build = Build.Value;
+        Assert.Equal(0, build.ExitCode);
+        var all = new List<JsonElement>();
+        void Walk(JsonElement template)
+        {
+            var resources = template.GetProperty("resources");
+            var items = resources.ValueKind == JsonValueKind.Object
+                ? resources.EnumerateObject().Select(p => p.Value)
+                : resources.EnumerateArray();
+            foreach (var resource in items)
+            {
+                all.Add(resource);
+                if (resource.GetProperty("type").GetString() == "Microsoft.Resources/deployments")
+                {
+                    Walk(resource.GetProperty("properties").GetProperty("template"));
+                }
+            }
+        }
+
+        Walk(JsonDocument.Parse(build.Stdout).RootElement);
+        return all;
+    }
+
+    private static JsonElement One(string type) => Assert.Single(Resources(), r => r.GetProperty("type").GetString() == type);
+
+    private static JsonElement Props(JsonElement resource) => resource.GetProperty("properties");
+
+    [Fact]
+    public void Bicep_builds_with_no_warning_and_the_linter_finds_nothing()
+    {
+        var build = Build.Value;
+        var lint = Bicep("lint", Main);
+
+        Assert.Equal(0, build.ExitCode);
+        Assert.Equal("", build.Stderr.Trim());
+        Assert.Equal(0, lint.ExitCode);
+        Assert.Equal("", (lint.Stdout + lint.Stderr).Trim());
+    }
+
+    [Fact]
+    public void The_function_app_runs_on_flex_consumption_with_dotnet_10_isolated_and_a_managed_identity()
+    {
+        var plan = One("Microsoft.Web/serverfarms");
+        Assert.Equal("FC1", plan.GetProperty("sku").GetProperty("name").GetString());
+        Assert.Equal("FlexConsumption", plan.GetProperty("sku").GetProperty("tier").GetString());
+
+        var app = One("Microsoft.Web/sites");
+        Assert.Equal("functionapp,linux", app.GetProperty("kind").GetString());
+        Assert.Contains("UserAssigned", app.GetProperty("identity").GetProperty("type").GetString(), StringComparison.Ordinal);
+        var runtime = Props(app).GetProperty("functionAppConfig").GetProperty("runtime");
+        Assert.Equal(("dotnet-isolated", "10.0"), (runtime.GetProperty("name").GetString(), runtime.GetProperty("version").GetString()));
+        Assert.True(Props(app).GetProperty("httpsOnly").GetBoolean());
+        var site = Props(app).GetProperty("siteConfig");
+        Assert.Equal("1.2", site.GetProperty("minTlsVersion").GetString());
+        Assert.Equal("Disabled", site.GetProperty("ftpsState").GetString());
+        var deployment = Props(app).GetProperty("functionAppConfig").GetProperty("deployment").GetProperty("storage");
+        Assert.Equal("UserAssignedIdentity", deployment.GetProperty("authentication").GetProperty("type").GetString());
+        Assert.All(Resources().Where(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites/basicPublishingCredentialsPolicies"),
+            r => Assert.False(Props(r).GetProperty("allow").GetBoolean()));
+        Assert.Equal(2, Resources().Count(r => r.GetProperty("type").GetString() == "Microsoft.Web/sites/basicPublishingCredentialsPolicies"));
+    }
+
+    [Fact]
+    public void Storage_refuses_shared_keys_and_the_host_reaches_it_by_identity_with_the_roles_it_needs()
+    {
+        var storage = Props(One("Microsoft.Storage/storageAccounts"));
+        Assert.False(storage.GetProperty("allowSharedKeyAccess").GetBoolean());
+        Assert.False(storage.GetProperty("allowBlobPublicAccess").GetBoolean());
+        Assert.Equal("TLS1_2", storage.GetProperty("minimumTlsVersion").GetString());
+        Assert.True(storage.GetProperty("supportsHttpsTrafficOnly").GetBoolean());
+
+        var queues = Resources().Where(r => r.GetProperty("type").GetString() == "Microsoft.Storage/storageAccounts/queueServices/queues")
+            .Select(r => r.GetProperty("name").GetString()!).ToArray();
+        Assert.Contains(queues, q => q.Contains("payout-awards'", StringComparison.Ordinal) || q.EndsWith("payout-awards", StringComparison.Ordinal));
+        Assert.Contains(queues, q => q.Contains("payout-awards-poison", StringComparison.Ordinal));
+
+        var settings = AppSettings();
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
+        Assert.Contains("AzureWebJobsStorage__accountName", settings.Keys);
+        Assert.DoesNotContain("AzureWebJobsStorage", settings.Keys);
+
+        // Role ids are named in the module's variables; each assignment names one of them.
+        var roleIds = Templates().Select(t => t.TryGetProperty("variables", out var v) && v.TryGetProperty("roles", out var r) ? r : default)
+            .Single(r => r.ValueKind == JsonValueKind.Object);
+        var assigned = Resources().Where(r => r.GetProperty("type").GetString() == "Microsoft.Authorization/roleAssignments")
+            .Select(r => Props(r).GetProperty("roleDefinitionId").GetString()!).ToArray();
+        foreach (var (role, id) in new[]
+        {
+            ("storageBlobDataOwner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"),
+            ("storageQueueDataContributor", "974c5e8b-45b9-4653-ba55-5f855dd0fb88"),
+            ("storageTableDataContributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"),
+        })
+        {
+            Assert.Equal(id, roleIds.GetProperty(role).GetString());
+            Assert.Contains(assigned, a => a.Contains($"variables('roles').{role}", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Sql_is_serverless_with_entra_only_authentication_reached_by_the_app_identity_from_azure_only()
+    {
+        var server = Props(One("Microsoft.Sql/servers"));
+        var admin = server.GetProperty("administrators");
+        Assert.True(admin.GetProperty("azureADOnlyAuthentication").GetBoolean());
+        Assert.Equal("ActiveDirectory", admin.GetProperty("administratorType").GetString());
+        Assert.Equal("1.2", server.GetProperty("minimalTlsVersion").GetString());
+
+        var database = One("Microsoft.Sql/servers/databases");
+        Assert.StartsWith("GP_S_", database.GetProperty("sku").GetProperty("name").GetString(), StringComparison.Ordinal);
+
+        var rule = Props(One("Microsoft.Sql/servers/firewallRules"));
+        Assert.Equal(("0.0.0.0", "0.0.0.0"), (rule.GetProperty("startIpAddress").GetString(), rule.GetProperty("endIpAddress").GetString()));
+
+        var settings = AppSettings();
+        Assert.Equal("sqlserver", settings["Ledger__Provider"]);
+        Assert.Contains("Authentication=Active Directory Managed Identity", settings["ConnectionStrings__Ledger"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Monitoring_has_local_auth_off_and_the_app_reads_every_setting_it_needs_with_no_secret()
+    {
+        Assert.True(Props(One("Microsoft.Insights/components")).GetProperty("DisableLocalAuth").GetBoolean());
+        var settings = AppSettings();
+        foreach (var name in new[] { "APPLICATIONINSIGHTS_CONNECTION_STRING", "Ledger__Provider", "ConnectionStrings__Ledger", "ReconcileSchedule", "Reconcile__FixDrift" })
+        {
+            Assert.Contains(name, settings.Keys);
+        }
+
+        foreach (var (name, value) in settings)
+        {
+            Assert.DoesNotContain("AccountKey=", value, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Password", value, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("listKeys", value, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("SharedAccessSignature", value, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private static Dictionary<string, string> AppSettings() =>
+        Props(One("Microsoft.Web/sites")).GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+}
