@@ -13,12 +13,17 @@ namespace FuncLedger.Standalone;
 /// parameters bound by type (trigger payload, CancellationToken) and, for HTTP, route values by name.</summary>
 public static class FunctionInvoker
 {
+    // One compiled constructor call per function class (the worker, too, builds each class's factory once).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> Factories = new();
+
     public static async Task<object?> InvokeAsync(IServiceProvider services, MethodInfo method, Func<ParameterInfo, object?> bind)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(bind);
-        var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
+        var target = method.IsStatic
+            ? null
+            : Factories.GetOrAdd(method.DeclaringType!, t => ActivatorUtilities.CreateFactory(t, Type.EmptyTypes))(services, null);
         var arguments = method.GetParameters().Select(bind).ToArray();
         object? result;
         try

@@ -97,9 +97,27 @@ public static class StandaloneHost
             context.Response.ContentType = LedgerHttp.ProblemContentType;
             await JsonSerializer.SerializeAsync(context.Response.Body,
                 new Problem("urn:funcledger:problem:" + ProblemCodes.InternalError, ProblemCodes.Title[ProblemCodes.InternalError], 500,
-                    "The request failed.", ProblemCodes.InternalError, context.Request.Path.Value),
+                    "The request failed.", ProblemCodes.InternalError, "urn:funcledger:request:" + context.TraceIdentifier),
                 FuncLedgerJson.Default.Problem);
         }));
+        // The host's own answers (no key, no route, wrong method) are problem documents like every other error.
+        app.UseStatusCodePages(async status =>
+        {
+            var code = status.HttpContext.Response.StatusCode switch
+            {
+                StatusCodes.Status401Unauthorized => ProblemCodes.Unauthorized,
+                StatusCodes.Status404NotFound => ProblemCodes.NotFound,
+                StatusCodes.Status405MethodNotAllowed => ProblemCodes.MethodNotAllowed,
+                _ => null,
+            };
+            if (code is not null)
+            {
+                var context = status.HttpContext;
+                context.Response.ContentType = LedgerHttp.ProblemContentType;
+                await JsonSerializer.SerializeAsync(context.Response.Body,
+                    HttpProblems.Create(code, ProblemCodes.Title[code] + ".", "urn:funcledger:request:" + context.TraceIdentifier), FuncLedgerJson.Default.Problem);
+            }
+        });
         MapFunctions(app, catalog, hostJson);
         return app;
     }

@@ -132,8 +132,25 @@ public abstract class SqlDialect
     protected virtual string LockWalletsByIds(string idList) =>
         $"SELECT id, cached_balance FROM wallets WHERE id IN ({idList}) ORDER BY id{RowLockClause};";
 
+    /// <summary>
+    /// When not null, the write path opens its transaction by sending this text ahead of its first command and
+    /// ends it with <see cref="InlineCommit"/> behind its write, instead of separate BEGIN and COMMIT round trips.
+    /// </summary>
+    public virtual string? InlineBegin => null;
+
+    public virtual string InlineCommit => "";
+
     /// <summary>The ids of the applied migrations (EF Core's history table).</summary>
     public virtual string AppliedMigrations => "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\";";
+
+    /// <summary>
+    /// True when the database could not be reached or went away mid-operation (network failure, server restart,
+    /// too many connections). Never retried inside the core, because a commit's outcome may be unknown; the caller
+    /// retries with the same idempotency key, which applies the operation at most once.
+    /// </summary>
+    public virtual bool IsUnavailable(Exception exception) =>
+        exception is DbException { IsTransient: true } || exception is TimeoutException
+        || exception.InnerException is DbException { IsTransient: true } or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException;
 
     /// <summary>True when a statement named a table that does not exist (a database not migrated yet).</summary>
     public abstract bool IsUndefinedTable(Exception exception);
@@ -179,6 +196,10 @@ public sealed class PostgresDialect : SqlDialect
 
     protected override string RowLockClause => " FOR UPDATE";
 
+    public override string? InlineBegin => "BEGIN ISOLATION LEVEL READ COMMITTED;\n";
+
+    public override string InlineCommit => "COMMIT;\n";
+
     public override bool IsTransient(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
@@ -187,6 +208,14 @@ public sealed class PostgresDialect : SqlDialect
 
     public override bool IsUndefinedTable(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
+
+    // Class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections).
+    public override bool IsUnavailable(Exception exception) =>
+        base.IsUnavailable(exception)
+        || exception is PostgresException p && (p.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.TooManyConnections)
+        || exception is NpgsqlException { InnerException: System.IO.IOException or System.Net.Sockets.SocketException or TimeoutException };
 }
 
 /// <summary>SQLite: one writer at a time; the unit of work holds an immediate (write) transaction, so no row lock is needed.</summary>

@@ -20,6 +20,11 @@ public static class ProblemCodes
     public const string ServiceUnavailable = "service_unavailable";
     public const string InternalError = "internal_error";
 
+    // Answered by the host around the functions (Standalone writes them as problem documents too).
+    public const string Unauthorized = "unauthorized";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+
     public static readonly IReadOnlyDictionary<string, int> Status = new Dictionary<string, int>
     {
         [InsufficientFunds] = 409,
@@ -34,6 +39,9 @@ public static class ProblemCodes
         [IdempotencyInFlight] = 409,
         [ServiceUnavailable] = 503,
         [InternalError] = 500,
+        [Unauthorized] = 401,
+        [NotFound] = 404,
+        [MethodNotAllowed] = 405,
     };
 
     public static readonly IReadOnlyDictionary<string, string> Title = new Dictionary<string, string>
@@ -50,6 +58,9 @@ public static class ProblemCodes
         [IdempotencyInFlight] = "A request with this idempotency key is still in flight",
         [ServiceUnavailable] = "The ledger is busy; try again",
         [InternalError] = "Internal error",
+        [Unauthorized] = "A valid function key is required",
+        [NotFound] = "No such route",
+        [MethodNotAllowed] = "Method not allowed on this route",
     };
 }
 
@@ -61,7 +72,7 @@ public sealed class HttpProblemException(string code, string detail, IReadOnlyLi
     public IReadOnlyList<ProblemFieldError>? Errors { get; } = errors;
 }
 
-internal static class HttpProblems
+public static class HttpProblems
 {
     public static Problem Create(string code, string detail, string? instance = null, IReadOnlyList<ProblemFieldError>? errors = null) =>
         new("urn:funcledger:problem:" + code, ProblemCodes.Title[code], ProblemCodes.Status[code], detail, code, instance, errors);

@@ -91,7 +91,9 @@ public sealed partial class LedgerHttp(InFlightKeys inFlight, SqlDialect dialect
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(operation);
-        var instance = request.Path.Value;
+        // The problem's instance names the request, not its path: paths carry owner ids, and problem documents and
+        // logs name wallet IDs only.
+        var instance = "urn:funcledger:request:" + request.HttpContext.TraceIdentifier;
         try
         {
             return await operation();
@@ -114,16 +116,19 @@ public sealed partial class LedgerHttp(InFlightKeys inFlight, SqlDialect dialect
         {
             throw;
         }
-        catch (Exception e) when (dialect.IsTransient(e))
+        catch (Exception e) when (dialect.IsTransient(e) || dialect.IsUnavailable(e))
         {
             LogBusy(logger, instance, e.GetType().Name);
+            // Retries exhausted, or the database unreachable mid-request (the outcome may be unknown): the client
+            // retries with the same idempotency key, which applies the operation at most once.
             var response = Respond(HttpProblems.Create(ProblemCodes.ServiceUnavailable, "The ledger is busy. Retry the same request with the same idempotency key.", instance));
             response.Headers["Retry-After"] = HttpLimits.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return response;
         }
         catch (Exception e)
         {
-            LogFailed(logger, e, instance);
+            // The exception's text can quote data (a duplicate key value, a path): log its type and SQL state only.
+            LogFailed(logger, instance, e is System.Data.Common.DbException db ? $"{e.GetType().Name} {db.SqlState}" : e.GetType().Name);
             return Respond(HttpProblems.Create(ProblemCodes.InternalError,
                 "The request failed; nothing was written unless a retry with the same idempotency key replays it.", instance));
         }
@@ -331,9 +336,9 @@ public sealed partial class LedgerHttp(InFlightKeys inFlight, SqlDialect dialect
         return cut > 0 ? field[..cut] : field;
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Request {Path} gave up on a busy database ({ErrorType})")]
-    private static partial void LogBusy(ILogger logger, string? path, string errorType);
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Request {Instance} gave up on a busy or unreachable database ({ErrorType})")]
+    private static partial void LogBusy(ILogger logger, string instance, string errorType);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Request {Path} failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string? path);
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Request {Instance} failed ({ErrorType})")]
+    private static partial void LogFailed(ILogger logger, string instance, string errorType);
 }
