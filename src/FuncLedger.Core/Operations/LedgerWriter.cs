@@ -32,19 +32,18 @@ internal static class LedgerWriter
     {
         await context.Database.OpenConnectionAsync(ct);
         var connection = context.Database.GetDbConnection();
-        if (dialect.InlineBegin is null)
-        {
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            return await PostInTransactionAsync(connection, transaction, dialect, postings, now, ct);
-        }
 
         // PostgreSQL: BEGIN travels with the first command and COMMIT with the write, so a transfer costs two round
-        // trips instead of three. Any failure rolls back explicitly before the connection goes back to the pool.
+        // trips instead of three; any failure rolls back explicitly before the connection goes back to the pool.
+        // Elsewhere the transaction object does both.
+        await using var transaction = dialect.InlineBegin is null
+            ? await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct)
+            : null;
         try
         {
-            return await PostInTransactionAsync(connection, null, dialect, postings, now, ct);
+            return await PostInTransactionAsync(connection, transaction, dialect, postings, now, ct);
         }
-        catch
+        catch when (transaction is null)
         {
             await RollbackInlineAsync(connection);
             throw;
@@ -53,20 +52,15 @@ internal static class LedgerWriter
 
     private static async Task RollbackInlineAsync(DbConnection connection)
     {
-        if (connection.State != ConnectionState.Open)
-        {
-            return;
-        }
-
         try
         {
             await using var rollback = connection.CreateCommand();
             rollback.CommandText = "ROLLBACK;";
             await rollback.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (DbException)
+        catch (Exception e) when (e is DbException or InvalidOperationException)
         {
-            // The connection is broken; the server rolled the transaction back when it went.
+            // The connection is broken or closed: the server rolled the transaction back when it went.
         }
     }
 
@@ -90,7 +84,7 @@ internal static class LedgerWriter
         var pending = Replay(postings, existing, result);
         if (pending.Count == 0)
         {
-            await EndAsync(connection, transaction, commit: false, ct);
+            await RollbackAsync(connection, transaction, ct);
             return result;
         }
 
@@ -184,10 +178,8 @@ internal static class LedgerWriter
                 await reader.NextResultAsync(ct);
             }
 
-            // Inline, the COMMIT's own result comes last: read it so a failed commit surfaces here.
-            while (await reader.NextResultAsync(ct))
-            {
-            }
+            // Inline, the COMMIT comes last: reading past it makes a failed commit surface here.
+            Invariant(!await reader.NextResultAsync(ct), "the write returned more results than it has statements");
         }
 
         if (transaction is not null)
@@ -198,17 +190,17 @@ internal static class LedgerWriter
         return result;
     }
 
-    private static async Task EndAsync(DbConnection connection, DbTransaction? transaction, bool commit, CancellationToken ct)
+    private static async Task RollbackAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
         if (transaction is not null)
         {
-            await (commit ? transaction.CommitAsync(ct) : transaction.RollbackAsync(ct));
+            await transaction.RollbackAsync(ct);
             return;
         }
 
-        await using var end = connection.CreateCommand();
-        end.CommandText = commit ? "COMMIT;" : "ROLLBACK;";
-        await end.ExecuteNonQueryAsync(ct);
+        await using var rollback = connection.CreateCommand();
+        rollback.CommandText = "ROLLBACK;";
+        await rollback.ExecuteNonQueryAsync(ct);
     }
 
     private static List<int> Replay(IReadOnlyList<Posting> postings, List<EntryRow> existing, Posted[] result)
@@ -296,8 +288,8 @@ internal static class LedgerWriter
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (inlineBegin)
         {
-            // BEGIN returns no rows: step past it to the first SELECT.
-            Invariant(reader.FieldCount > 0 || await reader.NextResultAsync(ct), "the lookup returned no result");
+            // BEGIN returns no rows; the reader starts on the first statement that does (the keys or the locks).
+            Invariant(reader.FieldCount > 0, "the lookup returned no result");
         }
 
         if (keys.Length > 0)

@@ -112,4 +112,29 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
         Assert.Equal(1 + (3 * rounds), await Ledger.GetBalanceAsync(2));
         Assert.Equal(2 + (2 * rounds), await Db.EntryCountAsync());
     }
+
+    [Fact]
+    public async Task A_connection_lost_mid_write_changes_nothing_and_is_classified_unavailable_for_a_keyed_retry()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var before = await Db.SnapshotAsync();
+        // The server ends this session in the middle of the write (as a crash or restart would).
+        await Db.ExecuteAsync("""
+            CREATE OR REPLACE FUNCTION test_terminate() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.reason = 'lost' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER trg_test_inject_fault BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION test_terminate();
+            """);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Ledger.TransferAsync(1, 2, 30, "lost", "lost-1"));
+
+        Assert.True(Db.UnitOfWork.Dialect.IsUnavailable(error), error.GetType().Name + ": " + error.Message);
+        Assert.Equal(before, await Db.SnapshotAsync());
+        await Db.ExecuteAsync("DROP TRIGGER trg_test_inject_fault ON ledger_entries");
+        var retried = await Ledger.TransferAsync(1, 2, 30, "lost-retry", "lost-1");
+        Assert.False(retried.Replayed);
+        Assert.Equal(70, await Ledger.GetBalanceAsync(1));
+    }
 }

@@ -1,0 +1,91 @@
+using Npgsql;
+
+namespace FuncLedger.Reliability.Tests;
+
+/// <summary>The ledger's invariants, checked in the database after every scenario.</summary>
+public static class Invariants
+{
+    public sealed record Report(long EntriesTotal, long BalancesTotal, long DriftedWallets, long NegativeWithoutOverdraft, long DuplicateKeys)
+    {
+        public override string ToString() =>
+            $"entries total {EntriesTotal}, balances total {BalancesTotal}, drifted wallets {DriftedWallets}, "
+            + $"negative without overdraft {NegativeWithoutOverdraft}, duplicate keys {DuplicateKeys}";
+    }
+
+    public static async Task<Report> CheckAsync(string connectionString, LoadLedger? load = null)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        async Task<long> Scalar(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var report = new Report(
+            await Scalar("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries"),
+            await Scalar("SELECT COALESCE(SUM(cached_balance), 0) FROM wallets"),
+            await Scalar("SELECT COUNT(*) FROM wallets w WHERE cached_balance <> (SELECT COALESCE(SUM(amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id)"),
+            await Scalar("SELECT COUNT(*) FROM wallets WHERE cached_balance < 0 AND NOT allow_overdraft"),
+            await Scalar("SELECT COUNT(*) FROM (SELECT idempotency_key FROM ledger_entries WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key HAVING COUNT(*) > 1) d"));
+
+        // Conservation, per-wallet agreement, no overdraft where none is allowed, keys single-use.
+        Assert.Equal(report.EntriesTotal, report.BalancesTotal);
+        Assert.Equal(0, report.DriftedWallets);
+        Assert.Equal(0, report.NegativeWithoutOverdraft);
+        Assert.Equal(0, report.DuplicateKeys);
+        if (load is null)
+        {
+            return report;
+        }
+
+        // Every acknowledged write applied exactly once, every refused one not at all, and every balance what the
+        // acknowledged writes make it.
+        var keys = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("SELECT idempotency_key, amount FROM ledger_entries WHERE idempotency_key IS NOT NULL", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                keys[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        foreach (var (key, (write, _)) in load.Acknowledged)
+        {
+            if (write.Kind == "transfer")
+            {
+                Assert.Equal(-write.Amount, keys[key + "_debit"]);
+                Assert.Equal(write.Amount, keys[key + "_credit"]);
+            }
+            else
+            {
+                Assert.Equal(write.Kind == "credit" ? write.Amount : -write.Amount, keys[key]);
+            }
+        }
+
+        foreach (var write in load.Rejected)
+        {
+            Assert.False(keys.ContainsKey(write.Key) || keys.ContainsKey(write.Key + "_debit"), $"refused write {write.Key} was applied");
+        }
+
+        Assert.Equal(keys.Count, load.Acknowledged.Values.Sum(a => a.Write.Kind == "transfer" ? 2 : 1));
+        await using (var command = new NpgsqlCommand("SELECT owner_id, cached_balance FROM wallets", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            var expected = load.ExpectedBalances();
+            var seen = 0;
+            while (await reader.ReadAsync())
+            {
+                Assert.Equal(expected.GetValueOrDefault(reader.GetInt64(0)), reader.GetInt64(1));
+                seen++;
+            }
+
+            Assert.Equal(expected.Count, seen);
+        }
+
+        Assert.Empty(load.UnexpectedStatuses);
+        return report;
+    }
+}

@@ -1,0 +1,106 @@
+using Azure.Storage.Queues;
+using FuncLedger.TestSupport;
+using Xunit.Abstractions;
+
+namespace FuncLedger.Reliability.Tests;
+
+/// <summary>The profile: quick (in the test command, fixed seeds, well under 5 minutes) or long
+/// (FUNCLEDGER_RELIABILITY=long, from tests/reliability-long.sh).</summary>
+public static class Profile
+{
+    public static bool Long => Environment.GetEnvironmentVariable("FUNCLEDGER_RELIABILITY") == "long";
+
+    public static int Clients => 16;
+
+    /// <summary>Operations per client in the mixed load (16 x 150 = 2,400 quick; 16 x 700 = 11,200 long).</summary>
+    public static int OperationsPerClient => Long ? 700 : 150;
+
+    public static int CrashCycles => Long ? 3 : 1;
+
+    public const int Seed = 20261126;
+}
+
+/// <summary>A PostgreSQL database, Azurite queues and a Standalone child process per scenario class.</summary>
+public sealed class ReliabilityFixture : IAsyncLifetime
+{
+    private readonly PostgresTestDatabase _database = new();
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "funcledger-reliability-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public StandaloneProcess Server { get; private set; } = null!;
+
+    public string ConnectionString => _database.ConnectionString;
+
+    public QueueClient Queue { get; private set; } = null!;
+
+    public QueueClient Poison { get; private set; } = null!;
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FuncLedger.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("FuncLedger.sln not found.");
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        Directory.CreateDirectory(_folder);
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        Queue = new QueueClient(TestServers.Azurite, "payout-awards", options);
+        Poison = new QueueClient(TestServers.Azurite, "payout-awards-poison", options);
+        await Queue.CreateIfNotExistsAsync();
+        await Poison.CreateIfNotExistsAsync();
+        Server = new StandaloneProcess(RepositoryRoot, _database.ConnectionString, TestServers.Azurite, _folder);
+    }
+
+    /// <summary>An empty ledger, empty queues and a freshly started server.</summary>
+    public async Task ResetAsync()
+    {
+        await Server.StopAsync();
+        await _database.CreateAsync();
+        await Queue.ClearMessagesAsync();
+        await Poison.ClearMessagesAsync();
+        await Server.StartAsync();
+    }
+
+    public HttpClient Client() => new() { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await _database.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    public static void Summary(ITestOutputHelper output, string scenario, LoadLedger load, int faults, Invariants.Report report)
+    {
+        var line = $"| {scenario} | {load.Sent} | {load.Acknowledged.Count} | {load.Replays} | {load.Rejected.Count + load.Conflicts} "
+            + $"| {load.Retries} | {faults} | {report} |";
+        output.WriteLine(line);
+        var file = Path.Combine(RepositoryRoot, "artifacts", "reliability-summary.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        lock (typeof(ReliabilityFixture))
+        {
+            if (!File.Exists(file))
+            {
+                File.WriteAllText(file, "| scenario | writes sent | acknowledged | replays | rejected (409/422) | retries | faults injected | invariants |\n"
+                    + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+            }
+
+            File.AppendAllText(file, line + "\n");
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ReliabilityCollection : ICollectionFixture<ReliabilityFixture>
+{
+    public const string Name = "reliability";
+}
