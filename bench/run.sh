@@ -11,8 +11,12 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 FUNCLEDGER_SOURCED=1 source "$repo/build.sh"
 root=$repo   # build.sh set its own root from $0
 cd "$root"
-yardstick=${YARDSTICK:-$root/../shared/bench/raw-sql-limit.sh}
-[ -x "$yardstick" ] || [ -f "$yardstick" ] || { log "yardstick script not found: $yardstick"; exit 2; }
+# The shared yardstick lives beside the repository (../shared); /work/shared is where it sits on these machines.
+yardstick=${YARDSTICK:-}
+for candidate in "$root/../shared/bench/raw-sql-limit.sh" /work/shared/bench/raw-sql-limit.sh; do
+  [ -z "$yardstick" ] && [ -f "$candidate" ] && yardstick=$candidate
+done
+[ -n "$yardstick" ] && [ -f "$yardstick" ] || { log "yardstick script raw-sql-limit.sh not found (set YARDSTICK=path)"; exit 2; }
 ensure_postgres || exit 1
 ensure_azurite || exit 1
 trap '[ -n "$AZURITE_PID" ] && kill "$AZURITE_PID" 2>/dev/null' EXIT
