@@ -34,19 +34,7 @@ public sealed class ReliabilityFixture : IAsyncLifetime
 
     public QueueClient Poison { get; private set; } = null!;
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FuncLedger.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("FuncLedger.sln not found.");
-        }
-    }
+    public static string RepositoryRoot => TestPaths.RepositoryRoot;
 
     public async Task InitializeAsync()
     {

@@ -36,19 +36,7 @@ public sealed class StandaloneFixture : IAsyncLifetime
 
     public string ConnectionString => _database.ConnectionString;
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FuncLedger.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("FuncLedger.sln not found above the test output.");
-        }
-    }
+    public static string RepositoryRoot => TestPaths.RepositoryRoot;
 
     public async Task InitializeAsync()
     {

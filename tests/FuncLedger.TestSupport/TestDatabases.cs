@@ -20,6 +20,24 @@ public static class TestServers
         ?? throw new InvalidOperationException($"{AzuriteVariable} is not set: run the tests through ./build.sh test, which starts Azurite.");
 }
 
+/// <summary>Where the repository is, for tests that read its files (host.json, build outputs, docs).</summary>
+public static class TestPaths
+{
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FuncLedger.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("FuncLedger.sln not found above the test output.");
+        }
+    }
+}
+
 /// <summary>A migrated ledger database on a real engine, fresh for each test.</summary>
 public interface ILedgerTestDatabase
 {
