@@ -48,6 +48,8 @@ Standalone__FunctionKeys=$key Standalone__MasterKey=bench-master-key-0123456789 
   dotnet "$out/standalone/FuncLedger.Standalone.dll" --urls http://127.0.0.1:7081 > "$out/standalone.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do curl -fs http://127.0.0.1:7081/api/health >/dev/null 2>&1 && break; sleep 0.5; done
+# Warm-up, as the in-process benchmarks have: JIT tiering and connection pools settle before measuring.
+FUNCLEDGER_KEY=$key FUNCLEDGER_RUN="$(date +%s)warm" wrk -t2 -c8 -d3s -s bench/http-transfer.lua http://127.0.0.1:7081 > /dev/null 2>&1
 for c in 8 32; do
   FUNCLEDGER_KEY=$key FUNCLEDGER_RUN="$(date +%s)c$c" wrk -t2 -c"$c" -d"${seconds}s" --latency -s bench/http-transfer.lua http://127.0.0.1:7081 > "$out/wrk-$c.txt" 2>&1
   python3 - "$out/wrk-$c.txt" "$c" <<'PY' | tee -a "$results"
