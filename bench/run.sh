@@ -52,20 +52,7 @@ for _ in $(seq 1 60); do curl -fs http://127.0.0.1:7081/api/health >/dev/null 2>
 FUNCLEDGER_KEY=$key FUNCLEDGER_RUN="$(date +%s)warm" wrk -t2 -c8 -d3s -s bench/http-transfer.lua http://127.0.0.1:7081 > /dev/null 2>&1
 for c in 8 32; do
   FUNCLEDGER_KEY=$key FUNCLEDGER_RUN="$(date +%s)c$c" wrk -t2 -c"$c" -d"${seconds}s" --latency -s bench/http-transfer.lua http://127.0.0.1:7081 > "$out/wrk-$c.txt" 2>&1
-  python3 - "$out/wrk-$c.txt" "$c" <<'PY' | tee -a "$results"
-import json, re, sys
-text = open(sys.argv[1]).read()
-def ms(v):
-    n, unit = float(re.match(r"[0-9.]+", v).group()), re.sub(r"[0-9.]", "", v)
-    return round(n * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
-rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", text).group(1))
-p50 = ms(re.search(r"50%\s+(\S+)", text).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
-total = int(re.search(r"(\d+) requests in", text).group(1))
-bad = int((re.search(r"Non-2xx or 3xx responses: (\d+)", text) or [0, 0])[1])
-errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", text))
-print(json.dumps({"bench": "http_transfer", "provider": "postgres", "clients": int(sys.argv[2]), "tps": round(rps * (total - bad) / max(total, 1), 1),
-                  "p50_ms": p50, "p99_ms": p99, "ops": total, "errors": bad + errs, "note": "wrk (separate process), loopback HTTP/1.1"}))
-PY
+  python3 bench/wrk_json.py "$out/wrk-$c.txt" "$c" | tee -a "$results"
 done
 kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
 
