@@ -15,7 +15,18 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private async Task<LoadLedger> LoadAsync(string run, Func<Task>? fault = null)
+    /// <summary>Waits until the clients have sent the given share of the load's writes, so a fault always lands
+    /// mid-load however fast the machine is.</summary>
+    private static async Task WhenSentAsync(LoadLedger load, double share)
+    {
+        var target = (long)(share * Profile.Clients * Profile.OperationsPerClient * 0.7);
+        while (Interlocked.Read(ref load.Sent) < target)
+        {
+            await Task.Delay(5);
+        }
+    }
+
+    private async Task<LoadLedger> LoadAsync(string run, Func<LoadLedger, Task>? fault = null)
     {
         var load = new LoadLedger();
         using var http = fx.Client();
@@ -26,7 +37,7 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
             .ToList();
         if (fault is not null)
         {
-            await fault();
+            await fault(load);
         }
 
         await Task.WhenAll(clients);
@@ -46,11 +57,11 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
     [Fact]
     public async Task A_killed_process_loses_nothing_and_every_retried_write_applies_once()
     {
-        var load = await LoadAsync("crash", async () =>
+        var load = await LoadAsync("crash", async running =>
         {
             for (var cycle = 0; cycle < Profile.CrashCycles; cycle++)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                await WhenSentAsync(running, (cycle + 1.0) / (Profile.CrashCycles + 1));
                 fx.Server.Kill();
                 await Task.Delay(300);
                 await fx.Server.StartAsync();
@@ -65,9 +76,9 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
     [Fact]
     public async Task A_database_restart_mid_load_fails_cleanly_and_loses_nothing()
     {
-        var load = await LoadAsync("pgrestart", async () =>
+        var load = await LoadAsync("pgrestart", async running =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await WhenSentAsync(running, 0.3);
             await RestartPostgresAsync();
         });
 
