@@ -29,7 +29,9 @@ ratio("replay 8 clients / transfer 8", tps("f", "replay", "postgres", 8), core8,
 ratio("hot wallet 8 workers / transfer 1", tps("f", "hot_wallet_debit", "postgres", 8), core1, 0.8)
 ratio("HTTP 8 conns / transfer 8", tps("f", "http_transfer", "postgres", 8), core8, 0.7)
 ratio("HTTP 32 conns / transfer 8", tps("f", "http_transfer", "postgres", 32), core8, 0.7)
-ratio("payouts / floor 8 clients", tps("f", "payout_awards", "postgres", 1), tps("y", "floor", 8), 2.0)
+ratio("payouts via Azurite / floor 8 clients", tps("f", "payout_awards", "postgres", 1), tps("y", "floor", 8), 2.0)
+ratio("queue function, batched / floor 8 clients", tps("f", "payout_queue_function", "postgres", 24), tps("y", "floor", 8), 2.0,
+      "the payout path without the queue service: 24 concurrent invocations, awards paid in shared transactions")
 ratio("payouts / Azurite drain ceiling", tps("f", "payout_awards", "postgres", 1), tps("f", "azurite_drain", "azurite", 16), 0.5,
       "how much of what the local queue emulator allows the payout path uses")
 

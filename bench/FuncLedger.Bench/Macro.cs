@@ -12,6 +12,7 @@ using FuncLedger.Functions.Queue;
 using FuncLedger.Standalone;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -68,7 +69,11 @@ public static class Macro
         SqliteConnection.ClearAllPools();
         File.Delete(sqliteFile);
 
-        // 5. Payout awards drained from Azurite by the queue function, beside what Azurite itself allows.
+        // 5a. The queue function's own path in-process (no queue service): 24 concurrent invocations, as one
+        // instance runs batchSize + newBatchThreshold of them, each paying one award through the batcher.
+        Emit(await PayoutProcessorAsync(o, pg));
+
+        // 5b. Payout awards drained from Azurite by the queue function, beside what Azurite itself allows.
         Emit(await AzuriteDrainAsync(o));
         Emit(await PayoutsAsync(o, pg));
         return figures;
@@ -196,6 +201,35 @@ public static class Macro
         ]));
         await app.StartAsync();
         return new Host(app, app.Urls.First());
+    }
+
+    private static async Task<Figure> PayoutProcessorAsync(Options o, string pg)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ledger:Provider"] = "postgres",
+            ["ConnectionStrings:Ledger"] = pg,
+        }).Build();
+        await using var services = Functions.FunctionsComposition.AddFuncLedgerFunctions(
+            new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Error)), configuration).BuildServiceProvider();
+        var processor = services.GetRequiredService<PayoutProcessor>();
+        var batcher = services.GetRequiredService<PayoutBatcher>();
+        var run = DateTime.UtcNow.Ticks % 1_000_000_000 * 1_000;
+        long next = 0;
+        var batchesBefore = batcher.Batches;
+        var figure = await MeasureAsync("payout_queue_function", "postgres", 24, o.Seconds, async (c, i) =>
+        {
+            var registration = run + Interlocked.Increment(ref next);
+            var outcome = await processor.ProcessAsync($"m{registration}", 1, BinaryData.FromString(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"type\":\"participation\",\"registrationId\":{registration},\"ownerId\":{(registration % o.Wallets) + 1},\"amount\":5}}")), default);
+            if (outcome != PayoutOutcome.Paid)
+            {
+                throw new InvalidOperationException(outcome.ToString());
+            }
+        });
+        var batches = batcher.Batches - batchesBefore;
+        return figure with { Note = string.Create(CultureInfo.InvariantCulture,
+            $"queue function in-process, 24 concurrent invocations, awards batched per transaction (about {(double)next / Math.Max(batches, 1):0.0} per commit)") };
     }
 
     /// <summary>Azurite's own ceiling: receive (batches of 16) and delete with no work, 16 in flight, from a 2,000-message queue.</summary>

@@ -25,6 +25,7 @@ public static class FunctionsComposition
         services.AddSingleton(reconcile);
         services.AddSingleton<InFlightKeys>();
         services.AddSingleton<LedgerHttp>();
+        services.AddSingleton<PayoutBatcher>();
         services.AddSingleton<PayoutProcessor>();
         return services;
     }

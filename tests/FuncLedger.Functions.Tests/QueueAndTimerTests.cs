@@ -53,6 +53,41 @@ public abstract class QueueAndTimerTests(ILedgerTestDatabase database) : IAsyncL
     }
 
     [Fact]
+    public async Task Concurrent_awards_share_transactions_and_each_is_paid_exactly_once()
+    {
+        var batcher = Host.Get<PayoutBatcher>();
+        var before = batcher.Batches;
+        var messages = Enumerable.Range(1, 120)
+            .Select(r => $$"""{"type":"participation","registrationId":{{r}},"ownerId":{{(r % 10) + 1}},"amount":5}""").ToList();
+        messages.AddRange(messages.Take(20));
+
+        var outcomes = await Task.WhenAll(messages.Select((m, i) => Task.Run(() => PayAsync($"m{i}", m))));
+
+        Assert.Equal(120, outcomes.Count(o => o == PayoutOutcome.Paid));
+        Assert.Equal(20, outcomes.Count(o => o == PayoutOutcome.AlreadyPaid));
+        Assert.Equal(600, await Host.ScalarAsync("SELECT SUM(cached_balance) FROM wallets"));
+        Assert.Equal(120, await Host.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
+        Assert.InRange(batcher.Batches - before, 1, messages.Count - 1);
+    }
+
+    [Fact]
+    public async Task A_conflicting_award_in_a_batch_is_rejected_alone_and_the_others_are_paid()
+    {
+        await PayAsync("first", """{"type":"placement","registrationId":7,"ownerId":1,"amount":500,"place":1}""");
+        var messages = Enumerable.Range(100, 30)
+            .Select(r => $$"""{"type":"participation","registrationId":{{r}},"ownerId":2,"amount":1}""")
+            .Append("""{"type":"placement","registrationId":7,"ownerId":1,"amount":900,"place":1}""").ToList();
+
+        var outcomes = await Task.WhenAll(messages.Select((m, i) => Task.Run(() => PayAsync($"b{i}", m))));
+
+        Assert.Equal(30, outcomes.Count(o => o == PayoutOutcome.Paid));
+        Assert.Equal(PayoutOutcome.Rejected, outcomes[^1]);
+        Assert.Equal(30, await BalanceAsync(2));
+        Assert.Equal(500, await BalanceAsync(1));
+        Assert.Equal("idempotency_conflict", Assert.Single(await Host.Get<IPayoutRejections>().RecentAsync(10)).ReasonCode);
+    }
+
+    [Fact]
     public async Task A_redelivered_message_pays_nothing_more()
     {
         const string message = """{"type":"participation","registrationId":12,"ownerId":6,"amount":25}""";

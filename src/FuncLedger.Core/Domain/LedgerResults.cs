@@ -20,3 +20,6 @@ public sealed record HistoryItem(long Id, long Amount, long BalanceAfter, string
 
 /// <summary>One placement of a tournament to pay.</summary>
 public sealed record PlacementAward(long RegistrationId, int Place, long OwnerId, long Amount);
+
+/// <summary>One award of a tournament: a participation award when <paramref name="Place"/> is null, a placement award otherwise.</summary>
+public sealed record Award(long RegistrationId, int? Place, long OwnerId, long Amount);

@@ -32,6 +32,10 @@ public interface ILedger
     /// <summary>Pays a placement award once, keyed <c>placement_award_reg_{registrationId}_place_{place}</c>.</summary>
     Task<CreditResult> AwardPlacementAsync(long registrationId, int place, long ownerId, long amount, CancellationToken cancellationToken = default);
 
+    /// <summary>Pays participation and placement awards together in one transaction (the payout queue's batches);
+    /// each award replays on its own deterministic key, and one invalid or conflicting award fails the whole call.</summary>
+    Task<IReadOnlyList<CreditResult>> AwardAsync(IReadOnlyList<Award> awards, CancellationToken cancellationToken = default);
+
     /// <summary>Pays a tournament's placements in one transaction; each award replays on its own key.</summary>
     Task<IReadOnlyList<CreditResult>> AwardPlacementsAsync(IReadOnlyList<PlacementAward> placements, CancellationToken cancellationToken = default);
 }

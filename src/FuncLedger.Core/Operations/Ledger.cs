@@ -143,27 +143,35 @@ public sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider tim
         SingleAsync(LedgerOperation.Credit, ownerId, amount, PlacementReason, IdempotencyKeys.Placement(registrationId, place),
             PlacementMeta(registrationId, place), cancellationToken);
 
-    public async Task<IReadOnlyList<CreditResult>> AwardPlacementsAsync(IReadOnlyList<PlacementAward> placements, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<CreditResult>> AwardPlacementsAsync(IReadOnlyList<PlacementAward> placements, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(placements);
-        if (placements.Count is 0 or > LedgerLimits.PlacementBatchSizeMax)
+        return AwardAsync([.. placements.Select(p => new Award(p.RegistrationId, p.Place, p.OwnerId, p.Amount))], cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CreditResult>> AwardAsync(IReadOnlyList<Award> awards, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(awards);
+        if (awards.Count is 0 or > LedgerLimits.PlacementBatchSizeMax)
         {
-            throw new LedgerValidationException("placements", $"A batch holds 1 to {LedgerLimits.PlacementBatchSizeMax} placements.");
+            throw new LedgerValidationException("awards", $"A batch holds 1 to {LedgerLimits.PlacementBatchSizeMax} awards.");
         }
 
-        var postings = new Posting[placements.Count];
+        var postings = new Posting[awards.Count];
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < placements.Count; i++)
+        for (var i = 0; i < awards.Count; i++)
         {
-            var award = placements[i];
-            var key = IdempotencyKeys.Placement(award.RegistrationId, award.Place);
+            var award = awards[i];
+            var (key, reason, meta) = award.Place is { } place
+                ? (IdempotencyKeys.Placement(award.RegistrationId, place), PlacementReason, PlacementMeta(award.RegistrationId, place))
+                : (IdempotencyKeys.Participation(award.RegistrationId), ParticipationReason,
+                    string.Create(CultureInfo.InvariantCulture, $"{{\"registrationId\":{award.RegistrationId}}}"));
             if (!keys.Add(key))
             {
-                throw new LedgerValidationException("placements", "A batch names the same registration and place twice.");
+                throw new LedgerValidationException("awards", "A batch names the same award twice.");
             }
 
-            postings[i] = CreditPosting(i, LedgerOperation.Credit, award.OwnerId, award.Amount, PlacementReason, key,
-                PlacementMeta(award.RegistrationId, award.Place));
+            postings[i] = CreditPosting(i, LedgerOperation.Credit, award.OwnerId, award.Amount, reason, key, meta);
         }
 
         var posted = await PostAsync(postings, cancellationToken);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Operations;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Functions.Contracts;
 using Microsoft.Extensions.Logging;
@@ -31,7 +30,7 @@ public sealed class MalformedPayoutMessageException(string messageId)
 /// nothing more. Permanent failures (invalid content, idempotency conflict) are recorded and complete; transient ones
 /// throw so the host retries and, after maxDequeueCount, moves the message to <c>payout-awards-poison</c>.
 /// </summary>
-public sealed partial class PayoutProcessor(ILedger ledger, IPayoutRejections rejections, ILogger<PayoutProcessor> logger)
+public sealed partial class PayoutProcessor(PayoutBatcher batcher, IPayoutRejections rejections, ILogger<PayoutProcessor> logger)
 {
     public const string Participation = "participation";
     public const string Placement = "placement";
@@ -73,9 +72,10 @@ public sealed partial class PayoutProcessor(ILedger ledger, IPayoutRejections re
 
         try
         {
-            var result = message.Type == Participation
-                ? await ledger.AwardParticipationAsync(message.RegistrationId!.Value, message.OwnerId!.Value, message.Amount!.Value, cancellationToken)
-                : await ledger.AwardPlacementAsync(message.RegistrationId!.Value, message.Place!.Value, message.OwnerId!.Value, message.Amount!.Value, cancellationToken);
+            // Paid together with whatever other awards are waiting, in one transaction (see PayoutBatcher).
+            var result = await batcher.PayAsync(
+                new Award(message.RegistrationId!.Value, message.Type == Placement ? message.Place : null, message.OwnerId!.Value, message.Amount!.Value),
+                cancellationToken);
             LogPaid(logger, messageId, message.Type!, result.WalletId, result.TransactionId, result.Replayed);
             return result.Replayed ? PayoutOutcome.AlreadyPaid : PayoutOutcome.Paid;
         }

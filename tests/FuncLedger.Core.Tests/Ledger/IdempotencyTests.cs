@@ -76,6 +76,28 @@ public abstract class IdempotencyTests(ILedgerDatabase database) : LedgerTestBas
     }
 
     [Fact]
+    public async Task A_mixed_award_batch_pays_in_one_transaction_and_matches_the_single_award_keys()
+    {
+        Award[] batch = [new(950, null, 21, 10), new(950, 1, 21, 500), new(951, null, 22, 10), new(951, 2, 22, 300)];
+
+        var first = await Ledger.AwardAsync(batch);
+        var single = await Ledger.AwardParticipationAsync(951, 22, 10);
+        var again = await Ledger.AwardAsync(batch);
+
+        Assert.Equal(["participation_award_reg_950", "placement_award_reg_950_place_1", "participation_award_reg_951", "placement_award_reg_951_place_2"],
+            first.Select(r => r.IdempotencyKey));
+        Assert.True(single.Replayed);
+        Assert.Equal(first[2].TransactionId, single.TransactionId);
+        Assert.All(again, r => Assert.True(r.Replayed));
+        Assert.Equal(510, await Ledger.GetBalanceAsync(21));
+        Assert.Equal(310, await Ledger.GetBalanceAsync(22));
+        Assert.Equal(4, await Db.EntryCountAsync());
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardAsync([new(952, null, 1, 5), new(952, null, 2, 5)]));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.AwardAsync([new(953, null, 1, 5), new(950, 1, 21, 999)]));
+        Assert.Equal(4, await Db.EntryCountAsync());
+    }
+
+    [Fact]
     public async Task Award_placements_pay_each_place_once_even_when_the_batch_is_sent_again()
     {
         PlacementAward[] podium = [new(900, 1, 11, 500), new(900, 2, 12, 300), new(900, 3, 13, 100)];
