@@ -206,7 +206,7 @@ public static partial class FuncLedgerCli
         var pending = await LedgerDatabase.PendingMigrationsAsync(db, ct);
         await stdout.WriteLineAsync("provider: " + db.Provider.ToString().ToLowerInvariant());
         await stdout.WriteLineAsync(pending.Count == 0 ? "pending migrations: none" : $"pending migrations: {pending.Count} ({string.Join(", ", pending)})");
-        if (pending.Count == LedgerDatabase.KnownMigrations(db).Count)
+        if (pending.Count == LedgerDatabase.MigrationIds(db.Provider).Count)
         {
             await stdout.WriteLineAsync("wallets: n/a (not migrated)");
             return ExitCodes.Clean;
@@ -242,7 +242,7 @@ public static partial class FuncLedgerCli
         settings ??= File.Exists("local.settings.json") ? Path.GetFullPath("local.settings.json") : null;
         if (settings is not null)
         {
-            builder.AddInMemoryCollection(LocalSettings(settings));
+            builder.AddInMemoryCollection(LocalSettings.Read(settings));
         }
 
         builder.AddEnvironmentVariables();
@@ -284,21 +284,6 @@ public static partial class FuncLedgerCli
         }
 
         return services.BuildServiceProvider();
-    }
-
-    private static Dictionary<string, string?> LocalSettings(string path)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (document.RootElement.TryGetProperty("Values", out var section))
-        {
-            foreach (var property in section.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
-            {
-                values[property.Name.Replace("__", ":", StringComparison.Ordinal)] = property.Value.GetString();
-            }
-        }
-
-        return values;
     }
 
     private sealed class StatusProgress(StatusContext status) : IProgress<ReconciliationProgress>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FuncLedger.Core;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Functions;
 using FuncLedger.Functions.Contracts;
@@ -90,18 +91,15 @@ public static class StandaloneHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseExceptionHandler(error => error.Run(async context =>
+        // Nothing internal leaves the server: the same problem the functions write for an unexpected failure.
+        app.UseExceptionHandler(error => error.Run(context =>
         {
-            // Nothing internal leaves the server: the same problem the functions write for an unexpected failure.
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            context.Response.ContentType = LedgerHttp.ProblemContentType;
-            await JsonSerializer.SerializeAsync(context.Response.Body,
-                new Problem("urn:funcledger:problem:" + ProblemCodes.InternalError, ProblemCodes.Title[ProblemCodes.InternalError], 500,
-                    "The request failed.", ProblemCodes.InternalError, "urn:funcledger:request:" + context.TraceIdentifier),
-                FuncLedgerJson.Default.Problem);
+            return WriteProblemAsync(context, ProblemCodes.InternalError, "The request failed.");
         }));
+
         // The host's own answers (no key, no route, wrong method) are problem documents like every other error.
-        app.UseStatusCodePages(async status =>
+        app.UseStatusCodePages(status =>
         {
             var code = status.HttpContext.Response.StatusCode switch
             {
@@ -110,16 +108,17 @@ public static class StandaloneHost
                 StatusCodes.Status405MethodNotAllowed => ProblemCodes.MethodNotAllowed,
                 _ => null,
             };
-            if (code is not null)
-            {
-                var context = status.HttpContext;
-                context.Response.ContentType = LedgerHttp.ProblemContentType;
-                await JsonSerializer.SerializeAsync(context.Response.Body,
-                    HttpProblems.Create(code, ProblemCodes.Title[code] + ".", "urn:funcledger:request:" + context.TraceIdentifier), FuncLedgerJson.Default.Problem);
-            }
+            return code is null ? Task.CompletedTask : WriteProblemAsync(status.HttpContext, code, ProblemCodes.Title[code] + ".");
         });
         MapFunctions(app, catalog, hostJson);
         return app;
+    }
+
+    private static Task WriteProblemAsync(HttpContext context, string code, string detail)
+    {
+        context.Response.ContentType = LedgerHttp.ProblemContentType;
+        return JsonSerializer.SerializeAsync(context.Response.Body,
+            HttpProblems.Create(code, detail, HttpProblems.InstanceOf(context)), FuncLedgerJson.Default.Problem);
     }
 
     /// <summary>Applies the configured provider's pending migrations.</summary>
@@ -172,21 +171,7 @@ public static class StandaloneHost
     public static void AddLocalSettings(ConfigurationManager configuration, string path)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (document.RootElement.TryGetProperty("Values", out var section))
-        {
-            foreach (var property in section.EnumerateObject())
-            {
-                var key = property.Name.Replace("__", ":", StringComparison.Ordinal);
-                if (configuration[key] is null && property.Value.ValueKind == JsonValueKind.String)
-                {
-                    values[key] = property.Value.GetString();
-                }
-            }
-        }
-
-        configuration.AddInMemoryCollection(values);
+        configuration.AddInMemoryCollection([.. LocalSettings.Read(path).Where(v => configuration[v.Key] is null)]);
     }
 
     /// <summary>Starts every listener and scheduler with the app and stops them with it.</summary>

@@ -54,9 +54,7 @@ internal static class LedgerWriter
     {
         try
         {
-            await using var rollback = connection.CreateCommand();
-            rollback.CommandText = "ROLLBACK;";
-            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            await RollbackCommandAsync(connection, CancellationToken.None);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException)
         {
@@ -198,6 +196,11 @@ internal static class LedgerWriter
             return;
         }
 
+        await RollbackCommandAsync(connection, ct);
+    }
+
+    private static async Task RollbackCommandAsync(DbConnection connection, CancellationToken ct)
+    {
         await using var rollback = connection.CreateCommand();
         rollback.CommandText = "ROLLBACK;";
         await rollback.ExecuteNonQueryAsync(ct);

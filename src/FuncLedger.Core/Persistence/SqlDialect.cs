@@ -214,8 +214,7 @@ public sealed class PostgresDialect : SqlDialect
         base.IsUnavailable(exception)
         || exception is PostgresException p && (p.SqlState.StartsWith("08", StringComparison.Ordinal)
             || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-                or PostgresErrorCodes.TooManyConnections)
-        || exception is NpgsqlException { InnerException: System.IO.IOException or System.Net.Sockets.SocketException or TimeoutException };
+                or PostgresErrorCodes.TooManyConnections);
 }
 
 /// <summary>SQLite: one writer at a time; the unit of work holds an immediate (write) transaction, so no row lock is needed.</summary>

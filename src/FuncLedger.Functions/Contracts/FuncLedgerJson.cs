@@ -28,3 +28,27 @@ namespace FuncLedger.Functions.Contracts;
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(Problem))]
 public sealed partial class FuncLedgerJson : JsonSerializerContext;
+
+/// <summary>Tells a body that is not JSON at all from JSON of the wrong shape (checked only after binding failed).</summary>
+public static class JsonText
+{
+    /// <summary>True when <paramref name="body"/> is exactly one well-formed JSON value, at most 16 levels deep.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            var any = false;
+            while (reader.Read())
+            {
+                any = true;
+            }
+
+            return any;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -74,6 +74,14 @@ public sealed class HttpProblemException(string code, string detail, IReadOnlyLi
 
 public static class HttpProblems
 {
+    /// <summary>A problem's instance names the request, not its path: paths carry owner ids, and problem documents
+    /// and logs name wallet IDs only.</summary>
+    public static string InstanceOf(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return "urn:funcledger:request:" + context.TraceIdentifier;
+    }
+
     public static Problem Create(string code, string detail, string? instance = null, IReadOnlyList<ProblemFieldError>? errors = null) =>
         new("urn:funcledger:problem:" + code, ProblemCodes.Title[code], ProblemCodes.Status[code], detail, code, instance, errors);
 

@@ -91,9 +91,7 @@ public sealed partial class LedgerHttp(InFlightKeys inFlight, SqlDialect dialect
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(operation);
-        // The problem's instance names the request, not its path: paths carry owner ids, and problem documents and
-        // logs name wallet IDs only.
-        var instance = "urn:funcledger:request:" + request.HttpContext.TraceIdentifier;
+        var instance = HttpProblems.InstanceOf(request.HttpContext);
         try
         {
             return await operation();
@@ -191,7 +189,7 @@ public sealed partial class LedgerHttp(InFlightKeys inFlight, SqlDialect dialect
         catch (JsonException e)
         {
             // Only on the error path: tell a body that is not JSON at all from a field of the wrong type.
-            if (!IsWellFormed(body))
+            if (!JsonText.IsWellFormed(body))
             {
                 throw new HttpProblemException(ProblemCodes.MalformedJson, "The body is not well-formed JSON.");
             }
@@ -201,23 +199,6 @@ public sealed partial class LedgerHttp(InFlightKeys inFlight, SqlDialect dialect
                 [new ProblemFieldError(field, field == "$"
                     ? "The body must be a JSON object with the documented fields only."
                     : "Unknown field, or a value of the wrong type (amounts and ids are integers).")]);
-        }
-    }
-
-    private static bool IsWellFormed(ReadOnlySpan<byte> body)
-    {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
-        try
-        {
-            while (reader.Read())
-            {
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 

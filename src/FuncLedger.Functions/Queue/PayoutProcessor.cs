@@ -42,10 +42,9 @@ public sealed partial class PayoutProcessor(PayoutBatcher batcher, IPayoutReject
     {
         ArgumentNullException.ThrowIfNull(body);
         var bytes = body.ToMemory();
-        if (bytes.Length > MessageBytesMax || !IsWellFormedJson(bytes))
+        if (bytes.Length > MessageBytesMax)
         {
-            LogMalformed(logger, messageId, dequeueCount);
-            throw new MalformedPayoutMessageException(messageId);
+            throw Malformed(messageId, dequeueCount);
         }
 
         PayoutMessage? message;
@@ -55,6 +54,13 @@ public sealed partial class PayoutProcessor(PayoutBatcher batcher, IPayoutReject
         }
         catch (JsonException)
         {
+            // Only on the error path: a body that is not JSON at all retries into the poison queue; JSON of the
+            // wrong shape is recorded as rejected.
+            if (!JsonText.IsWellFormed(bytes.Span))
+            {
+                throw Malformed(messageId, dequeueCount);
+            }
+
             return await RejectAsync(messageId, dequeueCount, null, LedgerErrorCodes.Validation,
                 "Unknown field, or a value of the wrong type (ids and amounts are integers).", cancellationToken);
         }
@@ -124,17 +130,10 @@ public sealed partial class PayoutProcessor(PayoutBatcher batcher, IPayoutReject
         return PayoutOutcome.Rejected;
     }
 
-    private static bool IsWellFormedJson(ReadOnlyMemory<byte> bytes)
+    private MalformedPayoutMessageException Malformed(string messageId, long dequeueCount)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        LogMalformed(logger, messageId, dequeueCount);
+        return new MalformedPayoutMessageException(messageId);
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
