@@ -13,6 +13,12 @@ def tps(kind, *key):
     r = (yard if kind == "y" else fig).get(key)
     return r["tps"] if r else None
 
+def one(bench, provider):
+    """The figure of a benchmark run at one concurrency, whatever it was (host.json sets the queue function's)."""
+    found = [r for (b, p, _), r in fig.items() if b == bench and p == provider]
+    return found[0] if found else None
+
+queue_fn, drain = one("payout_queue_function", "postgres"), one("azurite_drain", "azurite")
 core1, core8 = tps("f", "core_transfer", "postgres", 1), tps("f", "core_transfer", "postgres", 8)
 ratios = []
 def ratio(name, value, base, goal, note=""):
@@ -30,9 +36,9 @@ ratio("hot wallet 8 workers / transfer 1", tps("f", "hot_wallet_debit", "postgre
 ratio("HTTP 8 conns / transfer 8", tps("f", "http_transfer", "postgres", 8), core8, 0.7)
 ratio("HTTP 32 conns / transfer 8", tps("f", "http_transfer", "postgres", 32), core8, 0.7)
 ratio("payouts via Azurite / floor 8 clients", tps("f", "payout_awards", "postgres", 1), tps("y", "floor", 8), 2.0)
-ratio("queue function, batched / floor 8 clients", tps("f", "payout_queue_function", "postgres", 24), tps("y", "floor", 8), 2.0,
-      "the payout path without the queue service: 24 concurrent invocations, awards paid in shared transactions")
-ratio("payouts / Azurite drain ceiling", tps("f", "payout_awards", "postgres", 1), tps("f", "azurite_drain", "azurite", 16), 0.5,
+ratio("queue function, batched / floor 8 clients", queue_fn and queue_fn["tps"], tps("y", "floor", 8), 2.0,
+      f"the payout path without the queue service: {queue_fn and queue_fn['clients']} concurrent invocations, awards paid in shared transactions")
+ratio("payouts / Azurite drain ceiling", tps("f", "payout_awards", "postgres", 1), drain and drain["tps"], 0.5,
       "how much of what the local queue emulator allows the payout path uses")
 
 cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()

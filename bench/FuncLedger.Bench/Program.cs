@@ -7,6 +7,9 @@ using BenchmarkDotNet.Running;
 using FuncLedger.Bench;
 
 // bench macro --pg <cs> --azurite <cs> [--seconds 10] [--wallets 10000] --root <repo>
+// bench transfer --pg <cs> [--seconds 10]              core transfers at 1 and 8 clients only (A/B runs)
+// bench queue --pg <cs> [--concurrency 256]          the queue function's path in-process only
+// bench drain --azurite <cs> [--messages 2000] [--batch 32]   Azurite's receive + delete ceiling only
 // bench micro            (BenchmarkDotNet, short run)
 // bench chart <summary.json> <out.png>
 var mode = args.Length > 0 ? args[0] : "";
@@ -22,6 +25,30 @@ switch (mode)
         await Macro.RunAsync(new Macro.Options(Arg("--pg", ""), Arg("--azurite", ""), int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
             int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), Arg("--root", ".")));
         return 0;
+    case "drain":
+        Console.WriteLine(JsonSerializer.Serialize(await Macro.AzuriteDrainAsync(new Macro.Options("", Arg("--azurite", ""), 0, 0, "."),
+            int.Parse(Arg("--messages", "2000"), CultureInfo.InvariantCulture), int.Parse(Arg("--batch", "32"), CultureInfo.InvariantCulture)), BenchJson.Default.Figure));
+        return 0;
+    case "queue":
+    {
+        var o = new Macro.Options(Arg("--pg", ""), "", int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), ".");
+        await Macro.PrepareAsync(FuncLedger.Core.Persistence.LedgerProvider.Postgres, o.Postgres, o.Wallets);
+        Console.WriteLine(JsonSerializer.Serialize(await Macro.PayoutProcessorAsync(o, o.Postgres,
+            int.Parse(Arg("--concurrency", "256"), CultureInfo.InvariantCulture)), BenchJson.Default.Figure));
+        return 0;
+    }
+    case "transfer":
+    {
+        var o = new Macro.Options(Arg("--pg", ""), "", int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), ".");
+        foreach (var figure in await Macro.TransfersOnlyAsync(o))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(figure, BenchJson.Default.Figure));
+        }
+
+        return 0;
+    }
     case "micro":
         BenchmarkRunner.Run<HotPath>(DefaultConfig.Instance.AddJob(Job.ShortRun).WithOptions(ConfigOptions.DisableLogFile)
             .WithArtifactsPath(Arg("--artifacts", "artifacts/bench/micro")));

@@ -21,7 +21,7 @@ public abstract class SqlDialect
     /// <summary>Unique index that makes an idempotency key single-use.</summary>
     public const string IdempotencyKeyIndex = "ux_ledger_entries_idempotency_key";
 
-    private const string EntryColumns = "id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint";
+    protected const string EntryColumns = "id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint";
     protected const string InsertEntryColumns =
         "INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)";
 
@@ -133,6 +133,26 @@ public abstract class SqlDialect
         $"SELECT id, cached_balance FROM wallets WHERE id IN ({idList}) ORDER BY id{RowLockClause};";
 
     /// <summary>
+    /// True when the engine binds whole arrays (PostgreSQL): an operation's keys, owners, balances and entries each
+    /// travel as one parameter, so the SQL text is the same whatever the count (prepared once) and the server runs
+    /// one statement per step instead of one per row. See <see cref="LookupAndLockArrays"/> and <see cref="WriteArrays"/>.
+    /// </summary>
+    public virtual bool BindsArrays => false;
+
+    /// <summary>
+    /// <see cref="LookupAndLock"/> with arrays: the entries holding any of @keys (text[], when <paramref name="keys"/>),
+    /// then the wallets of @owners (bigint[]) locked in ascending id order, none when <paramref name="guarded"/> and a key exists.
+    /// </summary>
+    public virtual string LookupAndLockArrays(bool keys, bool guarded) => throw new NotSupportedException();
+
+    /// <summary>
+    /// <see cref="Write"/> with arrays, for keyed entries: one guarded update of every wallet (@w, @b, @e: ids, new
+    /// balances, expected old balances) returning the ids it updated, then one insert of every entry (@ew, @ea, @eb,
+    /// @er, @ek, @ef, @em, in posting order) returning (id, idempotency_key). Parameter @now.
+    /// </summary>
+    public virtual string WriteArrays => throw new NotSupportedException();
+
+    /// <summary>
     /// When not null, the write path opens its transaction by sending this text ahead of its first command and
     /// ends it with <see cref="InlineCommit"/> behind its write, instead of separate BEGIN and COMMIT round trips.
     /// </summary>
@@ -199,6 +219,23 @@ public sealed class PostgresDialect : SqlDialect
     public override string? InlineBegin => "BEGIN ISOLATION LEVEL READ COMMITTED;\n";
 
     public override string InlineCommit => "COMMIT;\n";
+
+    public override bool BindsArrays => true;
+
+    public override string LookupAndLockArrays(bool keys, bool guarded)
+    {
+        const string keyMatch = "idempotency_key = ANY(@keys)";
+        var lookup = keys ? $"SELECT {EntryColumns} FROM ledger_entries WHERE {keyMatch};\n" : "";
+        var guard = keys && guarded ? $" AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE {keyMatch})" : "";
+        return lookup + $"SELECT id, owner_id, cached_balance, allow_overdraft FROM wallets WHERE owner_id = ANY(@owners){guard} ORDER BY id FOR UPDATE;";
+    }
+
+    public override string WriteArrays =>
+        "UPDATE wallets AS w SET cached_balance = v.b, updated_at = @now FROM unnest(@w, @b, @e) AS v(id, b, e) "
+        + "WHERE w.id = v.id AND w.cached_balance = v.e RETURNING w.id;\n"
+        + InsertEntryColumns + " SELECT v.ew, v.ea, v.eb, v.er, v.ek, v.ef, v.em, @now "
+        + "FROM unnest(@ew, @ea, @eb, @er, @ek, @ef, @em) WITH ORDINALITY AS v(ew, ea, eb, er, ek, ef, em, n) ORDER BY v.n "
+        + "RETURNING id, idempotency_key;\n";
 
     public override bool IsTransient(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };

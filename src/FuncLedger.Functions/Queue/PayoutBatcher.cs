@@ -10,13 +10,14 @@ namespace FuncLedger.Functions.Queue;
 /// per instance) hand their award here, and one writer pays every award waiting at that moment in one database
 /// transaction (<see cref="ILedger.AwardAsync"/>), so a busy queue costs one commit per batch, not per message.
 /// Each award is still idempotent on its deterministic key. If a batch fails with a ledger error (an invalid or
-/// conflicting award), its awards are paid one by one so only the bad one fails; any other error fails them all
-/// and each message is retried by the queue.
+/// conflicting award), it is split in halves and each half paid again, down to single awards, so only the bad one
+/// fails and finding it costs a few transactions, not one per award; any other error fails them all and each message
+/// is retried by the queue.
 /// </summary>
 public sealed partial class PayoutBatcher : IDisposable
 {
     /// <summary>The most awards one transaction pays.</summary>
-    public const int BatchSizeMax = 64;
+    public const int BatchSizeMax = 256;
 
     private readonly ILedger _ledger;
     private readonly ILogger<PayoutBatcher> _logger;
@@ -94,11 +95,10 @@ public sealed partial class PayoutBatcher : IDisposable
         }
         catch (LedgerException) when (batch.Count > 1)
         {
-            // One award is bad: pay each on its own so the others still go through.
-            foreach (var pending in batch)
-            {
-                await PayAsync([pending]);
-            }
+            // An award is bad: pay each half on its own, so the others still go through.
+            var half = batch.Count / 2;
+            await PayAsync(batch.GetRange(0, half));
+            await PayAsync(batch.GetRange(half, batch.Count - half));
         }
         catch (Exception e)
         {

@@ -98,6 +98,45 @@ public abstract class IdempotencyTests(ILedgerDatabase database) : LedgerTestBas
     }
 
     [Fact]
+    public async Task A_large_award_batch_pays_each_award_once_with_running_balances_and_replays_when_sent_again_with_more()
+    {
+        // Large enough to bind arrays on PostgreSQL (LedgerWriter.ArrayBatchMin): 30 awards to 6 owners without wallets yet.
+        Assert.True(30 >= Operations.LedgerWriter.ArrayBatchMin);
+        var batch = Enumerable.Range(0, 30).Select(i => new Award(7000 + i, i % 3 == 0 ? 1 : null, 60 + (i % 6), 10 + i)).ToArray();
+
+        var first = await Ledger.AwardAsync(batch);
+
+        Assert.All(first, r => Assert.False(r.Replayed));
+        for (var i = 0; i < batch.Length; i++)
+        {
+            // Each result names its own entry, with this award's key and amount, and its owner's running balance.
+            var running = batch.Take(i + 1).Where(a => a.OwnerId == batch[i].OwnerId).Sum(a => a.Amount);
+            Assert.Equal(running, first[i].BalanceAfter);
+            Assert.Equal(1, await Db.ScalarAsync(
+                $"SELECT COUNT(*) FROM ledger_entries WHERE id = {first[i].TransactionId} AND idempotency_key = '{first[i].IdempotencyKey}' AND amount = {batch[i].Amount} AND balance_after = {running}"));
+        }
+
+        var more = Enumerable.Range(30, 10).Select(i => new Award(7000 + i, null, 60 + (i % 7), 100)).ToArray();
+        var again = await Ledger.AwardAsync([.. batch, .. more]);
+
+        Assert.Equal(first.Select(r => r.TransactionId), again.Take(30).Select(r => r.TransactionId));
+        Assert.All(again.Take(30), r => Assert.True(r.Replayed));
+        Assert.All(again.Skip(30), r => Assert.False(r.Replayed));
+        Assert.Equal(40, await Db.EntryCountAsync());
+        Assert.Equal(7, await Db.WalletCountAsync());
+        Assert.Equal(batch.Sum(a => a.Amount) + more.Sum(a => a.Amount), await Db.SumOfBalancesAsync());
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+        Assert.Equal(0, await Db.ScalarAsync(
+            "SELECT COUNT(*) FROM ledger_entries e WHERE e.balance_after <> (SELECT SUM(x.amount) FROM ledger_entries x WHERE x.wallet_id = e.wallet_id AND x.id <= e.id)"));
+
+        // One conflicting award in a large batch: nothing of the batch is written.
+        var before = await Db.SnapshotAsync();
+        Award[] conflicting = [.. Enumerable.Range(40, 12).Select(i => new Award(7000 + i, null, 61, 5)), new(7000, 1, 60, 11)];
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.AwardAsync(conflicting));
+        Assert.Equal(before, await Db.SnapshotAsync());
+    }
+
+    [Fact]
     public async Task Award_placements_pay_each_place_once_even_when_the_batch_is_sent_again()
     {
         PlacementAward[] podium = [new(900, 1, 11, 500), new(900, 2, 12, 300), new(900, 3, 13, 100)];

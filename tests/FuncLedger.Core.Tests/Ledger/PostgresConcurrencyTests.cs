@@ -39,6 +39,40 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
     }
 
     [Fact]
+    public async Task Large_award_batches_over_shared_wallets_racing_transfers_conserve_coins_and_pay_each_award_once()
+    {
+        const int owners = 12;
+        for (var o = 1; o <= owners; o++)
+        {
+            await Ledger.CreditAsync(o, 1_000, "seed");
+        }
+
+        // Six writers of 40-award batches (array parameters) over the same wallets, each batch sent twice, while four
+        // workers transfer among them: locks in ascending id order, so no deadlock; every award once.
+        var batches = Enumerable.Range(0, 6).Select(b => Enumerable.Range(0, 40)
+            .Select(i => new Award(10_000 + (b * 100) + i, null, 1 + ((i * 7) + b) % owners, 3)).ToArray()).ToArray();
+        var awards = Parallel.ForAsync(0, batches.Length * 2, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (n, ct) =>
+            await Ledger.AwardAsync(batches[n % batches.Length], ct));
+        var transfers = Parallel.ForAsync(0, 4, async (worker, ct) =>
+        {
+            var random = new Random(worker);
+            for (var i = 0; i < 50; i++)
+            {
+                var from = random.Next(1, owners + 1);
+                var to = (from % owners) + 1;
+                await Ledger.TransferAsync(from, to, 1, "stress", $"t{worker}-{i}", cancellationToken: ct);
+            }
+        });
+        await Task.WhenAll(awards, transfers);
+
+        Assert.Equal((owners * 1_000) + (batches.Length * 40 * 3), await Db.SumOfBalancesAsync());
+        Assert.Equal(owners + (batches.Length * 40) + (4 * 50 * 2), await Db.EntryCountAsync());
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+        Assert.Equal(0, await Db.ScalarAsync(
+            "SELECT COUNT(*) FROM ledger_entries e WHERE e.balance_after <> (SELECT SUM(x.amount) FROM ledger_entries x WHERE x.wallet_id = e.wallet_id AND x.id <= e.id)"));
+    }
+
+    [Fact]
     public async Task Opposite_transfers_between_two_wallets_never_deadlock_and_every_one_applies()
     {
         await Ledger.CreditAsync(1, 100_000, "seed");

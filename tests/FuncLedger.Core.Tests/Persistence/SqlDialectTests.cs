@@ -69,6 +69,26 @@ public sealed class SqlDialectTests
         Assert.Contains("ORDER BY id FOR UPDATE", postgres.LookupAndLock(1, 1, guarded: true), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Only_PostgreSQL_binds_arrays_and_its_array_lookup_still_locks_in_ascending_id_order_behind_the_guard()
+    {
+        var postgres = SqlDialect.For(LedgerProvider.Postgres);
+
+        Assert.True(postgres.BindsArrays);
+        Assert.False(SqlDialect.For(LedgerProvider.Sqlite).BindsArrays);
+        Assert.False(SqlDialect.For(LedgerProvider.SqlServer).BindsArrays);
+        Assert.Throws<NotSupportedException>(() => SqlDialect.For(LedgerProvider.SqlServer).WriteArrays);
+        Assert.Throws<NotSupportedException>(() => SqlDialect.For(LedgerProvider.Sqlite).LookupAndLockArrays(true, true));
+
+        var guarded = postgres.LookupAndLockArrays(keys: true, guarded: true);
+        Assert.StartsWith("SELECT id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint FROM ledger_entries WHERE idempotency_key = ANY(@keys);", guarded, StringComparison.Ordinal);
+        Assert.EndsWith("WHERE owner_id = ANY(@owners) AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key = ANY(@keys)) ORDER BY id FOR UPDATE;", guarded, StringComparison.Ordinal);
+        Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays(keys: false, guarded: true), StringComparison.Ordinal);
+        Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays(keys: true, guarded: false), StringComparison.Ordinal);
+        Assert.Contains("WHERE w.id = v.id AND w.cached_balance = v.e RETURNING w.id;", postgres.WriteArrays, StringComparison.Ordinal);
+        Assert.Contains("RETURNING id, idempotency_key;", postgres.WriteArrays, StringComparison.Ordinal);
+    }
+
     /// <summary>SqlException has no public constructor; build one the way SqlClient does.</summary>
     private static SqlException SqlError(int number, string message)
     {
