@@ -25,7 +25,9 @@ public sealed record Figure(string Bench, string Provider, int Clients, double T
 /// <summary>The macro benchmarks: the core API, replays, a hot wallet, SQLite, HTTP through Standalone, payouts.</summary>
 public static class Macro
 {
-    public sealed record Options(string Postgres, string Azurite, int Seconds, int Wallets, string RepositoryRoot);
+    /// <param name="Warmup">Seconds of untimed work before the first benchmark of a process, so JIT tiering has settled
+    /// (under load on 2 cores it takes 10-15 s); every later benchmark warms up for 1 s.</param>
+    public sealed record Options(string Postgres, string Azurite, int Seconds, int Wallets, string RepositoryRoot, int Warmup = 15);
 
     private sealed record TransferCall(long From, long To, long Amount, string Key);
 
@@ -46,7 +48,7 @@ public static class Macro
         // 1. Core transfers, keyed, random pairs.
         var calls1 = new ConcurrentBag<TransferCall>();
         var calls8 = new ConcurrentBag<TransferCall>();
-        Emit(await TransfersAsync(ledger, "postgres", 1, o, calls1, "c1"));
+        Emit(await TransfersAsync(ledger, "postgres", 1, o, calls1, "c1", o.Warmup));
         Emit(await TransfersAsync(ledger, "postgres", 8, o, calls8, "c8"));
 
         // 2. Replays of the same calls.
@@ -87,7 +89,7 @@ public static class Macro
         await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
         await using var services = Services(LedgerProvider.Postgres, pg);
         var ledger = services.GetRequiredService<ILedger>();
-        return [await TransfersAsync(ledger, "postgres", 1, o, [], "c1"), await TransfersAsync(ledger, "postgres", 8, o, [], "c8")];
+        return [await TransfersAsync(ledger, "postgres", 1, o, [], "c1", o.Warmup), await TransfersAsync(ledger, "postgres", 8, o, [], "c8")];
     }
 
     private static ServiceProvider Services(LedgerProvider provider, string cs) =>
@@ -115,8 +117,9 @@ public static class Macro
         }
     }
 
-    private static Task<Figure> TransfersAsync(ILedger ledger, string provider, int clients, Options o, ConcurrentBag<TransferCall> record, string tag) =>
-        MeasureAsync("core_transfer", provider, clients, o.Seconds, async (c, i) =>
+    private static Task<Figure> TransfersAsync(ILedger ledger, string provider, int clients, Options o, ConcurrentBag<TransferCall> record, string tag,
+        int warmupSeconds = 1) =>
+        MeasureAsync("core_transfer", provider, clients, o.Seconds, warmupSeconds: warmupSeconds, op: async (c, i) =>
         {
             var random = Random.Shared;
             var from = random.Next(1, o.Wallets + 1);
@@ -139,9 +142,10 @@ public static class Macro
         });
 
     /// <summary>Runs <paramref name="op"/> on <paramref name="clients"/> workers for the given seconds (after a 1 s warm-up).</summary>
-    private static async Task<Figure> MeasureAsync(string bench, string provider, int clients, int seconds, Func<int, long, Task> op, string note = "")
+    private static async Task<Figure> MeasureAsync(string bench, string provider, int clients, int seconds, Func<int, long, Task> op, string note = "",
+        int warmupSeconds = 1)
     {
-        using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(warmupSeconds)))
         {
             await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
             {

@@ -6,7 +6,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using FuncLedger.Bench;
 
-// bench macro --pg <cs> --azurite <cs> [--seconds 10] [--wallets 10000] --root <repo>
+// bench macro --pg <cs> --azurite <cs> [--seconds 10] [--wallets 10000] [--warmup 15] --root <repo>
 // bench transfer --pg <cs> [--seconds 10]              core transfers at 1 and 8 clients only (A/B runs)
 // bench queue --pg <cs> [--concurrency 256]          the queue function's path in-process only
 // bench drain --azurite <cs> [--messages 2000] [--batch 32]   Azurite's receive + delete ceiling only
@@ -23,7 +23,7 @@ switch (mode)
 {
     case "macro":
         await Macro.RunAsync(new Macro.Options(Arg("--pg", ""), Arg("--azurite", ""), int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
-            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), Arg("--root", ".")));
+            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), Arg("--root", "."), int.Parse(Arg("--warmup", "15"), CultureInfo.InvariantCulture)));
         return 0;
     case "drain":
         Console.WriteLine(JsonSerializer.Serialize(await Macro.AzuriteDrainAsync(new Macro.Options("", Arg("--azurite", ""), 0, 0, "."),
@@ -41,7 +41,7 @@ switch (mode)
     case "transfer":
     {
         var o = new Macro.Options(Arg("--pg", ""), "", int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
-            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), ".");
+            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), ".", int.Parse(Arg("--warmup", "15"), CultureInfo.InvariantCulture));
         foreach (var figure in await Macro.TransfersOnlyAsync(o))
         {
             Console.WriteLine(JsonSerializer.Serialize(figure, BenchJson.Default.Figure));
