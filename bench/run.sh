@@ -49,10 +49,10 @@ Standalone__FunctionKeys=$key Standalone__MasterKey=bench-master-key-0123456789 
 server=$!
 for _ in $(seq 1 60); do curl -fs http://127.0.0.1:7081/api/health >/dev/null 2>&1 && break; sleep 0.5; done
 # Warm-up until steady state: under load on 2 cores JIT tiering takes 12-14 s to settle (2 s windows rise from about
-# 1,500 to 3,200 requests/s; a 3 s warm-up measured 0.53x where steady state is 0.8x). 20 s in 2 s windows, each
+# 1,500 to 3,200 requests/s; a 3 s warm-up measured 0.53x where steady state is 0.8x). 30 s in 2 s windows, each
 # window's rate kept in the results so the curve shows the server had settled.
 warm=""
-for w in $(seq 1 10); do
+for w in $(seq 1 15); do
   rate=$(FUNCLEDGER_KEY=$key FUNCLEDGER_RUN="$(date +%s)warm$w" wrk -t2 -c8 -d2s -s bench/http-transfer.lua http://127.0.0.1:7081 2>&1 \
     | grep -oP 'Requests/sec:\s+\K[0-9.]+' || echo 0)
   warm="$warm${warm:+, }${rate%.*}"

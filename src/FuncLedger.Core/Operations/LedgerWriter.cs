@@ -241,7 +241,7 @@ internal static class LedgerWriter
             updated.Add(reader.GetInt64(0));
         }
 
-        Invariant(updated.Count == touched.Length && touched.All(w => updated.Contains(w.Id)), "a wallet changed under its lock");
+        Invariant(updated.SetEquals(touched.Select(w => w.Id)), "a wallet changed under its lock");
         Invariant(await reader.NextResultAsync(ct), "the write returned no entries");
         var ids = new Dictionary<string, long>(pending.Count, StringComparer.Ordinal);
         while (await reader.ReadAsync(ct))
