@@ -27,7 +27,7 @@ public static class Macro
 {
     /// <param name="Warmup">Seconds of untimed work before the first benchmark of a process, so JIT tiering has settled
     /// (under load on 2 cores it takes 10-15 s); every later benchmark warms up for 1 s.</param>
-    public sealed record Options(string Postgres, string Azurite, int Seconds, int Wallets, string RepositoryRoot, int Warmup = 15);
+    public sealed record Options(string Postgres, string Azurite, int Seconds, int Wallets, string RepositoryRoot, int Warmup = 15, int ReplayWarmup = 1);
 
     private sealed record TransferCall(long From, long To, long Amount, string Key);
 
@@ -85,14 +85,20 @@ public static class Macro
         return figures;
     }
 
-    /// <summary>Core transfers at 1 and 8 clients only (bench transfer): for A/B runs of the write path.</summary>
+    /// <summary>Core transfers at 1 and 8 clients, then replays at 1 (bench transfer): for A/B runs of the write path.</summary>
     public static async Task<List<Figure>> TransfersOnlyAsync(Options o)
     {
         var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64, NoResetOnClose = false }.ToString();
         await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
         await using var services = Services(LedgerProvider.Postgres, pg);
         var ledger = services.GetRequiredService<ILedger>();
-        return [await TransfersAsync(ledger, "postgres", 1, o, [], "c1", o.Warmup), await TransfersAsync(ledger, "postgres", 8, o, [], "c8")];
+        var calls1 = new ConcurrentBag<TransferCall>();
+        return
+        [
+            await TransfersAsync(ledger, "postgres", 1, o, calls1, "c1", o.Warmup),
+            await TransfersAsync(ledger, "postgres", 8, o, [], "c8"),
+            await ReplaysAsync(ledger, "postgres", 1, o, [.. calls1], o.ReplayWarmup),
+        ];
     }
 
     private static ServiceProvider Services(LedgerProvider provider, string cs) =>
@@ -133,8 +139,8 @@ public static class Macro
             record.Add(call);
         });
 
-    private static Task<Figure> ReplaysAsync(ILedger ledger, string provider, int clients, Options o, TransferCall[] calls) =>
-        MeasureAsync("replay", provider, clients, o.Seconds, async (c, i) =>
+    private static Task<Figure> ReplaysAsync(ILedger ledger, string provider, int clients, Options o, TransferCall[] calls, int warmupSeconds = 1) =>
+        MeasureAsync("replay", provider, clients, o.Seconds, warmupSeconds: warmupSeconds, op: async (c, i) =>
         {
             var call = calls[(int)((i * clients + c) % calls.Length)];
             var result = await ledger.TransferAsync(call.From, call.To, call.Amount, "bench", call.Key);
