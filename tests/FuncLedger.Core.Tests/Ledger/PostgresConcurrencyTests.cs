@@ -124,6 +124,39 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
     }
 
     [Fact]
+    public async Task First_credits_waiting_on_a_wallet_another_transaction_is_creating_lock_that_wallet_and_all_apply()
+    {
+        // Deterministic form of the race above: another transaction has inserted owner 78's wallet and not committed,
+        // so every first credit's insert waits on it, finds the wallet created, and locks it like any other.
+        await using var other = new Npgsql.NpgsqlConnection(Db.ConnectionString);
+        await other.OpenAsync();
+        await using var creating = await other.BeginTransactionAsync();
+        await using (var insert = new Npgsql.NpgsqlCommand(
+            "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) VALUES (78, 0, FALSE, now(), now())", other, creating))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var credits = Parallel.ForAsync(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+            await Ledger.CreditAsync(78, 5, "first", cancellationToken: ct));
+        var waiting = 0L;
+        for (var i = 0; i < 200 && waiting < 4; i++)
+        {
+            await Task.Delay(25);
+            waiting = await Db.ScalarAsync(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallets%'");
+        }
+
+        Assert.Equal(4, waiting);
+        await creating.CommitAsync();
+        await credits;
+
+        Assert.Equal(1, await Db.WalletCountAsync());
+        Assert.Equal(20, await Ledger.GetBalanceAsync(78));
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+    }
+
+    [Fact]
     public async Task Retries_of_a_keyed_transfer_racing_its_first_commit_replay_it_and_never_report_a_missing_wallet()
     {
         // A retry that reads the key just before the first request commits and locks just after must
