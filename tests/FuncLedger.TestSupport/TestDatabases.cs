@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FuncLedger.Core.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -87,7 +86,6 @@ public sealed class SqliteTestDatabase : ILedgerTestDatabase, IAsyncLifetime
 /// <summary>One PostgreSQL database per fixture, migrated once and emptied before each test.</summary>
 public sealed class PostgresTestDatabase : ILedgerTestDatabase, IAsyncLifetime
 {
-    private static readonly ConcurrentBag<string> Created = [];
     private readonly string _database = "funcledger_t_" + Guid.NewGuid().ToString("N")[..12];
     private string _connection = "";
 
@@ -98,7 +96,6 @@ public sealed class PostgresTestDatabase : ILedgerTestDatabase, IAsyncLifetime
     public async Task InitializeAsync()
     {
         await ExecuteAdminAsync($"CREATE DATABASE {_database}");
-        Created.Add(_database);
         _connection = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = _database, MaxPoolSize = 40 }.ToString();
         await Migrations.ApplyAsync(LedgerProvider.Postgres, _connection);
     }
