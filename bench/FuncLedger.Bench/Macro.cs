@@ -6,7 +6,9 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using FuncLedger.Core;
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Operations;
+using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Functions.Queue;
 using FuncLedger.Standalone;
@@ -57,7 +59,7 @@ public static class Macro
 
         // 3. Hot wallet: 8 workers debiting one wallet.
         Emit(await MeasureAsync("hot_wallet_debit", "postgres", 8, o.Seconds, async (c, i) =>
-            await ledger.DebitAsync(1, 1, "hot", $"hot-{c}-{i}")));
+            await ledger.DebitAsync(new DebitCommand(OwnerId.From(1), Coins.From(1), "hot", IdempotencyKey.From($"hot-{c}-{i}")))));
 
         // 6. SQLite, 1 worker.
         var sqliteFile = Path.Combine(Path.GetTempPath(), $"funcledger-bench-{Guid.NewGuid():N}.db");
@@ -126,6 +128,9 @@ public static class Macro
         }
     }
 
+    private static TransferCommand Transfer(TransferCall call) =>
+        new(OwnerId.From(call.From), OwnerId.From(call.To), Coins.From(call.Amount), "bench", IdempotencyKey.From(call.Key));
+
     private static Task<Figure> TransfersAsync(ILedger ledger, string provider, int clients, Options o, ConcurrentBag<TransferCall> record, string tag,
         int warmupSeconds = 1) =>
         MeasureAsync("core_transfer", provider, clients, o.Seconds, warmupSeconds: warmupSeconds, op: async (c, i) =>
@@ -135,7 +140,7 @@ public static class Macro
             var to = random.Next(1, o.Wallets);
             to = to >= from ? to + 1 : to;
             var call = new TransferCall(from, to, 1, $"{tag}-{c}-{i}");
-            await ledger.TransferAsync(call.From, call.To, call.Amount, "bench", call.Key);
+            await ledger.TransferAsync(Transfer(call));
             record.Add(call);
         });
 
@@ -143,7 +148,7 @@ public static class Macro
         MeasureAsync("replay", provider, clients, o.Seconds, warmupSeconds: warmupSeconds, op: async (c, i) =>
         {
             var call = calls[(int)((i * clients + c) % calls.Length)];
-            var result = await ledger.TransferAsync(call.From, call.To, call.Amount, "bench", call.Key);
+            var result = await ledger.TransferAsync(Transfer(call));
             if (!result.Replayed)
             {
                 throw new InvalidOperationException("a replay wrote");
@@ -237,7 +242,8 @@ public static class Macro
         await using var services = Functions.FunctionsComposition.AddFuncLedgerFunctions(
             new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Error)), configuration).BuildServiceProvider();
         var processor = services.GetRequiredService<PayoutProcessor>();
-        var batcher = services.GetRequiredService<PayoutBatcher>();
+        var batcher = services.GetRequiredService<PayoutWriter>();
+        await batcher.StartAsync(CancellationToken.None);
         var run = DateTime.UtcNow.Ticks % 1_000_000_000 * 1_000;
         long next = 0;
         var batchesBefore = batcher.Batches;
@@ -252,6 +258,7 @@ public static class Macro
             }
         });
         var batches = batcher.Batches - batchesBefore;
+        await batcher.StopAsync(CancellationToken.None);
         return figure with { Note = string.Create(CultureInfo.InvariantCulture,
             $"queue function in-process, {concurrency} concurrent invocations (host.json batchSize + newBatchThreshold), awards batched per transaction (about {(double)next / Math.Max(batches, 1):0.0} per commit)") };
     }

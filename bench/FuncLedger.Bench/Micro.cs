@@ -18,10 +18,10 @@ public class HotPath
     [Benchmark]
     public string? Validate()
     {
-        LedgerInput.OwnerId(42);
-        LedgerInput.Amount(30);
+        OwnerId.From(42);
+        Coins.From(30);
         LedgerInput.Reason("gift");
-        return LedgerInput.IdempotencyKey("gift-1-abcdefgh");
+        return IdempotencyKey.From("gift-1-abcdefgh").Value;
     }
 
     [Benchmark]

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Operations;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Persistence;
@@ -20,7 +21,7 @@ public static class DependencyInjection
     /// <summary>
     /// Registers the transactional core: the provider chosen by <c>Ledger:Provider</c> (sqlite | postgres | sqlserver,
     /// SQLite by default), <c>ConnectionStrings:Ledger</c>, the single retry layer, <see cref="ILedger"/>,
-    /// <see cref="IReconciler"/> and <see cref="IPayoutRejections"/>.
+    /// <see cref="IReconciler"/>, <see cref="IPayoutRejections"/> and <see cref="ILedgerMaintenance"/>.
     /// </summary>
     public static IServiceCollection AddLedgerCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -39,12 +40,22 @@ public static class DependencyInjection
         retry.Validate();
         services.TryAddSingleton(TimeProvider.System);
         services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, provider, connectionString));
-        services.AddSingleton(SqlDialect.For(provider));
+        services.AddSingleton(LedgerStore.For(provider));
         services.AddSingleton(retry);
         services.AddSingleton<LedgerUnitOfWork>();
         services.AddSingleton<ILedger, Ledger>();
         services.AddSingleton<IReconciler, Reconciler>();
         services.AddSingleton<IPayoutRejections, PayoutRejections>();
+        services.AddSingleton<ILedgerMaintenance, LedgerMaintenance>();
+        return services;
+    }
+
+    /// <summary>The payout writer (group commit of awards), as a singleton and a hosted service that the host starts and
+    /// stops. A container without a host must start it (<c>IHostedService.StartAsync</c>) before paying awards.</summary>
+    public static IServiceCollection AddLedgerPayouts(this IServiceCollection services)
+    {
+        services.TryAddSingleton<PayoutWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<PayoutWriter>());
         return services;
     }
 }

@@ -24,8 +24,9 @@ public static class FunctionsComposition
         services.AddLedgerCore(configuration);
         services.AddSingleton(reconcile);
         services.AddSingleton<InFlightKeys>();
+        services.AddSingleton<HttpErrors>();
         services.AddSingleton<LedgerHttp>();
-        services.AddSingleton<PayoutBatcher>();
+        services.AddLedgerPayouts();
         services.AddSingleton<PayoutProcessor>();
         return services;
     }

@@ -1,13 +1,12 @@
 using System.Text.Json;
-using FuncLedger.Core;
-using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Maintenance;
+using FuncLedger.Hosting;
 using FuncLedger.Functions;
 using FuncLedger.Functions.Contracts;
 using FuncLedger.Functions.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -132,8 +131,7 @@ public static class StandaloneHost
     public static async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(services);
-        await using var db = await services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync(cancellationToken);
-        return await LedgerDatabase.MigrateAsync(db, cancellationToken);
+        return await services.GetRequiredService<ILedgerMaintenance>().MigrateAsync(cancellationToken);
     }
 
     private static void MapFunctions(WebApplication app, FunctionCatalog catalog, HostJson hostJson)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FuncLedger.Functions.Tests;
@@ -36,7 +37,15 @@ public sealed class FunctionsHost : IAsyncDisposable
             .AddSingleton<IConfiguration>(configuration)
             .AddFuncLedgerFunctions(configuration)
             .BuildServiceProvider();
+        // As the worker's host does: start the hosted services (the payout writer) before any function runs.
+        _hosted = [.. _services.GetServices<IHostedService>()];
+        foreach (var service in _hosted)
+        {
+            service.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
     }
+
+    private readonly IHostedService[] _hosted;
 
     public LedgerProvider Provider { get; }
 
@@ -91,7 +100,15 @@ public sealed class FunctionsHost : IAsyncDisposable
         return new Response(response.StatusCode, response.ContentType ?? "", response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()), text);
     }
 
-    public ValueTask DisposeAsync() => _services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in _hosted)
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        await _services.DisposeAsync();
+    }
 }
 
 public sealed record Response(int Status, string ContentType, IReadOnlyDictionary<string, string> Headers, string Body)

@@ -55,7 +55,7 @@ public abstract class QueueAndTimerTests(ILedgerTestDatabase database) : IAsyncL
     [Fact]
     public async Task Concurrent_awards_share_transactions_and_each_is_paid_exactly_once()
     {
-        var batcher = Host.Get<PayoutBatcher>();
+        var batcher = Host.Get<PayoutWriter>();
         var before = batcher.Batches;
         var messages = Enumerable.Range(1, 120)
             .Select(r => $$"""{"type":"participation","registrationId":{{r}},"ownerId":{{(r % 10) + 1}},"amount":5}""").ToList();

@@ -5,26 +5,12 @@ using System.Text.Json;
 namespace FuncLedger.Core.Domain;
 
 /// <summary>
-/// Argument checks at the edge of the core: every operation validates its input here, before any
-/// database work, so bad input changes nothing.
+/// Argument checks at the edge of the core for the plain strings and numbers of a command (reason, meta, paging); the
+/// typed values (<see cref="Coins"/>, <see cref="OwnerId"/>, <see cref="IdempotencyKey"/>) check themselves. Every check
+/// runs before any database work, so bad input changes nothing.
 /// </summary>
 public static class LedgerInput
 {
-    private static readonly SearchValues<char> KeyCharacters =
-        SearchValues.Create("!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
-
-    /// <summary>An owner id is the tournament system's profile id: a positive 64-bit integer.</summary>
-    public static long OwnerId(long ownerId, string field = "ownerId") =>
-        ownerId > 0 ? ownerId : throw new InvalidWalletException(InvalidWalletReason.InvalidOwner, $"{field} must be a positive integer.");
-
-    /// <summary>An amount is in 1..<see cref="LedgerLimits.AmountMax"/> coins.</summary>
-    public static long Amount(long amount) => amount switch
-    {
-        <= 0 => throw new InvalidAmountException("The amount must be a positive whole number of coins."),
-        > LedgerLimits.AmountMax => throw new InvalidAmountException($"The amount must not exceed {LedgerLimits.AmountMax} coins."),
-        _ => amount,
-    };
-
     /// <summary>A reason is required, at most <see cref="LedgerLimits.ReasonLengthMax"/> characters, without control characters.</summary>
     public static string Reason(string? reason)
     {
@@ -41,26 +27,6 @@ public static class LedgerInput
         return reason.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || reason.Contains('\u007f', StringComparison.Ordinal)
             ? throw new LedgerValidationException("reason", "The reason must not contain control characters.")
             : reason;
-    }
-
-    /// <summary>An optional idempotency key: 1..<see cref="LedgerLimits.IdempotencyKeyLengthMax"/> visible ASCII characters.</summary>
-    public static string? IdempotencyKey(string? key)
-    {
-        if (key is null)
-        {
-            return null;
-        }
-
-        if (key.Length is 0 or > LedgerLimits.IdempotencyKeyLengthMax)
-        {
-            throw new LedgerValidationException("idempotencyKey",
-                $"The idempotency key must be 1 to {LedgerLimits.IdempotencyKeyLengthMax} characters.");
-        }
-
-        return key.AsSpan().ContainsAnyExcept(KeyCharacters)
-            ? throw new LedgerValidationException("idempotencyKey",
-                "The idempotency key may hold visible ASCII characters only (no spaces or control characters).")
-            : key;
     }
 
     /// <summary>Optional meta: a JSON object of at most <see cref="LedgerLimits.MetaBytesMax"/> bytes; returned minified.</summary>

@@ -34,8 +34,14 @@ public static class LedgerLimits
     /// <summary>The deepest history offset served; deeper pages need a cursor, not an offset scan.</summary>
     public const int HistoryOffsetMax = 1_000_000;
 
-    /// <summary>The most placements one batch award may pay.</summary>
-    public const int PlacementBatchSizeMax = 1_000;
+    /// <summary>The most awards one <c>AwardAsync</c> call pays in its one transaction (a tournament's placements).</summary>
+    public const int AwardBatchSizeMax = 1_000;
+
+    /// <summary>The most awards the payout writer pays in one transaction (group commit of the queue's invocations).</summary>
+    public const int PayoutBatchSizeMax = 256;
+
+    /// <summary>Awards waiting for the payout writer at most; a fuller queue makes the next caller wait (back-pressure).</summary>
+    public const int PayoutQueueLengthMax = 4_096;
 
     /// <summary>Placements are numbered 1..PlaceMax.</summary>
     public const int PlaceMax = 100_000;

@@ -17,9 +17,3 @@ public sealed record TransferResult(
 
 /// <summary>One entry of a wallet's history, newest first.</summary>
 public sealed record HistoryItem(long Id, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey);
-
-/// <summary>One placement of a tournament to pay.</summary>
-public sealed record PlacementAward(long RegistrationId, int Place, long OwnerId, long Amount);
-
-/// <summary>One award of a tournament: a participation award when <paramref name="Place"/> is null, a placement award otherwise.</summary>
-public sealed record Award(long RegistrationId, int? Place, long OwnerId, long Amount);

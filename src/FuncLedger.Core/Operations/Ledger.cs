@@ -1,19 +1,15 @@
-using System.Data;
-using System.Globalization;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Idempotency;
+using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace FuncLedger.Core.Operations;
 
-/// <summary>The transactional core. Validates at the edge, then runs each operation as one unit of work.</summary>
-public sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider time, ILogger<Ledger> logger) : ILedger
+/// <summary>The transactional core: turns each command into postings and runs them as one unit of work.</summary>
+internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider time, ILogger<Ledger> logger) : ILedger
 {
-    public const string ParticipationReason = "participation_award";
-    public const string PlacementReason = "placement_award";
-
     // Compiled per instance: a compiled query is bound to one model, and one process may host several providers.
     private readonly Func<LedgerDbContext, long, Task<long>> _balanceQuery =
         EF.CompileAsyncQuery((LedgerDbContext db, long ownerId) =>
@@ -27,53 +23,43 @@ public sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider tim
                 .Skip(offset).Take(limit)
                 .Select(e => new HistoryItem(e.Id, e.Amount, e.BalanceAfter, e.Reason, e.CreatedAt, e.IdempotencyKey)));
 
-    public Task<CreditResult> CreditAsync(long ownerId, long amount, string reason, string? idempotencyKey = null, string? meta = null, CancellationToken cancellationToken = default) =>
-        SingleAsync(LedgerOperation.Credit, ownerId, amount, reason, idempotencyKey, meta, cancellationToken);
+    public Task<CreditResult> CreditAsync(CreditCommand command, CancellationToken cancellationToken = default) =>
+        SingleAsync(LedgerOperation.Credit, command, cancellationToken);
 
-    public Task<CreditResult> DebitAsync(long ownerId, long amount, string reason, string? idempotencyKey = null, string? meta = null, CancellationToken cancellationToken = default) =>
-        SingleAsync(LedgerOperation.Debit, ownerId, amount, reason, idempotencyKey, meta, cancellationToken);
+    public Task<CreditResult> DebitAsync(DebitCommand command, CancellationToken cancellationToken = default) =>
+        SingleAsync(LedgerOperation.Debit, command, cancellationToken);
 
-    public async Task<TransferResult> TransferAsync(long fromOwnerId, long toOwnerId, long amount, string reason, string? idempotencyKey = null, string? meta = null, CancellationToken cancellationToken = default)
+    public async Task<TransferResult> TransferAsync(TransferCommand command, CancellationToken cancellationToken = default)
     {
-        LedgerInput.OwnerId(fromOwnerId, "fromOwnerId");
-        LedgerInput.OwnerId(toOwnerId, "toOwnerId");
-        LedgerInput.Amount(amount);
-        reason = LedgerInput.Reason(reason);
-        idempotencyKey = LedgerInput.IdempotencyKey(idempotencyKey);
-        meta = LedgerInput.Meta(meta);
-        if (fromOwnerId == toOwnerId)
-        {
-            throw new InvalidWalletException(InvalidWalletReason.SelfTransfer, "A transfer needs two different wallets.");
-        }
-
-        var fingerprint = idempotencyKey is null ? null
-            : RequestFingerprint.Compute(LedgerOperation.Transfer, fromOwnerId, toOwnerId, amount, reason, meta);
+        ArgumentNullException.ThrowIfNull(command);
+        var (from, to, amount, key) = (command.From.Value, command.To.Value, command.Amount.Value, command.Key?.Value);
+        var fingerprint = key is null ? null
+            : RequestFingerprint.Compute(LedgerOperation.Transfer, from, to, amount, command.Reason, command.Meta);
         Posting[] postings =
         [
-            new(0, fromOwnerId, -amount, reason, idempotencyKey is null ? null : IdempotencyKeys.TransferDebit(idempotencyKey), fingerprint, meta, CreateWallet: false),
-            new(0, toOwnerId, amount, reason, idempotencyKey is null ? null : IdempotencyKeys.TransferCredit(idempotencyKey), fingerprint, meta, CreateWallet: true),
+            new(0, from, -amount, command.Reason, key is null ? null : IdempotencyKeys.TransferDebit(key), fingerprint, command.Meta,
+                CreateWallet: false),
+            new(0, to, amount, command.Reason, key is null ? null : IdempotencyKeys.TransferCredit(key), fingerprint, command.Meta,
+                CreateWallet: true),
         ];
         var posted = await PostAsync(postings, cancellationToken);
         var (debit, credit) = (posted[0], posted[1]);
         LogTransfer(logger, debit.WalletId, credit.WalletId, amount, debit.Replayed);
         return new TransferResult(debit.WalletId, credit.WalletId, debit.BalanceAfter, credit.BalanceAfter,
-            debit.EntryId, credit.EntryId, idempotencyKey, debit.Replayed);
+            debit.EntryId, credit.EntryId, key, debit.Replayed);
     }
 
-    public async Task<long> GetBalanceAsync(long ownerId, CancellationToken cancellationToken = default)
-    {
-        LedgerInput.OwnerId(ownerId);
-        return await unitOfWork.RunAsync((db, ct) => _balanceQuery(db, ownerId), cancellationToken);
-    }
+    public async Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default) =>
+        await unitOfWork.RunAsync((db, ct) => _balanceQuery(db, owner.Value), cancellationToken);
 
-    public async Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(long ownerId, int limit = LedgerLimits.HistoryLimitDefault, int offset = 0, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(OwnerId owner, int limit = LedgerLimits.HistoryLimitDefault, int offset = 0,
+        CancellationToken cancellationToken = default)
     {
-        LedgerInput.OwnerId(ownerId);
         (limit, offset) = LedgerInput.Page(limit, offset);
         return await unitOfWork.RunAsync(async (db, ct) =>
         {
             var items = new List<HistoryItem>(limit);
-            await foreach (var item in _historyQuery(db, ownerId, offset, limit).WithCancellation(ct))
+            await foreach (var item in _historyQuery(db, owner.Value, offset, limit).WithCancellation(ct))
             {
                 items.Add(item);
             }
@@ -82,79 +68,12 @@ public sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider tim
         }, cancellationToken);
     }
 
-    public async Task<long> RecalculateAsync(long walletId, CancellationToken cancellationToken = default)
-    {
-        if (walletId <= 0)
-        {
-            throw new InvalidWalletException(InvalidWalletReason.NotFound, "The wallet id must be a positive integer.");
-        }
-
-        var dialect = unitOfWork.Dialect;
-        var (before, after) = await unitOfWork.RunAsync(async (db, ct) =>
-        {
-            await db.Database.OpenConnectionAsync(ct);
-            var connection = db.Database.GetDbConnection();
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            long cached, sum;
-            await using (var read = connection.CreateCommand())
-            {
-                read.Transaction = transaction;
-                read.CommandText = dialect.LockWalletWithLedgerSum;
-                LedgerWriter.Add(read, "@id", walletId);
-                await using var reader = await read.ExecuteReaderAsync(ct);
-                var locked = await reader.ReadAsync(ct);
-                await reader.NextResultAsync(ct);
-                if (!locked || !await reader.ReadAsync(ct))
-                {
-                    throw new InvalidWalletException(InvalidWalletReason.NotFound, string.Create(CultureInfo.InvariantCulture, $"Wallet {walletId} does not exist."));
-                }
-
-                (cached, sum) = (reader.GetInt64(1), reader.GetInt64(3));
-            }
-
-            if (cached != sum)
-            {
-                await using var write = connection.CreateCommand();
-                write.Transaction = transaction;
-                write.CommandText = dialect.SetBalance;
-                LedgerWriter.Add(write, "@id", walletId);
-                LedgerWriter.Add(write, "@balance", sum);
-                LedgerWriter.Add(write, "@now", time.GetUtcNow().UtcDateTime);
-                await write.ExecuteNonQueryAsync(ct);
-            }
-
-            await transaction.CommitAsync(ct);
-            return (cached, sum);
-        }, cancellationToken);
-
-        if (before != after)
-        {
-            LogRecalculated(logger, walletId, before, after);
-        }
-
-        return after;
-    }
-
-    public Task<CreditResult> AwardParticipationAsync(long registrationId, long ownerId, long amount, CancellationToken cancellationToken = default) =>
-        SingleAsync(LedgerOperation.Credit, ownerId, amount, ParticipationReason, IdempotencyKeys.Participation(registrationId),
-            string.Create(CultureInfo.InvariantCulture, $"{{\"registrationId\":{registrationId}}}"), cancellationToken);
-
-    public Task<CreditResult> AwardPlacementAsync(long registrationId, int place, long ownerId, long amount, CancellationToken cancellationToken = default) =>
-        SingleAsync(LedgerOperation.Credit, ownerId, amount, PlacementReason, IdempotencyKeys.Placement(registrationId, place),
-            PlacementMeta(registrationId, place), cancellationToken);
-
-    public Task<IReadOnlyList<CreditResult>> AwardPlacementsAsync(IReadOnlyList<PlacementAward> placements, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(placements);
-        return AwardAsync([.. placements.Select(p => new Award(p.RegistrationId, p.Place, p.OwnerId, p.Amount))], cancellationToken);
-    }
-
     public async Task<IReadOnlyList<CreditResult>> AwardAsync(IReadOnlyList<Award> awards, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(awards);
-        if (awards.Count is 0 or > LedgerLimits.PlacementBatchSizeMax)
+        if (awards.Count is 0 or > LedgerLimits.AwardBatchSizeMax)
         {
-            throw new LedgerValidationException("awards", $"A batch holds 1 to {LedgerLimits.PlacementBatchSizeMax} awards.");
+            throw new LedgerValidationException("awards", $"A batch holds 1 to {LedgerLimits.AwardBatchSizeMax} awards.");
         }
 
         var postings = new Posting[awards.Count];
@@ -162,70 +81,57 @@ public sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider tim
         for (var i = 0; i < awards.Count; i++)
         {
             var award = awards[i];
-            var (key, reason, meta) = award.Place is { } place
-                ? (IdempotencyKeys.Placement(award.RegistrationId, place), PlacementReason, PlacementMeta(award.RegistrationId, place))
-                : (IdempotencyKeys.Participation(award.RegistrationId), ParticipationReason,
-                    string.Create(CultureInfo.InvariantCulture, $"{{\"registrationId\":{award.RegistrationId}}}"));
-            if (!keys.Add(key))
+            if (!keys.Add(award.Key))
             {
                 throw new LedgerValidationException("awards", "A batch names the same award twice.");
             }
 
-            postings[i] = CreditPosting(i, LedgerOperation.Credit, award.OwnerId, award.Amount, reason, key, meta);
+            postings[i] = CreditPosting(i, LedgerOperation.Credit, award.Owner, award.Amount, award.Reason, award.Key, award.Meta);
         }
 
         var posted = await PostAsync(postings, cancellationToken);
         return [.. posted.Select((p, i) => new CreditResult(p.WalletId, p.BalanceAfter, p.EntryId, postings[i].Key, p.Replayed))];
     }
 
-    private async Task<CreditResult> SingleAsync(LedgerOperation operation, long ownerId, long amount, string reason, string? key, string? meta, CancellationToken ct)
+    private async Task<CreditResult> SingleAsync(LedgerOperation operation, WalletCommand command, CancellationToken ct)
     {
-        var posting = CreditPosting(0, operation, ownerId, amount, reason, key, meta);
+        ArgumentNullException.ThrowIfNull(command);
+        var posting = CreditPosting(0, operation, command.Owner, command.Amount, command.Reason, command.Key?.Value, command.Meta);
         var posted = (await PostAsync([posting], ct))[0];
-        LogPosted(logger, operation, posted.WalletId, amount, posted.Replayed);
+        LogPosted(logger, operation, posted.WalletId, command.Amount.Value, posted.Replayed);
         return new CreditResult(posted.WalletId, posted.BalanceAfter, posted.EntryId, posting.Key, posted.Replayed);
     }
 
-    private static Posting CreditPosting(int group, LedgerOperation operation, long ownerId, long amount, string reason, string? key, string? meta)
+    private static Posting CreditPosting(int group, LedgerOperation operation, OwnerId owner, Coins amount, string reason, string? key, string? meta)
     {
-        LedgerInput.OwnerId(ownerId);
-        LedgerInput.Amount(amount);
-        reason = LedgerInput.Reason(reason);
-        key = LedgerInput.IdempotencyKey(key);
-        meta = LedgerInput.Meta(meta);
-        var fingerprint = key is null ? null : RequestFingerprint.Compute(operation, ownerId, 0, amount, reason, meta);
+        var fingerprint = key is null ? null : RequestFingerprint.Compute(operation, owner.Value, 0, amount.Value, reason, meta);
         var credit = operation == LedgerOperation.Credit;
-        return new Posting(group, ownerId, credit ? amount : -amount, reason, key, fingerprint, meta, CreateWallet: credit);
+        return new Posting(group, owner.Value, credit ? amount.Value : -amount.Value, reason, key, fingerprint, meta, CreateWallet: credit);
     }
-
-    private static string PlacementMeta(long registrationId, int place) =>
-        string.Create(CultureInfo.InvariantCulture, $"{{\"registrationId\":{registrationId},\"place\":{place}}}");
 
     /// <summary>One unit of work; when a concurrent first request wins the race for a key, run once more to replay it.</summary>
     private async Task<Posted[]> PostAsync(IReadOnlyList<Posting> postings, CancellationToken ct)
     {
-        var dialect = unitOfWork.Dialect;
+        var store = unitOfWork.Store;
         var now = time.GetUtcNow().UtcDateTime;
         try
         {
-            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, dialect, postings, now, c), ct);
+            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c), ct);
         }
-        catch (Exception e) when (dialect.IsIdempotencyKeyViolation(e))
+        catch (Exception e) when (store.Errors.IsIdempotencyKeyViolation(e))
         {
             LogKeyRace(logger);
-            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, dialect, postings, now, c), ct);
+            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c), ct);
         }
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "{Operation} on wallet {WalletId}: {Amount} coins (replayed: {Replayed})")]
     private static partial void LogPosted(ILogger logger, LedgerOperation operation, long walletId, long amount, bool replayed);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Transfer from wallet {FromWalletId} to wallet {ToWalletId}: {Amount} coins (replayed: {Replayed})")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug,
+        Message = "Transfer from wallet {FromWalletId} to wallet {ToWalletId}: {Amount} coins (replayed: {Replayed})")]
     private static partial void LogTransfer(ILogger logger, long fromWalletId, long toWalletId, long amount, bool replayed);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "A concurrent request took the same idempotency key first; replaying it")]
     private static partial void LogKeyRace(ILogger logger);
-
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Wallet {WalletId} recalculated: cached {Before}, ledger {After}")]
-    private static partial void LogRecalculated(ILogger logger, long walletId, long before, long after);
 }

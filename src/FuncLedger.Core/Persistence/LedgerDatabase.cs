@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -72,21 +71,11 @@ public static class LedgerDatabase
     {
         ArgumentNullException.ThrowIfNull(context);
         var known = MigrationIds(context.Provider);
-        var applied = new HashSet<string>(StringComparer.Ordinal);
         await context.Database.OpenConnectionAsync(cancellationToken);
+        HashSet<string> applied;
         try
         {
-            await using var command = context.Database.GetDbConnection().CreateCommand();
-            command.CommandText = SqlDialect.For(context.Provider).AppliedMigrations;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                applied.Add(reader.GetString(0));
-            }
-        }
-        catch (DbException e) when (SqlDialect.For(context.Provider).IsUndefinedTable(e))
-        {
-            // No history table: nothing is applied yet.
+            applied = await LedgerStore.For(context.Provider).AppliedMigrations.ExecuteAsync(context.Database.GetDbConnection(), cancellationToken);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -38,7 +39,7 @@ public sealed class LedgerRetryOptions
 /// with jittered exponential backoff and a bounded number of attempts, only on the provider's
 /// deadlock / serialization / busy errors. Nothing else in the core retries.
 /// </summary>
-public sealed partial class LedgerUnitOfWork
+internal sealed partial class LedgerUnitOfWork
 {
     private readonly IDbContextFactory<LedgerDbContext> _contexts;
     private readonly ResiliencePipeline _pipeline;
@@ -46,7 +47,7 @@ public sealed partial class LedgerUnitOfWork
 
     public LedgerUnitOfWork(
         IDbContextFactory<LedgerDbContext> contexts,
-        SqlDialect dialect,
+        LedgerStore store,
         LedgerRetryOptions options,
         TimeProvider time,
         ILogger<LedgerUnitOfWork> logger)
@@ -54,7 +55,7 @@ public sealed partial class LedgerUnitOfWork
         options.Validate();
         _contexts = contexts;
         _logger = logger;
-        Dialect = dialect;
+        Store = store;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -64,7 +65,7 @@ public sealed partial class LedgerUnitOfWork
                 Delay = TimeSpan.FromMilliseconds(options.RetryDelayBaseMs),
                 MaxDelay = TimeSpan.FromMilliseconds(options.RetryDelayMaxMs),
                 ShouldHandle = args => ValueTask.FromResult(
-                    options.RetryAttemptsMax > 0 && args.Outcome.Exception is { } e && dialect.IsTransient(e)),
+                    options.RetryAttemptsMax > 0 && args.Outcome.Exception is { } e && store.Errors.IsTransient(e)),
                 OnRetry = args =>
                 {
                     LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.GetType().Name);
@@ -74,21 +75,31 @@ public sealed partial class LedgerUnitOfWork
             .Build();
     }
 
-    public SqlDialect Dialect { get; }
+    internal LedgerStore Store { get; }
 
-    /// <summary>Runs <paramref name="work"/> in a fresh context; the work owns its transaction.</summary>
-    public ValueTask<T> RunAsync<T>(Func<LedgerDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        _pipeline.ExecuteAsync(
-            static async (state, ct) =>
-            {
-                var context = await state.Contexts.CreateDbContextAsync(ct);
-                await using (context)
+    /// <summary>Runs <paramref name="work"/> in a fresh context; the work owns its transaction. A database that stays
+    /// busy through every retry, or cannot be reached, surfaces as <see cref="LedgerUnavailableException"/>.</summary>
+    public async ValueTask<T> RunAsync<T>(Func<LedgerDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static async (state, ct) =>
                 {
-                    return await state.Work(context, ct);
-                }
-            },
-            (Contexts: _contexts, Work: work),
-            cancellationToken);
+                    var context = await state.Contexts.CreateDbContextAsync(ct);
+                    await using (context)
+                    {
+                        return await state.Work(context, ct);
+                    }
+                },
+                (Contexts: _contexts, Work: work),
+                cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && (Store.Errors.IsTransient(e) || Store.Errors.IsUnavailable(e)))
+        {
+            throw new LedgerUnavailableException(e);
+        }
+    }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning,
         Message = "Ledger unit of work hit a transient database error ({ErrorType}); attempt {Attempt} in {DelayMs} ms")]

@@ -1,6 +1,5 @@
-using System.Data;
 using System.Globalization;
-using FuncLedger.Core.Operations;
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -19,9 +18,13 @@ public interface IReconciler
 
     /// <summary>The newest stored run records, newest first.</summary>
     Task<IReadOnlyList<ReconciliationRun>> RecentRunsAsync(int count, CancellationToken cancellationToken = default);
+
+    /// <summary>Rebuilds one wallet's cached balance from its entries under its row lock and returns it (the same rule as a
+    /// fix); <see cref="InvalidWalletException"/> when the wallet does not exist.</summary>
+    Task<long> RecalculateAsync(long walletId, CancellationToken cancellationToken = default);
 }
 
-internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, TimeProvider time, ILogger<Reconciler> logger) : IReconciler
+internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStore store, TimeProvider time, ILogger<Reconciler> logger) : IReconciler
 {
     public const int RecentRunsMax = 100;
 
@@ -105,31 +108,47 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, TimeProvid
             cancellationToken);
     }
 
+    public async Task<long> RecalculateAsync(long walletId, CancellationToken cancellationToken = default)
+    {
+        if (walletId <= 0)
+        {
+            throw new InvalidWalletException(InvalidWalletReason.NotFound, "The wallet id must be a positive integer.");
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var sums = await unitOfWork.RunAsync((db, ct) => store.LockSumSet.RunAsync(db, [walletId], now, ct), cancellationToken);
+        if (sums.Length == 0)
+        {
+            throw new InvalidWalletException(InvalidWalletReason.NotFound, string.Create(CultureInfo.InvariantCulture, $"Wallet {walletId} does not exist."));
+        }
+
+        var wallet = sums[0];
+        if (wallet.Cached != wallet.Sum)
+        {
+            LogCorrected(logger, walletId, wallet.Cached, wallet.Sum);
+        }
+
+        return wallet.Sum;
+    }
+
     private async Task<Scan> ScanAsync(LedgerDbContext db, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
-        await using var scan = db.Database.GetDbConnection().CreateCommand();
-        scan.CommandText = unitOfWork.Dialect.DriftScan;
-        // One statement: one consistent snapshot for the drift list and the totals, without blocking writers.
-        // Streamed: only drifted wallets and one summary row leave the server.
-        await using var reader = await scan.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+        var rows = await store.DriftScan.ExecuteAsync(db.Database.GetDbConnection(), ct);
         var drifts = new List<WalletDrift>();
         long wallets = 0, balances = 0, entries = 0;
-        while (await reader.ReadAsync(ct))
+        foreach (var row in rows)
         {
-            var isDrift = !await reader.IsDBNullAsync(0, ct);
-            var driftId = isDrift ? reader.GetInt64(0) : 0;
-            var (count, cached, ledger) = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
             checked
             {
-                wallets += count;
-                balances += cached;
-                entries += ledger;
+                wallets += row.Count;
+                balances += row.Cached;
+                entries += row.Ledger;
             }
 
-            if (isDrift)
+            if (row.DriftId is { } driftId)
             {
-                drifts.Add(new WalletDrift(driftId, cached, ledger));
+                drifts.Add(new WalletDrift(driftId, row.Cached, row.Ledger));
             }
         }
 
@@ -137,59 +156,15 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, TimeProvid
         return new Scan(wallets, balances, entries, drifts);
     }
 
+    /// <summary>Re-checked under the locks: a wallet a concurrent transfer already fixed up, or that moved since the
+    /// scan, is corrected to what its entries say now, never to what the scan saw.</summary>
     private async Task<long> FixChunkAsync(LedgerDbContext db, long[] walletIds, CancellationToken ct)
     {
-        var dialect = unitOfWork.Dialect;
-        await db.Database.OpenConnectionAsync(ct);
-        var connection = db.Database.GetDbConnection();
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        var cached = new Dictionary<long, long>(walletIds.Length);
-        var sums = new Dictionary<long, long>(walletIds.Length);
-        await using (var read = connection.CreateCommand())
-        {
-            read.Transaction = transaction;
-            read.CommandText = dialect.LockWalletsWithLedgerSums(walletIds.Length);
-            for (var i = 0; i < walletIds.Length; i++)
-            {
-                LedgerWriter.Add(read, string.Create(CultureInfo.InvariantCulture, $"@w{i}"), walletIds[i]);
-            }
-
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                cached[reader.GetInt64(0)] = reader.GetInt64(1);
-            }
-
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                sums[reader.GetInt64(0)] = reader.GetInt64(1);
-            }
-        }
-
-        // Re-checked under the locks: a wallet a concurrent transfer already fixed up, or that moved since the
-        // scan, is corrected to what its entries say now, never to what the scan saw.
-        var fixes = cached.Where(w => w.Value != sums.GetValueOrDefault(w.Key)).OrderBy(w => w.Key)
-            .Select(w => (WalletId: w.Key, Balance: sums.GetValueOrDefault(w.Key))).ToArray();
-        if (fixes.Length > 0)
-        {
-            await using var write = connection.CreateCommand();
-            write.Transaction = transaction;
-            write.CommandText = dialect.SetBalances(fixes.Length);
-            LedgerWriter.Add(write, "@now", time.GetUtcNow().UtcDateTime);
-            for (var i = 0; i < fixes.Length; i++)
-            {
-                LedgerWriter.Add(write, string.Create(CultureInfo.InvariantCulture, $"@w{i}"), fixes[i].WalletId);
-                LedgerWriter.Add(write, string.Create(CultureInfo.InvariantCulture, $"@b{i}"), fixes[i].Balance);
-            }
-
-            await write.ExecuteNonQueryAsync(ct);
-        }
-
-        await transaction.CommitAsync(ct);
+        var sums = await store.LockSumSet.RunAsync(db, walletIds, time.GetUtcNow().UtcDateTime, ct);
+        var fixes = sums.Where(s => s.Cached != s.Sum).ToArray();
         foreach (var fix in fixes)
         {
-            LogCorrected(logger, fix.WalletId, cached[fix.WalletId], fix.Balance);
+            LogCorrected(logger, fix.WalletId, fix.Cached, fix.Sum);
         }
 
         return fixes.Length;

@@ -1,15 +1,14 @@
-using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Reconciliation;
 using FuncLedger.Functions.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.EntityFrameworkCore;
 
 namespace FuncLedger.Functions.Http;
 
 /// <summary>Operator endpoints: reconciliation on demand (master key) and the health probe (anonymous).</summary>
-public sealed class AdminFunctions(IReconciler reconciler, IDbContextFactory<LedgerDbContext> contexts, LedgerHttp http)
+public sealed class AdminFunctions(IReconciler reconciler, ILedgerMaintenance maintenance, LedgerHttp http)
 {
     [Function(nameof(Reconcile))]
     public Task<IActionResult> Reconcile(
@@ -18,9 +17,9 @@ public sealed class AdminFunctions(IReconciler reconciler, IDbContextFactory<Led
         http.HandleAsync(request, async () =>
         {
             // A dry run unless the caller asks for the fix explicitly.
-            var dryRun = LedgerHttp.QueryBool(request, "dryRun") ?? true;
+            var dryRun = HttpInput.QueryBool(request, "dryRun") ?? true;
             var report = await reconciler.RunAsync(new ReconcileRequest(Fix: !dryRun, ReconciliationTriggers.Http), cancellationToken);
-            return LedgerHttp.Ok(ReconcileResponse.From(report), FuncLedgerJson.Default.ReconcileResponse);
+            return HttpInput.Ok(ReconcileResponse.From(report), FuncLedgerJson.Default.ReconcileResponse);
         }, cancellationToken);
 
     [Function(nameof(Health))]
@@ -29,23 +28,17 @@ public sealed class AdminFunctions(IReconciler reconciler, IDbContextFactory<Led
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var provider = db.Provider.ToString().ToLowerInvariant();
         HealthResponse health;
         try
         {
-            var pending = await LedgerDatabase.PendingMigrationsAsync(db, cancellationToken);
-            health = pending.Count == 0
-                ? new HealthResponse("healthy", provider, null, [])
-                : new HealthResponse("unhealthy", provider, "migrations_pending", pending);
-            if (pending.Count == 0 && !await db.Database.CanConnectAsync(cancellationToken))
-            {
-                health = new HealthResponse("unhealthy", provider, "database_unreachable", []);
-            }
+            var status = await maintenance.StatusAsync(cancellationToken);
+            health = status.PendingMigrations.Count == 0
+                ? new HealthResponse("healthy", status.Provider, null, [])
+                : new HealthResponse("unhealthy", status.Provider, "migrations_pending", status.PendingMigrations);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (HttpErrors.IsUnavailable(e))
         {
-            health = new HealthResponse("unhealthy", provider, "database_unreachable", []);
+            health = new HealthResponse("unhealthy", maintenance.Provider, "database_unreachable", []);
         }
 
         return new JsonResponse<HealthResponse>(health.Reason is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,

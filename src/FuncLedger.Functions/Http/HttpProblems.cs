@@ -1,4 +1,3 @@
-using System.Globalization;
 using FuncLedger.Core.Domain;
 using FuncLedger.Functions.Contracts;
 
@@ -84,15 +83,4 @@ public static class HttpProblems
 
     public static Problem Create(string code, string detail, string? instance = null, IReadOnlyList<ProblemFieldError>? errors = null) =>
         new("urn:funcledger:problem:" + code, ProblemCodes.Title[code], ProblemCodes.Status[code], detail, code, instance, errors);
-
-    /// <summary>Maps a typed ledger error to its problem; the detail is the ledger's own message, written for clients.</summary>
-    public static Problem From(LedgerException e, string? instance) => e switch
-    {
-        LedgerValidationException v => Create(v.Code, "One or more fields are not valid.", instance,
-            [.. v.Errors.Select(f => new ProblemFieldError(f.Field, f.Message))]),
-        InsufficientFundsException f => Create(f.Code, string.Create(CultureInfo.InvariantCulture,
-            $"Wallet {f.WalletId} holds {f.Balance} coins; {f.Amount} were requested."), instance)
-            with { WalletId = f.WalletId, Balance = f.Balance, Amount = f.Amount },
-        _ => Create(e.Code, e.Message, instance),
-    };
 }

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Operations;
 using FuncLedger.Functions.Contracts;
 using Microsoft.AspNetCore.Http;
@@ -15,16 +16,18 @@ public sealed class TransferFunctions(ILedger ledger, LedgerHttp http)
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>
         {
-            var body = await LedgerHttp.ReadJsonAsync(request, FuncLedgerJson.Default.TransferRequest, cancellationToken);
-            LedgerHttp.Require(
+            var body = await HttpInput.ReadJsonAsync(request, FuncLedgerJson.Default.TransferRequest, cancellationToken);
+            HttpInput.Require(
                 ("fromOwnerId", body.FromOwnerId is not null),
                 ("toOwnerId", body.ToOwnerId is not null),
                 ("amount", body.Amount is not null),
                 ("reason", body.Reason is not null));
-            var key = LedgerHttp.IdempotencyKey(request, body.IdempotencyKey);
+            var key = HttpInput.IdempotencyKey(request, body.IdempotencyKey);
             using var claim = http.ClaimKey(key);
-            var (from, to, amount) = (body.FromOwnerId!.Value, body.ToOwnerId!.Value, body.Amount!.Value);
-            var result = await ledger.TransferAsync(from, to, amount, body.Reason!, key, LedgerHttp.Meta(body.Meta), cancellationToken);
-            return LedgerHttp.Ok(TransferResponse.From(from, to, amount, result), FuncLedgerJson.Default.TransferResponse, result.Replayed);
+            var command = new TransferCommand(OwnerId.From(body.FromOwnerId!.Value, "fromOwnerId"), OwnerId.From(body.ToOwnerId!.Value, "toOwnerId"),
+                Coins.From(body.Amount!.Value), body.Reason!, IdempotencyKey.Parse(key), HttpInput.Meta(body.Meta));
+            var result = await ledger.TransferAsync(command, cancellationToken);
+            return HttpInput.Ok(TransferResponse.From(command.From.Value, command.To.Value, command.Amount.Value, result),
+                FuncLedgerJson.Default.TransferResponse, result.Replayed);
         }, cancellationToken);
 }

@@ -31,9 +31,9 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>
         {
-            var owner = LedgerHttp.OwnerId(ownerId);
+            var owner = HttpInput.Owner(ownerId);
             var balance = await ledger.GetBalanceAsync(owner, cancellationToken);
-            return LedgerHttp.Ok(new BalanceResponse(owner, balance), FuncLedgerJson.Default.BalanceResponse);
+            return HttpInput.Ok(new BalanceResponse(owner.Value, balance), FuncLedgerJson.Default.BalanceResponse);
         }, cancellationToken);
 
     [Function(nameof(Transactions))]
@@ -43,29 +43,28 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>
         {
-            var owner = LedgerHttp.OwnerId(ownerId);
-            var limit = LedgerHttp.QueryInt(request, "limit") ?? LedgerLimits.HistoryLimitDefault;
-            var offset = LedgerHttp.QueryInt(request, "offset") ?? 0;
+            var owner = HttpInput.Owner(ownerId);
+            var limit = HttpInput.QueryInt(request, "limit") ?? LedgerLimits.HistoryLimitDefault;
+            var offset = HttpInput.QueryInt(request, "offset") ?? 0;
             var items = await ledger.GetHistoryAsync(owner, limit, offset, cancellationToken);
             int? next = items.Count == limit ? offset + limit : null;
-            return LedgerHttp.Ok(
-                new HistoryResponse(owner, limit, offset, next,
+            return HttpInput.Ok(
+                new HistoryResponse(owner.Value, limit, offset, next,
                     [.. items.Select(i => new HistoryEntryResponse(i.Id, i.Amount, i.BalanceAfter, i.Reason, i.CreatedAt, i.IdempotencyKey))]),
                 FuncLedgerJson.Default.HistoryResponse);
         }, cancellationToken);
 
     private async Task<IActionResult> ChangeAsync(HttpRequest request, string ownerId, bool credit, CancellationToken cancellationToken)
     {
-        var owner = LedgerHttp.OwnerId(ownerId);
-        var body = await LedgerHttp.ReadJsonAsync(request, FuncLedgerJson.Default.WalletChangeRequest, cancellationToken);
-        LedgerHttp.Require(("amount", body.Amount is not null), ("reason", body.Reason is not null));
-        var key = LedgerHttp.IdempotencyKey(request, body.IdempotencyKey);
+        var owner = HttpInput.Owner(ownerId);
+        var body = await HttpInput.ReadJsonAsync(request, FuncLedgerJson.Default.WalletChangeRequest, cancellationToken);
+        HttpInput.Require(("amount", body.Amount is not null), ("reason", body.Reason is not null));
+        var key = HttpInput.IdempotencyKey(request, body.IdempotencyKey);
         using var claim = http.ClaimKey(key);
-        var amount = body.Amount!.Value;
-        var meta = LedgerHttp.Meta(body.Meta);
+        var (amount, reason, typedKey, meta) = (Coins.From(body.Amount!.Value), body.Reason!, IdempotencyKey.Parse(key), HttpInput.Meta(body.Meta));
         var result = credit
-            ? await ledger.CreditAsync(owner, amount, body.Reason!, key, meta, cancellationToken)
-            : await ledger.DebitAsync(owner, amount, body.Reason!, key, meta, cancellationToken);
-        return LedgerHttp.Ok(WalletChangeResponse.From(owner, amount, result), FuncLedgerJson.Default.WalletChangeResponse, result.Replayed);
+            ? await ledger.CreditAsync(new CreditCommand(owner, amount, reason, typedKey, meta), cancellationToken)
+            : await ledger.DebitAsync(new DebitCommand(owner, amount, reason, typedKey, meta), cancellationToken);
+        return HttpInput.Ok(WalletChangeResponse.From(owner.Value, amount.Value, result), FuncLedgerJson.Default.WalletChangeResponse, result.Replayed);
     }
 }

@@ -30,7 +30,7 @@ public sealed class MalformedPayoutMessageException(string messageId)
 /// nothing more. Permanent failures (invalid content, idempotency conflict) are recorded and complete; transient ones
 /// throw so the host retries and, after maxDequeueCount, moves the message to <c>payout-awards-poison</c>.
 /// </summary>
-public sealed partial class PayoutProcessor(PayoutBatcher batcher, IPayoutRejections rejections, ILogger<PayoutProcessor> logger)
+public sealed partial class PayoutProcessor(PayoutWriter writer, IPayoutRejections rejections, ILogger<PayoutProcessor> logger)
 {
     public const string Participation = "participation";
     public const string Placement = "placement";
@@ -78,10 +78,10 @@ public sealed partial class PayoutProcessor(PayoutBatcher batcher, IPayoutReject
 
         try
         {
-            // Paid together with whatever other awards are waiting, in one transaction (see PayoutBatcher).
-            var result = await batcher.PayAsync(
-                new Award(message.RegistrationId!.Value, message.Type == Placement ? message.Place : null, message.OwnerId!.Value, message.Amount!.Value),
-                cancellationToken);
+            // The award (its key computed once), paid together with whatever other awards are waiting (PayoutWriter).
+            var award = new Award(message.RegistrationId!.Value, message.Type == Placement ? message.Place : null,
+                OwnerId.From(message.OwnerId!.Value), Coins.From(message.Amount!.Value));
+            var result = await writer.PayAsync(award, cancellationToken);
             LogPaid(logger, messageId, message.Type!, result.WalletId, result.TransactionId, result.Replayed);
             return result.Replayed ? PayoutOutcome.AlreadyPaid : PayoutOutcome.Paid;
         }

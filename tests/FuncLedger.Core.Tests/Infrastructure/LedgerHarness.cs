@@ -38,7 +38,7 @@ public sealed class LedgerHarness : IAsyncDisposable
 
     public Payouts.IPayoutRejections Rejections => _services.GetRequiredService<Payouts.IPayoutRejections>();
 
-    public LedgerUnitOfWork UnitOfWork => _services.GetRequiredService<LedgerUnitOfWork>();
+    internal LedgerUnitOfWork UnitOfWork => _services.GetRequiredService<LedgerUnitOfWork>();
 
     public LedgerDbContext CreateContext() =>
         _services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContext();

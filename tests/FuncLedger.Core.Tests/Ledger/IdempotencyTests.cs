@@ -1,3 +1,5 @@
+using FuncLedger.TestSupport;
+using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Tests.Infrastructure;
@@ -78,7 +80,7 @@ public abstract class IdempotencyTests(ILedgerDatabase database) : LedgerTestBas
     [Fact]
     public async Task A_mixed_award_batch_pays_in_one_transaction_and_matches_the_single_award_keys()
     {
-        Award[] batch = [new(950, null, 21, 10), new(950, 1, 21, 500), new(951, null, 22, 10), new(951, 2, 22, 300)];
+        Award[] batch = [new(950, null, OwnerId.From(21), Coins.From(10)), new(950, 1, OwnerId.From(21), Coins.From(500)), new(951, null, OwnerId.From(22), Coins.From(10)), new(951, 2, OwnerId.From(22), Coins.From(300))];
 
         var first = await Ledger.AwardAsync(batch);
         var single = await Ledger.AwardParticipationAsync(951, 22, 10);
@@ -92,17 +94,17 @@ public abstract class IdempotencyTests(ILedgerDatabase database) : LedgerTestBas
         Assert.Equal(510, await Ledger.GetBalanceAsync(21));
         Assert.Equal(310, await Ledger.GetBalanceAsync(22));
         Assert.Equal(4, await Db.EntryCountAsync());
-        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardAsync([new(952, null, 1, 5), new(952, null, 2, 5)]));
-        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.AwardAsync([new(953, null, 1, 5), new(950, 1, 21, 999)]));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardAsync([new(952, null, OwnerId.From(1), Coins.From(5)), new(952, null, OwnerId.From(2), Coins.From(5))]));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.AwardAsync([new(953, null, OwnerId.From(1), Coins.From(5)), new(950, 1, OwnerId.From(21), Coins.From(999))]));
         Assert.Equal(4, await Db.EntryCountAsync());
     }
 
     [Fact]
     public async Task A_large_award_batch_pays_each_award_once_with_running_balances_and_replays_when_sent_again_with_more()
     {
-        // Large enough to bind arrays on PostgreSQL (LedgerWriter.ArrayBatchMin): 30 awards to 6 owners without wallets yet.
-        Assert.True(30 >= Operations.LedgerWriter.ArrayBatchMin);
-        var batch = Enumerable.Range(0, 30).Select(i => new Award(7000 + i, i % 3 == 0 ? 1 : null, 60 + (i % 6), 10 + i)).ToArray();
+        // Large enough to bind arrays on PostgreSQL (PostgresStore.ArrayBatchMin): 30 awards to 6 owners without wallets yet.
+        Assert.True(30 >= Core.Persistence.Postgres.PostgresStore.ArrayBatchMin);
+        var batch = Enumerable.Range(0, 30).Select(i => new Award(7000 + i, i % 3 == 0 ? 1 : null, OwnerId.From(60 + (i % 6)), Coins.From(10 + i))).ToArray();
 
         var first = await Ledger.AwardAsync(batch);
 
@@ -110,13 +112,13 @@ public abstract class IdempotencyTests(ILedgerDatabase database) : LedgerTestBas
         for (var i = 0; i < batch.Length; i++)
         {
             // Each result names its own entry, with this award's key and amount, and its owner's running balance.
-            var running = batch.Take(i + 1).Where(a => a.OwnerId == batch[i].OwnerId).Sum(a => a.Amount);
+            var running = batch.Take(i + 1).Where(a => a.Owner == batch[i].Owner).Sum(a => a.Amount.Value);
             Assert.Equal(running, first[i].BalanceAfter);
             Assert.Equal(1, await Db.ScalarAsync(
-                $"SELECT COUNT(*) FROM ledger_entries WHERE id = {first[i].TransactionId} AND idempotency_key = '{first[i].IdempotencyKey}' AND amount = {batch[i].Amount} AND balance_after = {running}"));
+                $"SELECT COUNT(*) FROM ledger_entries WHERE id = {first[i].TransactionId} AND idempotency_key = '{first[i].IdempotencyKey}' AND amount = {batch[i].Amount.Value} AND balance_after = {running}"));
         }
 
-        var more = Enumerable.Range(30, 10).Select(i => new Award(7000 + i, null, 60 + (i % 7), 100)).ToArray();
+        var more = Enumerable.Range(30, 10).Select(i => new Award(7000 + i, null, OwnerId.From(60 + (i % 7)), Coins.From(100))).ToArray();
         var again = await Ledger.AwardAsync([.. batch, .. more]);
 
         Assert.Equal(first.Select(r => r.TransactionId), again.Take(30).Select(r => r.TransactionId));
@@ -124,14 +126,14 @@ public abstract class IdempotencyTests(ILedgerDatabase database) : LedgerTestBas
         Assert.All(again.Skip(30), r => Assert.False(r.Replayed));
         Assert.Equal(40, await Db.EntryCountAsync());
         Assert.Equal(7, await Db.WalletCountAsync());
-        Assert.Equal(batch.Sum(a => a.Amount) + more.Sum(a => a.Amount), await Db.SumOfBalancesAsync());
+        Assert.Equal(batch.Sum(a => a.Amount.Value) + more.Sum(a => a.Amount.Value), await Db.SumOfBalancesAsync());
         Assert.Equal(0, await Db.DriftedWalletCountAsync());
         Assert.Equal(0, await Db.ScalarAsync(
             "SELECT COUNT(*) FROM ledger_entries e WHERE e.balance_after <> (SELECT SUM(x.amount) FROM ledger_entries x WHERE x.wallet_id = e.wallet_id AND x.id <= e.id)"));
 
         // One conflicting award in a large batch: nothing of the batch is written.
         var before = await Db.SnapshotAsync();
-        Award[] conflicting = [.. Enumerable.Range(40, 12).Select(i => new Award(7000 + i, null, 61, 5)), new(7000, 1, 60, 11)];
+        Award[] conflicting = [.. Enumerable.Range(40, 12).Select(i => new Award(7000 + i, null, OwnerId.From(61), Coins.From(5))), new(7000, 1, OwnerId.From(60), Coins.From(11))];
         await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.AwardAsync(conflicting));
         Assert.Equal(before, await Db.SnapshotAsync());
     }

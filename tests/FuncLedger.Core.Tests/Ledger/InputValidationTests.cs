@@ -1,6 +1,7 @@
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Operations;
+using FuncLedger.Core.Persistence.Commands;
 
 namespace FuncLedger.Core.Tests.Ledger;
 
@@ -13,7 +14,7 @@ public sealed class InputValidationTests
     [InlineData(long.MinValue)]
     public void An_owner_id_must_be_positive(long ownerId)
     {
-        var error = Assert.Throws<InvalidWalletException>(() => LedgerInput.OwnerId(ownerId));
+        var error = Assert.Throws<InvalidWalletException>(() => OwnerId.From(ownerId));
         Assert.Equal((InvalidWalletReason.InvalidOwner, LedgerErrorCodes.Validation), (error.Reason, error.Code));
     }
 
@@ -23,10 +24,10 @@ public sealed class InputValidationTests
     [InlineData(LedgerLimits.AmountMax + 1)]
     [InlineData(long.MaxValue)]
     public void An_amount_outside_one_to_the_maximum_is_invalid(long amount) =>
-        Assert.Equal(LedgerErrorCodes.InvalidAmount, Assert.Throws<InvalidAmountException>(() => LedgerInput.Amount(amount)).Code);
+        Assert.Equal(LedgerErrorCodes.InvalidAmount, Assert.Throws<InvalidAmountException>(() => Coins.From(amount)).Code);
 
     [Fact]
-    public void The_largest_amount_is_accepted() => Assert.Equal(LedgerLimits.AmountMax, LedgerInput.Amount(LedgerLimits.AmountMax));
+    public void The_largest_amount_is_accepted() => Assert.Equal(LedgerLimits.AmountMax, Coins.From(LedgerLimits.AmountMax).Value);
 
     [Theory]
     [InlineData(null)]
@@ -49,14 +50,14 @@ public sealed class InputValidationTests
     [InlineData("nul\0key")]
     [InlineData("ünicode")]
     public void An_idempotency_key_holds_visible_ascii_only(string key) =>
-        Assert.Equal("idempotencyKey", Assert.Single(Assert.Throws<LedgerValidationException>(() => LedgerInput.IdempotencyKey(key)).Errors).Field);
+        Assert.Equal("idempotencyKey", Assert.Single(Assert.Throws<LedgerValidationException>(() => IdempotencyKey.From(key)).Errors).Field);
 
     [Fact]
     public void Idempotency_keys_are_bounded_and_optional()
     {
-        Assert.Throws<LedgerValidationException>(() => LedgerInput.IdempotencyKey(new string('k', LedgerLimits.IdempotencyKeyLengthMax + 1)));
-        Assert.Equal(new string('k', LedgerLimits.IdempotencyKeyLengthMax), LedgerInput.IdempotencyKey(new string('k', LedgerLimits.IdempotencyKeyLengthMax)));
-        Assert.Null(LedgerInput.IdempotencyKey(null));
+        Assert.Throws<LedgerValidationException>(() => IdempotencyKey.From(new string('k', LedgerLimits.IdempotencyKeyLengthMax + 1)));
+        Assert.Equal(new string('k', LedgerLimits.IdempotencyKeyLengthMax), IdempotencyKey.Parse(new string('k', LedgerLimits.IdempotencyKeyLengthMax))!.Value);
+        Assert.Null(IdempotencyKey.Parse(null));
         Assert.True(IdempotencyKeys.TransferCredit(new string('k', LedgerLimits.IdempotencyKeyLengthMax)).Length <= LedgerLimits.IdempotencyKeyColumnLengthMax);
     }
 
@@ -121,11 +122,24 @@ public sealed class InputValidationTests
     }
 
     [Fact]
+    public void Typed_values_compare_by_value_and_print_as_their_value()
+    {
+        Assert.Equal(OwnerId.From(42), OwnerId.From(42));
+        Assert.NotEqual(OwnerId.From(42), OwnerId.From(43));
+        Assert.Equal("42", OwnerId.From(42).ToString());
+        Assert.Equal(Coins.From(30), Coins.From(30));
+        Assert.Equal("30", Coins.From(30).ToString());
+        Assert.Equal(IdempotencyKey.From("gift-1"), IdempotencyKey.Parse("gift-1"));
+        Assert.Equal("gift-1", IdempotencyKey.From("gift-1").ToString());
+        Assert.Equal("toOwnerId must be a positive integer.", Assert.Throws<InvalidWalletException>(() => OwnerId.From(0, "toOwnerId")).Message);
+    }
+
+    [Fact]
     public void A_failed_invariant_is_an_error_never_silence()
     {
-        var error = Assert.Throws<LedgerInvariantException>(() => LedgerWriter.Invariant(false, "wallet 7 changed under its lock"));
+        var error = Assert.Throws<LedgerInvariantException>(() => Sql.Invariant(false, "wallet 7 changed under its lock"));
         Assert.Contains("wallet 7", error.Message, StringComparison.Ordinal);
-        LedgerWriter.Invariant(true, "holds");
+        Sql.Invariant(true, "holds");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FuncLedger.TestSupport;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Tests.Infrastructure;
 
@@ -133,13 +134,13 @@ public abstract class LedgerInvariantsTests(ILedgerDatabase database) : LedgerTe
         var wallet = await Db.WalletIdAsync(1);
         await Db.ExecuteAsync($"UPDATE wallets SET cached_balance = 5000 WHERE id = {wallet}");
 
-        var rebuilt = await Ledger.RecalculateAsync(wallet);
+        var rebuilt = await Db.Reconciler.RecalculateAsync(wallet);
 
         Assert.Equal(70, rebuilt);
         Assert.Equal(70, await Ledger.GetBalanceAsync(1));
         Assert.Equal(0, await Db.DriftedWalletCountAsync());
-        await Assert.ThrowsAsync<InvalidWalletException>(() => Ledger.RecalculateAsync(wallet + 1000));
-        await Assert.ThrowsAsync<InvalidWalletException>(() => Ledger.RecalculateAsync(0));
+        await Assert.ThrowsAsync<InvalidWalletException>(() => Db.Reconciler.RecalculateAsync(wallet + 1000));
+        await Assert.ThrowsAsync<InvalidWalletException>(() => Db.Reconciler.RecalculateAsync(0));
     }
 
     [Fact]
@@ -164,7 +165,7 @@ public abstract class LedgerInvariantsTests(ILedgerDatabase database) : LedgerTe
         {
             for (var i = 0; i < 20; i++)
             {
-                await Ledger.RecalculateAsync(wallet);
+                await Db.Reconciler.RecalculateAsync(wallet);
             }
         });
         await Task.WhenAll(writes, recalculations);

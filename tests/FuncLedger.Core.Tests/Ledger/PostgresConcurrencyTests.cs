@@ -1,3 +1,5 @@
+using FuncLedger.TestSupport;
+using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Tests.Infrastructure;
 
@@ -50,7 +52,7 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
         // Six writers of 40-award batches (array parameters) over the same wallets, each batch sent twice, while four
         // workers transfer among them: locks in ascending id order, so no deadlock; every award once.
         var batches = Enumerable.Range(0, 6).Select(b => Enumerable.Range(0, 40)
-            .Select(i => new Award(10_000 + (b * 100) + i, null, 1 + ((i * 7) + b) % owners, 3)).ToArray()).ToArray();
+            .Select(i => new Award(10_000 + (b * 100) + i, null, OwnerId.From(1 + ((i * 7) + b) % owners), Coins.From(3))).ToArray()).ToArray();
         var awards = Parallel.ForAsync(0, batches.Length * 2, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (n, ct) =>
             await Ledger.AwardAsync(batches[n % batches.Length], ct));
         var transfers = Parallel.ForAsync(0, 4, async (worker, ct) =>
@@ -197,7 +199,7 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => Ledger.TransferAsync(1, 2, 30, "lost", "lost-1"));
 
-        Assert.True(Db.UnitOfWork.Dialect.IsUnavailable(error), error.GetType().Name + ": " + error.Message);
+        Assert.True(error is LedgerUnavailableException, error.GetType().Name + ": " + error.Message);
         Assert.Equal(before, await Db.SnapshotAsync());
         await Db.ExecuteAsync("DROP TRIGGER trg_test_inject_fault ON ledger_entries");
         var retried = await Ledger.TransferAsync(1, 2, 30, "lost-retry", "lost-1");

@@ -1,3 +1,4 @@
+using FuncLedger.TestSupport;
 using CsCheck;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Tests.Infrastructure;

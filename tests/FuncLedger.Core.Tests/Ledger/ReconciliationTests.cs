@@ -1,3 +1,4 @@
+using FuncLedger.TestSupport;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Reconciliation;
 using FuncLedger.Core.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using FuncLedger.TestSupport;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Tests.Infrastructure;
 
@@ -202,7 +203,7 @@ public abstract class ServiceApiTests(ILedgerDatabase database) : LedgerTestBase
 
         await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardPlacementsAsync([]));
         await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardPlacementsAsync(
-            [.. Enumerable.Range(1, LedgerLimits.PlacementBatchSizeMax + 1).Select(p => new PlacementAward(1, p, 1, 1))]));
+            [.. Enumerable.Range(1, LedgerLimits.AwardBatchSizeMax + 1).Select(p => new PlacementAward(1, p, 1, 1))]));
         await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.AwardPlacementsAsync([new(1, 1, 1, 5), new(1, 1, 2, 5)]));
         await Assert.ThrowsAsync<InvalidAmountException>(() => Ledger.AwardPlacementsAsync([new(1, 1, 1, 5), new(1, 2, 2, 0)]));
 

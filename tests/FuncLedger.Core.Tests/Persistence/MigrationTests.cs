@@ -57,7 +57,7 @@ public sealed class MigrationTests
         Assert.Equal("wallets", wallets.GetTableName());
         Assert.Contains(entries.GetIndexes(), i => i.GetDatabaseName() == "ix_ledger_entries_wallet_id_created_at");
         Assert.Contains(entries.GetIndexes(), i => i.GetDatabaseName() == "ix_ledger_entries_wallet_id_id");
-        Assert.Contains(entries.GetIndexes(), i => i.IsUnique && i.GetDatabaseName() == SqlDialect.IdempotencyKeyIndex);
+        Assert.Contains(entries.GetIndexes(), i => i.IsUnique && i.GetDatabaseName() == FuncLedger.Core.Persistence.Commands.Sql.IdempotencyKeyIndex);
         Assert.Contains(wallets.GetIndexes(), i => i.IsUnique && i.GetDatabaseName() == "ux_wallets_owner_id");
         Assert.Contains(entries.GetCheckConstraints(), c => c.Sql == "amount <> 0");
         Assert.Equal(DeleteBehavior.Restrict, Assert.Single(entries.GetForeignKeys()).DeleteBehavior);

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Tests.Infrastructure;
 using Npgsql;
@@ -35,12 +36,14 @@ public sealed class RetryLayerTests(PostgresDatabaseFixture database)
         await using var db = await database.CreateHarnessAsync(new LedgerRetryOptions { RetryAttemptsMax = 2, RetryDelayBaseMs = 1, RetryDelayMaxMs = 2 });
         var attempts = 0;
 
-        await Assert.ThrowsAsync<PostgresException>(async () => await db.UnitOfWork.RunAsync<int>((_, _) =>
+        var error = await Assert.ThrowsAsync<LedgerUnavailableException>(async () => await db.UnitOfWork.RunAsync<int>((_, _) =>
         {
             attempts++;
             throw Deadlock();
         }, CancellationToken.None));
 
+        // The one exception the core raises for a database that stays busy, with the last error inside.
+        Assert.IsType<PostgresException>(error.InnerException);
         Assert.Equal(3, attempts);
     }
 

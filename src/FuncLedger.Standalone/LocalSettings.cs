@@ -1,9 +1,12 @@
 using System.Text.Json;
 
-namespace FuncLedger.Core;
+namespace FuncLedger.Hosting;
 
-/// <summary>The function app's local settings file (local.settings.json), read the way <c>func start</c> reads it.</summary>
-public static class LocalSettings
+/// <summary>
+/// The function app's local settings file (local.settings.json), read the way <c>func start</c> reads it: a host concern,
+/// so it lives with the hosts, not the core. Compiled into both hosts that read it (Standalone and, linked, the CLI).
+/// </summary>
+internal static class LocalSettings
 {
     /// <summary>The string <c>Values</c> of the file, as configuration keys (<c>A__B</c> becomes <c>A:B</c>).</summary>
     public static Dictionary<string, string?> Read(string path)

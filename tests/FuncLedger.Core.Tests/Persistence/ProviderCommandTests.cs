@@ -1,5 +1,7 @@
 using System.Reflection;
 using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Persistence.Commands;
+using FuncLedger.Core.Persistence.Postgres;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -7,14 +9,14 @@ using Npgsql;
 namespace FuncLedger.Core.Tests.Persistence;
 
 /// <summary>No SQL Server runs here: the SQL it would run, and how its errors are classified, are tested as text and values.</summary>
-public sealed class SqlDialectTests
+public sealed class ProviderCommandTests
 {
-    private readonly SqlDialect _dialect = SqlDialect.For(LedgerProvider.SqlServer);
+    private readonly LedgerStore _sqlServer = LedgerStore.For(LedgerProvider.SqlServer);
 
     [Fact]
     public void Transfer_locks_both_wallets_with_UPDLOCK_ROWLOCK_in_ascending_id_order()
     {
-        var sql = _dialect.LookupAndLock(keys: 2, owners: 2, guarded: true);
+        var sql = _sqlServer.LookupAndLock.Text(keys: 2, owners: 2, guarded: true);
 
         Assert.Contains("WHERE idempotency_key IN (@k0, @k1)", sql, StringComparison.Ordinal);
         Assert.Contains("WITH (UPDLOCK, ROWLOCK)", sql, StringComparison.Ordinal);
@@ -26,13 +28,13 @@ public sealed class SqlDialectTests
     [Fact]
     public void Writes_are_guarded_and_entry_ids_come_back_without_OUTPUT_on_the_triggered_table()
     {
-        var sql = _dialect.Write(wallets: 2, entries: 2);
+        var sql = ((RowWriteCommand)_sqlServer.Write).Text(wallets: 2, entries: 2);
 
         Assert.Contains("OUTPUT INSERTED.id WHERE id = @w0 AND cached_balance = @e0", sql, StringComparison.Ordinal);
         Assert.Contains("SCOPE_IDENTITY()", sql, StringComparison.Ordinal);
         Assert.DoesNotContain("INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at) OUTPUT", sql, StringComparison.Ordinal);
-        Assert.Contains("WITH (UPDLOCK, HOLDLOCK)", _dialect.InsertWalletIfMissing, StringComparison.Ordinal);
-        Assert.Contains("WITH (UPDLOCK, ROWLOCK)", _dialect.LockWalletWithLedgerSum, StringComparison.Ordinal);
+        Assert.Contains("WITH (UPDLOCK, HOLDLOCK)", _sqlServer.CreateWallet.Text, StringComparison.Ordinal);
+        Assert.Contains("WITH (UPDLOCK, ROWLOCK)", _sqlServer.LockSumSet.LockText(1), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -42,51 +44,55 @@ public sealed class SqlDialectTests
     [InlineData(2627, false)]
     public void Deadlocks_and_snapshot_conflicts_are_transient_other_errors_are_not(int number, bool transient)
     {
-        Assert.Equal(transient, _dialect.IsTransient(SqlError(number, "error")));
+        Assert.Equal(transient, _sqlServer.Errors.IsTransient(SqlError(number, "error")));
     }
 
     [Fact]
     public void A_duplicate_idempotency_key_is_recognised_by_its_index_name()
     {
-        Assert.True(_dialect.IsIdempotencyKeyViolation(SqlError(2601, $"Cannot insert duplicate key row in object 'dbo.ledger_entries' with unique index '{SqlDialect.IdempotencyKeyIndex}'.")));
-        Assert.False(_dialect.IsIdempotencyKeyViolation(SqlError(2601, "Cannot insert duplicate key row with unique index 'ux_wallets_owner_id'.")));
-        Assert.False(_dialect.IsIdempotencyKeyViolation(new InvalidOperationException(SqlDialect.IdempotencyKeyIndex)));
+        Assert.True(_sqlServer.Errors.IsIdempotencyKeyViolation(SqlError(2601, $"Cannot insert duplicate key row in object 'dbo.ledger_entries' with unique index '{Sql.IdempotencyKeyIndex}'.")));
+        Assert.False(_sqlServer.Errors.IsIdempotencyKeyViolation(SqlError(2601, "Cannot insert duplicate key row with unique index 'ux_wallets_owner_id'.")));
+        Assert.False(_sqlServer.Errors.IsIdempotencyKeyViolation(new InvalidOperationException(Sql.IdempotencyKeyIndex)));
     }
 
     [Fact]
     public void PostgreSQL_and_SQLite_classify_their_own_errors()
     {
-        var postgres = SqlDialect.For(LedgerProvider.Postgres);
-        var sqlite = SqlDialect.For(LedgerProvider.Sqlite);
+        var postgres = LedgerStore.For(LedgerProvider.Postgres);
+        var sqlite = LedgerStore.For(LedgerProvider.Sqlite);
 
-        Assert.True(postgres.IsTransient(new PostgresException("deadlock", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected)));
-        Assert.True(postgres.IsTransient(new PostgresException("serialization", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure)));
-        Assert.False(postgres.IsTransient(new PostgresException("unique", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
-        Assert.True(sqlite.IsTransient(new SqliteException("busy", 5)));
-        Assert.True(sqlite.IsTransient(new SqliteException("locked", 6)));
-        Assert.False(sqlite.IsTransient(new SqliteException("constraint", 19)));
-        Assert.Contains("FOR UPDATE", postgres.LookupAndLock(0, 2, guarded: false), StringComparison.Ordinal);
-        Assert.Contains("ORDER BY id FOR UPDATE", postgres.LookupAndLock(1, 1, guarded: true), StringComparison.Ordinal);
+        Assert.True(postgres.Errors.IsTransient(new PostgresException("deadlock", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected)));
+        Assert.True(postgres.Errors.IsTransient(new PostgresException("serialization", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure)));
+        Assert.False(postgres.Errors.IsTransient(new PostgresException("unique", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+        Assert.True(sqlite.Errors.IsTransient(new SqliteException("busy", 5)));
+        Assert.True(sqlite.Errors.IsTransient(new SqliteException("locked", 6)));
+        Assert.False(sqlite.Errors.IsTransient(new SqliteException("constraint", 19)));
+        Assert.Contains("FOR UPDATE", postgres.LookupAndLock.Text(0, 2, guarded: false), StringComparison.Ordinal);
+        Assert.Contains("ORDER BY id FOR UPDATE", postgres.LookupAndLock.Text(1, 1, guarded: true), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Only_PostgreSQL_binds_arrays_and_its_array_lookup_still_locks_in_ascending_id_order_behind_the_guard()
     {
-        var postgres = SqlDialect.For(LedgerProvider.Postgres);
+        var postgres = PostgresStore.Instance;
 
-        Assert.True(postgres.BindsArrays);
-        Assert.False(SqlDialect.For(LedgerProvider.Sqlite).BindsArrays);
-        Assert.False(SqlDialect.For(LedgerProvider.SqlServer).BindsArrays);
-        Assert.Throws<NotSupportedException>(() => SqlDialect.For(LedgerProvider.SqlServer).WriteArrays);
-        Assert.Throws<NotSupportedException>(() => SqlDialect.For(LedgerProvider.Sqlite).LookupAndLockArrays(true, true));
+        Assert.Same(postgres.LookupAndLockArrays, postgres.LookupAndLockFor(PostgresStore.ArrayBatchMin));
+        Assert.Same(postgres.LookupAndLock, postgres.LookupAndLockFor(PostgresStore.ArrayBatchMin - 1));
+        Assert.Same(postgres.WriteArrays, postgres.WriteFor(PostgresStore.ArrayBatchMin, allKeyed: true));
+        Assert.Same(postgres.Write, postgres.WriteFor(PostgresStore.ArrayBatchMin, allKeyed: false));
+        foreach (var other in new[] { LedgerStore.For(LedgerProvider.Sqlite), LedgerStore.For(LedgerProvider.SqlServer) })
+        {
+            Assert.Same(other.LookupAndLock, other.LookupAndLockFor(1_000));
+            Assert.Same(other.Write, other.WriteFor(1_000, allKeyed: true));
+        }
 
-        var guarded = postgres.LookupAndLockArrays(keys: true, guarded: true);
+        var guarded = postgres.LookupAndLockArrays.Text(keys: 1, owners: 1, guarded: true);
         Assert.StartsWith("SELECT id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint FROM ledger_entries WHERE idempotency_key = ANY(@keys);", guarded, StringComparison.Ordinal);
         Assert.EndsWith("WHERE owner_id = ANY(@owners) AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key = ANY(@keys)) ORDER BY id FOR UPDATE;", guarded, StringComparison.Ordinal);
-        Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays(keys: false, guarded: true), StringComparison.Ordinal);
-        Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays(keys: true, guarded: false), StringComparison.Ordinal);
-        Assert.Contains("WHERE w.id = v.id AND w.cached_balance = v.e RETURNING w.id;", postgres.WriteArrays, StringComparison.Ordinal);
-        Assert.Contains("RETURNING id, idempotency_key;", postgres.WriteArrays, StringComparison.Ordinal);
+        Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 0, owners: 1, guarded: true), StringComparison.Ordinal);
+        Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 1, owners: 1, guarded: false), StringComparison.Ordinal);
+        Assert.Contains("WHERE w.id = v.id AND w.cached_balance = v.e RETURNING w.id;", PostgresArrayWriteCommand.Text, StringComparison.Ordinal);
+        Assert.Contains("RETURNING id, idempotency_key;", PostgresArrayWriteCommand.Text, StringComparison.Ordinal);
     }
 
     /// <summary>SqlException has no public constructor; build one the way SqlClient does.</summary>

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using FuncLedger.Core;
+using FuncLedger.Core.Maintenance;
+using FuncLedger.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FuncLedger.Cli;
+
+/// <summary>
+/// Where the CLI's settings come from, strongest first: <c>--provider</c>/<c>--connection</c>, then FUNCLEDGER_PROVIDER /
+/// FUNCLEDGER_CONNECTION, then the function app's own settings (Ledger__Provider, ConnectionStrings__Ledger) from the
+/// environment, then a local.settings.json (<c>--settings</c>, else ./local.settings.json when present).
+/// </summary>
+internal static class CliSettings
+{
+    public const string ProviderVariable = "FUNCLEDGER_PROVIDER";
+    public const string ConnectionVariable = "FUNCLEDGER_CONNECTION";
+
+    public static readonly Option<string?> ProviderOption = new("--provider")
+    {
+        Description = "sqlite | postgres | sqlserver (default: FUNCLEDGER_PROVIDER, then Ledger__Provider, then sqlite)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> ConnectionOption = new("--connection")
+    {
+        Description = "The database connection string (default: FUNCLEDGER_CONNECTION, then ConnectionStrings__Ledger)",
+        Recursive = true,
+    };
+
+    public static readonly Option<FileInfo?> SettingsOption = new("--settings")
+    {
+        Description = "A local.settings.json-style file to read the app's settings from (default: ./local.settings.json if present)",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> VerboseOption = new("--verbose")
+    {
+        Description = "Log to stderr and show stack traces on errors",
+        Recursive = true,
+    };
+
+    public static IConfiguration Configuration(ParseResult parse)
+    {
+        var builder = new ConfigurationBuilder();
+        var settings = parse.GetValue(SettingsOption)?.FullName;
+        if (settings is not null && !File.Exists(settings))
+        {
+            throw new CliException($"--settings: {settings} does not exist.");
+        }
+
+        settings ??= File.Exists("local.settings.json") ? Path.GetFullPath("local.settings.json") : null;
+        if (settings is not null)
+        {
+            builder.AddInMemoryCollection(LocalSettings.Read(settings));
+        }
+
+        builder.AddEnvironmentVariables();
+        var overrides = new Dictionary<string, string?>();
+        void Set(string key, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                overrides[key] = value;
+            }
+        }
+
+        Set("Ledger:Provider", Environment.GetEnvironmentVariable(ProviderVariable));
+        Set("ConnectionStrings:Ledger", Environment.GetEnvironmentVariable(ConnectionVariable));
+        Set("Ledger:Provider", parse.GetValue(ProviderOption));
+        Set("ConnectionStrings:Ledger", parse.GetValue(ConnectionOption));
+        return builder.AddInMemoryCollection(overrides).Build();
+    }
+
+    /// <summary>The core on the configured database; logs on stderr with --verbose only.</summary>
+    public static ServiceProvider BuildServices(ParseResult parse, TextWriter stderr)
+    {
+        var configuration = Configuration(parse);
+        var verbose = parse.GetValue(VerboseOption);
+        var services = new ServiceCollection().AddLogging(b =>
+        {
+            b.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.None);
+            if (verbose)
+            {
+                b.AddProvider(new TextWriterLoggerProvider(stderr));
+            }
+        });
+        try
+        {
+            services.AddLedgerCore(configuration);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal).Split('\n')[0]);
+        }
+
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Refuses to work on a database with pending migrations.</summary>
+    public static async Task EnsureCurrentAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var status = await services.GetRequiredService<ILedgerMaintenance>().StatusAsync(ct);
+        if (status.PendingMigrations.Count > 0)
+        {
+            throw new CliException(
+                $"{status.PendingMigrations.Count} migration(s) pending ({string.Join(", ", status.PendingMigrations)}); run 'funcledger migrate' first.");
+        }
+    }
+}

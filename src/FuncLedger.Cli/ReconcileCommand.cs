@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using FuncLedger.Core.Reconciliation;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace FuncLedger.Cli;
+
+/// <summary><c>funcledger reconcile [--dry-run] [--json] [--chunk-size N]</c>: exit 0 clean, 1 drift, 2 error.</summary>
+internal static class ReconcileCommand
+{
+    private static readonly Option<bool> DryRunOption = new("--dry-run") { Description = "Report drift and change nothing" };
+
+    private static readonly Option<bool> JsonOption = new("--json") { Description = "Print the report as JSON on stdout" };
+
+    private static readonly Option<int> ChunkSizeOption = new("--chunk-size")
+    {
+        Description = $"Drifted wallets fixed per transaction (1..{ReconciliationLimits.FixChunkSizeMax})",
+        DefaultValueFactory = _ => ReconciliationLimits.FixChunkSizeDefault,
+    };
+
+    public static Command Create(TextWriter stdout, TextWriter stderr, bool interactive)
+    {
+        var command = new Command("reconcile",
+            "Compare every cached balance with the sum of its entries (recalc_all_wallets); correct drift unless --dry-run. Exit 0 clean, 1 drift, 2 error.")
+        {
+            DryRunOption, JsonOption, ChunkSizeOption,
+        };
+        command.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, () => RunAsync(parse, stdout, stderr, interactive, ct)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken ct)
+    {
+        var dryRun = parse.GetValue(DryRunOption);
+        var chunkSize = parse.GetValue(ChunkSizeOption);
+        if (chunkSize is < 1 or > ReconciliationLimits.FixChunkSizeMax)
+        {
+            throw new CliException($"--chunk-size must be 1 to {ReconciliationLimits.FixChunkSizeMax}.");
+        }
+
+        await using var services = CliSettings.BuildServices(parse, stderr);
+        await CliSettings.EnsureCurrentAsync(services, ct);
+        var reconciler = services.GetRequiredService<IReconciler>();
+        ReconciliationReport report;
+        // A dry run writes nothing at all, not even a run record; a fix records what it corrected.
+        var request = new ReconcileRequest(Fix: !dryRun, ReconciliationTriggers.Cli, Record: !dryRun, ChunkSize: chunkSize);
+        if (interactive)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
+            report = await console.Status().StartAsync("Scanning wallets against the ledger...", async status =>
+                await reconciler.RunAsync(request with { Progress = new StatusProgress(status) }, ct));
+        }
+        else
+        {
+            report = await reconciler.RunAsync(request with { Progress = new LineProgress(stderr) }, ct);
+        }
+
+        if (parse.GetValue(JsonOption))
+        {
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(CliReport.From(report), CliJson.Default.CliReport));
+        }
+        else
+        {
+            await WriteTextAsync(stdout, report, dryRun);
+        }
+
+        return report.DriftCount > 0 ? ExitCodes.Drift : ExitCodes.Clean;
+    }
+
+    private static async Task WriteTextAsync(TextWriter stdout, ReconciliationReport report, bool dryRun)
+    {
+        foreach (var drift in report.Drifts)
+        {
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"drift: wallet {drift.WalletId} cached {drift.CachedBalance} ledger {drift.LedgerBalance} delta {drift.Delta:+#;-#;0}"));
+        }
+
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"wallets checked: {report.WalletsChecked}, drifts found: {report.DriftCount}, corrections applied: {report.CorrectionsApplied}{(dryRun ? " (dry run)" : "")}"));
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"totals: cached balances {report.BalancesTotal}, ledger entries {report.EntriesTotal} ({(report.TotalsMatch ? "match" : "differ")}), {report.Duration.TotalMilliseconds:0} ms"));
+    }
+
+    private sealed class StatusProgress(StatusContext status) : IProgress<ReconciliationProgress>
+    {
+        public void Report(ReconciliationProgress value) => status.Status = value.Stage == "scan"
+            ? string.Create(CultureInfo.InvariantCulture, $"Scanning wallets against the ledger ({value.Done} checked)...")
+            : string.Create(CultureInfo.InvariantCulture, $"Fixing drifted wallets: {value.Done} of {value.Total}...");
+    }
+
+    private sealed class LineProgress(TextWriter stderr) : IProgress<ReconciliationProgress>
+    {
+        public void Report(ReconciliationProgress value)
+        {
+            if (value.Stage == "scan" && value.Total > 0)
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scan: {value.Done} wallets checked"));
+            }
+            else if (value.Stage == "fix")
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fix: {value.Done} of {value.Total} drifted wallets"));
+            }
+        }
+    }
+}

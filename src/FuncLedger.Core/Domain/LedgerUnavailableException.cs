@@ -1,0 +1,10 @@
+namespace FuncLedger.Core.Domain;
+
+/// <summary>
+/// The database is unreachable, went away mid-operation, or stayed busy (deadlocks, serialization failures, a locked
+/// file) through every retry. The one exception the core raises for it, whatever the provider: the outcome of a write
+/// may be unknown, so the caller retries with the same idempotency key, which applies the operation at most once. The
+/// provider's own error is the inner exception.
+/// </summary>
+public sealed class LedgerUnavailableException(Exception inner)
+    : Exception("The ledger's database is busy or unreachable.", inner);

@@ -1,0 +1,34 @@
+namespace FuncLedger.Core.Persistence.Commands;
+
+/// <summary>A wallet row read under its lock: (id, owner_id, cached_balance, allow_overdraft). <see cref="Balance"/> is
+/// the balance the operation computes; <see cref="Original"/> the one read, which guards the write.</summary>
+internal sealed class WalletRow(long id, long ownerId, long balance, bool allowOverdraft)
+{
+    public long Id { get; } = id;
+
+    public long OwnerId { get; } = ownerId;
+
+    public long Original { get; } = balance;
+
+    public long Balance { get; set; } = balance;
+
+    public bool AllowOverdraft { get; } = allowOverdraft;
+}
+
+/// <summary>An existing entry found by its idempotency key: (id, wallet_id, amount, balance_after, idempotency_key,
+/// request_fingerprint).</summary>
+internal readonly record struct EntryRow(long Id, long WalletId, long Amount, long BalanceAfter, string Key, string? Fingerprint);
+
+/// <summary>One entry to insert, with the wallet's balance right after it.</summary>
+internal readonly record struct EntryWrite(
+    long WalletId, long Amount, long BalanceAfter, string Reason, string? Key, string? Fingerprint, string? Meta);
+
+/// <summary>What a key lookup found, and the wallets it locked (ascending id order).</summary>
+internal readonly record struct LookupResult(List<EntryRow> Existing, List<WalletRow> Wallets);
+
+/// <summary>A wallet locked for a recalculation: its cached balance and the sum of its entries, read under the lock.</summary>
+internal readonly record struct WalletSum(long WalletId, long Cached, long Sum);
+
+/// <summary>One row of the drift scan: a drifted wallet (<see cref="DriftId"/> set, count 1), or every wallet that
+/// does not drift together (<see cref="DriftId"/> null).</summary>
+internal readonly record struct DriftRow(long? DriftId, long Count, long Cached, long Ledger);

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+
+namespace FuncLedger.Core.Persistence.Commands;
+
+/// <summary>
+/// Round trip 1 of a write: the entries holding any of the keys (when there are keys), then the owners' wallets locked
+/// in ascending id order. With <c>guarded</c>, no wallet is locked when any key already exists, so a pure replay takes
+/// no lock. Result sets: <see cref="EntryRow"/>s, then <see cref="WalletRow"/>s. Subclasses give the text and bind.
+/// </summary>
+internal abstract class LookupAndLockCommand
+{
+    /// <param name="prefix">Text sent ahead of the statements in the same round trip (an inline BEGIN), or null.</param>
+    public async Task<LookupResult> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string[] keys, long[] owners,
+        bool guarded, string? prefix, CancellationToken ct)
+    {
+        await using var command = Sql.Create(connection, transaction, prefix + Text(keys.Length, owners.Length, guarded && keys.Length > 0));
+        Bind(command, keys, owners);
+        var existing = new List<EntryRow>();
+        var wallets = new List<WalletRow>(owners.Length);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (prefix is not null)
+        {
+            // BEGIN returns no rows; the reader starts on the first statement that does (the keys or the locks).
+            Sql.Invariant(reader.FieldCount > 0, "the lookup returned no result");
+        }
+
+        if (keys.Length > 0)
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                existing.Add(new EntryRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                    reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+
+            await reader.NextResultAsync(ct);
+        }
+
+        while (await reader.ReadAsync(ct))
+        {
+            wallets.Add(Sql.ReadWallet(reader));
+        }
+
+        return new LookupResult(existing, wallets);
+    }
+
+    /// <summary>The statements for this many keys and owners.</summary>
+    internal abstract string Text(int keys, int owners, bool guarded);
+
+    protected abstract void Bind(DbCommand command, string[] keys, long[] owners);
+}
+
+/// <summary>
+/// <see cref="LookupAndLockCommand"/> with one parameter per key (<c>@k0..</c>) and per owner (<c>@o0..</c>); the text
+/// depends only on the counts and is built once per count. The lock is the provider's row-lock clause after
+/// <c>ORDER BY id</c> (empty on SQLite, where the immediate transaction is the lock).
+/// </summary>
+internal class RowLookupAndLockCommand(string rowLockClause) : LookupAndLockCommand
+{
+    private readonly ConcurrentDictionary<(int Keys, int Owners, bool Guarded), string> _texts = new();
+
+    internal override string Text(int keys, int owners, bool guarded) => _texts.GetOrAdd((keys, owners, guarded), k =>
+    {
+        var sql = new StringBuilder(256);
+        var keyList = Sql.List("@k", k.Keys);
+        if (k.Keys > 0)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"SELECT {Sql.EntryColumns} FROM ledger_entries WHERE idempotency_key IN ({keyList});\n");
+        }
+
+        var guard = k.Guarded ? $" AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key IN ({keyList}))" : "";
+        return sql.Append(LockWallets(Sql.List("@o", k.Owners), guard)).ToString();
+    });
+
+    protected override void Bind(DbCommand command, string[] keys, long[] owners)
+    {
+        for (var i = 0; i < keys.Length; i++)
+        {
+            Sql.Add(command, Sql.Name("@k", i), keys[i]);
+        }
+
+        for (var i = 0; i < owners.Length; i++)
+        {
+            Sql.Add(command, Sql.Name("@o", i), owners[i]);
+        }
+    }
+
+    /// <summary>Locks the owners' wallets; <c>ORDER BY id</c> makes the lock order ascending.</summary>
+    protected virtual string LockWallets(string ownerList, string guard) =>
+        $"SELECT {Sql.WalletColumns} FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id{rowLockClause};";
+}

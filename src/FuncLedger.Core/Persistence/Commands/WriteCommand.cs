@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+
+namespace FuncLedger.Core.Persistence.Commands;
+
+/// <summary>
+/// Round trip 2 of a write: every wallet's balance update, guarded on the balance read under the lock (so a lost lock is
+/// detected), and every entry's insert, in one command; returns the new entry ids in the order of the entries.
+/// </summary>
+internal abstract class WriteCommand
+{
+    /// <param name="suffix">Text sent behind the statements in the same round trip (an inline COMMIT), or "".</param>
+    public abstract Task<long[]> ExecuteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<WalletRow> wallets,
+        IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct);
+}
+
+/// <summary>
+/// <see cref="WriteCommand"/> as one statement per wallet and per entry (every engine). Parameters: @now; @w{i}, @b{i},
+/// @e{i} (wallet id, new balance, expected old balance); @ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j} (entry
+/// wallet, amount, balance after, reason, key, fingerprint, meta). Each statement returns one row with one id.
+/// </summary>
+internal class RowWriteCommand : WriteCommand
+{
+    private readonly ConcurrentDictionary<(int Wallets, int Entries), string> _texts = new();
+
+    internal string Text(int wallets, int entries) => _texts.GetOrAdd((wallets, entries), k =>
+    {
+        var sql = new StringBuilder(256 * (k.Wallets + k.Entries));
+        for (var i = 0; i < k.Wallets; i++)
+        {
+            sql.Append(UpdateBalance(Sql.Name("", i))).Append('\n');
+        }
+
+        for (var j = 0; j < k.Entries; j++)
+        {
+            sql.Append(InsertEntry(Sql.Name("", j))).Append('\n');
+        }
+
+        return sql.ToString();
+    });
+
+    public override async Task<long[]> ExecuteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<WalletRow> wallets,
+        IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct)
+    {
+        await using var write = Sql.Create(connection, transaction, Text(wallets.Count, entries.Count) + suffix);
+        Sql.Add(write, "@now", now);
+        for (var i = 0; i < wallets.Count; i++)
+        {
+            Sql.Add(write, Sql.Name("@w", i), wallets[i].Id);
+            Sql.Add(write, Sql.Name("@b", i), wallets[i].Balance);
+            Sql.Add(write, Sql.Name("@e", i), wallets[i].Original);
+        }
+
+        for (var j = 0; j < entries.Count; j++)
+        {
+            var entry = entries[j];
+            Sql.Add(write, Sql.Name("@ew", j), entry.WalletId);
+            Sql.Add(write, Sql.Name("@ea", j), entry.Amount);
+            Sql.Add(write, Sql.Name("@eb", j), entry.BalanceAfter);
+            Sql.Add(write, Sql.Name("@er", j), entry.Reason);
+            Sql.Add(write, Sql.Name("@ek", j), entry.Key);
+            Sql.Add(write, Sql.Name("@ef", j), entry.Fingerprint);
+            Sql.Add(write, Sql.Name("@em", j), entry.Meta);
+        }
+
+        await using var reader = await write.ExecuteReaderAsync(ct);
+        foreach (var wallet in wallets)
+        {
+            // The second half of the lock's pair: the row still held the balance we read.
+            Sql.Invariant(await Sql.ReadSingleInt64Async(reader, ct) == wallet.Id, $"wallet {wallet.Id} changed under its lock");
+            await reader.NextResultAsync(ct);
+        }
+
+        var ids = new long[entries.Count];
+        for (var j = 0; j < entries.Count; j++)
+        {
+            ids[j] = await Sql.ReadSingleInt64Async(reader, ct);
+            await reader.NextResultAsync(ct);
+        }
+
+        // Inline, the COMMIT comes last: reading past it makes a failed commit surface here.
+        Sql.Invariant(!await reader.NextResultAsync(ct), "the write returned more results than it has statements");
+        return ids;
+    }
+
+    protected virtual string UpdateBalance(string i) =>
+        $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now WHERE id = @w{i} AND cached_balance = @e{i} RETURNING id;";
+
+    protected virtual string InsertEntry(string j) => $"{Sql.InsertEntryColumns} VALUES {EntryValues(j)} RETURNING id;";
+
+    protected static string EntryValues(string j) => $"(@ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j}, @now)";
+}

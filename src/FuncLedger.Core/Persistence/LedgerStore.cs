@@ -1,0 +1,61 @@
+using System.Data.Common;
+using FuncLedger.Core.Persistence.Commands;
+using FuncLedger.Core.Persistence.Postgres;
+using FuncLedger.Core.Persistence.Sqlite;
+using FuncLedger.Core.Persistence.SqlServer;
+
+namespace FuncLedger.Core.Persistence;
+
+/// <summary>
+/// One provider's database commands and error classification. Each command owns its SQL text, its parameters and the
+/// reading of its results (<see cref="Commands"/>); the provider's folder (Postgres/, Sqlite/, SqlServer/) holds what
+/// differs. The write flow that uses them is provider-neutral (<c>Operations/LedgerWriter</c>).
+/// </summary>
+internal abstract class LedgerStore
+{
+    public abstract LedgerProvider Provider { get; }
+
+    public abstract DatabaseErrors Errors { get; }
+
+    /// <summary>Keys and locks, one parameter per item.</summary>
+    public abstract LookupAndLockCommand LookupAndLock { get; }
+
+    public abstract CreateWalletCommand CreateWallet { get; }
+
+    /// <summary>The write, one statement per wallet and per entry.</summary>
+    public abstract WriteCommand Write { get; }
+
+    public abstract LockSumSetCommand LockSumSet { get; }
+
+    public abstract AppliedMigrationsCommand AppliedMigrations { get; }
+
+    public DriftScanCommand DriftScan => DriftScanCommand.Instance;
+
+    /// <summary>
+    /// When not null, the write path opens its transaction by sending this text ahead of its first command and ends it
+    /// with <see cref="InlineCommit"/> behind its write, instead of separate BEGIN and COMMIT round trips.
+    /// </summary>
+    public virtual string? InlineBegin => null;
+
+    public virtual string InlineCommit => "";
+
+    public static LedgerStore For(LedgerProvider provider) => provider switch
+    {
+        LedgerProvider.Postgres => PostgresStore.Instance,
+        LedgerProvider.SqlServer => SqlServerStore.Instance,
+        _ => SqliteStore.Instance,
+    };
+
+    /// <summary>The lookup for an operation of <paramref name="postings"/> postings (a provider may bind arrays for many).</summary>
+    public virtual LookupAndLockCommand LookupAndLockFor(int postings) => LookupAndLock;
+
+    /// <summary>The write for an operation of <paramref name="postings"/> postings, all keyed or not.</summary>
+    public virtual WriteCommand WriteFor(int postings, bool allKeyed) => Write;
+
+    /// <summary>Ends an inline transaction after a failure or a pure replay.</summary>
+    public static async Task RollbackInlineAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var rollback = Sql.Create(connection, null, "ROLLBACK;");
+        await rollback.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,26 @@
+using Npgsql;
+
+namespace FuncLedger.Core.Persistence.Postgres;
+
+/// <summary>PostgreSQL's SQLSTATEs: 40001/40P01 transient, 23505 on the key index a key race, class 08 and 57P01-57P03,
+/// 53300 unavailable.</summary>
+internal sealed class PostgresErrors : DatabaseErrors
+{
+    public static readonly PostgresErrors Instance = new();
+
+    public override bool IsTransient(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+
+    public override bool IsIdempotencyKeyViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: Commands.Sql.IdempotencyKeyIndex };
+
+    public override bool IsUndefinedTable(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
+
+    // Class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections).
+    public override bool IsUnavailable(Exception exception) =>
+        base.IsUnavailable(exception)
+        || exception is PostgresException p && (p.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.TooManyConnections);
+}

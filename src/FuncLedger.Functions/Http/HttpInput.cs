@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using FuncLedger.Core.Domain;
+using FuncLedger.Functions.Contracts;
+using Microsoft.AspNetCore.Http;
+
+namespace FuncLedger.Functions.Http;
+
+/// <summary>
+/// The HTTP adapter's binding: strict JSON with a size limit, the idempotency header, path and query values, and the 200
+/// response. Everything it refuses is an <see cref="HttpProblemException"/>, which <see cref="HttpErrors"/> maps.
+/// </summary>
+public static class HttpInput
+{
+    /// <summary>Reads and binds a JSON body: at most <see cref="HttpLimits.RequestBodyBytesMax"/> bytes, strict types,
+    /// no unknown fields.</summary>
+    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var contentType = request.ContentType;
+        if (!string.IsNullOrEmpty(contentType) && !IsJson(contentType))
+        {
+            throw new HttpProblemException(ProblemCodes.UnsupportedMediaType, "Send the body as application/json.");
+        }
+
+        if (request.ContentLength > HttpLimits.RequestBodyBytesMax)
+        {
+            throw TooLarge();
+        }
+
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(HttpLimits.RequestBodyBytesMax + 1);
+        try
+        {
+            var length = 0;
+            int read;
+            while (length <= HttpLimits.RequestBodyBytesMax
+                && (read = await request.Body.ReadAsync(buffer.AsMemory(length, HttpLimits.RequestBodyBytesMax + 1 - length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
+
+            if (length > HttpLimits.RequestBodyBytesMax)
+            {
+                throw TooLarge();
+            }
+
+            if (length == 0)
+            {
+                throw new HttpProblemException(ProblemCodes.MalformedJson, "A JSON object body is required.");
+            }
+
+            return Bind(buffer.AsSpan(0, length), type);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static T Bind<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, type)
+                ?? throw new HttpProblemException(ProblemCodes.MalformedJson, "A JSON object body is required.");
+        }
+        catch (JsonException e)
+        {
+            // Only on the error path: tell a body that is not JSON at all from a field of the wrong type.
+            if (!JsonText.IsWellFormed(body))
+            {
+                throw new HttpProblemException(ProblemCodes.MalformedJson, "The body is not well-formed JSON.");
+            }
+
+            var field = FieldOf(e.Path);
+            throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+                [new ProblemFieldError(field, field == "$"
+                    ? "The body must be a JSON object with the documented fields only."
+                    : "Unknown field, or a value of the wrong type (amounts and ids are integers).")]);
+        }
+    }
+
+    /// <summary>The idempotency key from the header and/or the body; both present and different is a 400.</summary>
+    public static string? IdempotencyKey(HttpRequest request, string? bodyKey)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var values = request.Headers[IdempotencyHeaders.Key];
+        if (values.Count > 1)
+        {
+            throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+                [new ProblemFieldError("Idempotency-Key", "Send the header once.")]);
+        }
+
+        var header = values.Count == 1 ? values[0] : null;
+        if (header is not null && bodyKey is not null && !string.Equals(header, bodyKey, StringComparison.Ordinal))
+        {
+            throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+                [new ProblemFieldError("idempotencyKey", "The Idempotency-Key header and the body's idempotencyKey differ.")]);
+        }
+
+        return header ?? bodyKey;
+    }
+
+    /// <summary>A path segment that must be an owner id (a positive 64-bit integer).</summary>
+    public static OwnerId Owner(string? value, string field = "ownerId") =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+            ? Core.Domain.OwnerId.From(id, field)
+            : throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+                [new ProblemFieldError(field, "Must be a positive 64-bit integer.")]);
+
+    /// <summary>An optional integer query parameter.</summary>
+    public static int? QueryInt(HttpRequest request, string name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var values = request.Query[name];
+        if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
+        {
+            return null;
+        }
+
+        return values.Count == 1 && int.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+                [new ProblemFieldError(name, "Must be an integer.")]);
+    }
+
+    /// <summary>An optional boolean query parameter (<c>true</c> or <c>false</c>).</summary>
+    public static bool? QueryBool(HttpRequest request, string name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var values = request.Query[name];
+        if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
+        {
+            return null;
+        }
+
+        return values.Count == 1 && bool.TryParse(values[0], out var value)
+            ? value
+            : throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+                [new ProblemFieldError(name, "Must be true or false.")]);
+    }
+
+    /// <summary>Required body fields, all reported at once.</summary>
+    public static void Require(params (string Field, bool Present)[] fields)
+    {
+        var missing = fields.Where(f => !f.Present).Select(f => new ProblemFieldError(f.Field, "Required.")).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.", missing);
+        }
+    }
+
+    public static string? Meta(JsonElement? meta) =>
+        meta is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } m ? m.GetRawText() : null;
+
+    /// <summary>A 200 JSON response; a replay carries <c>Idempotent-Replayed: true</c> with the original body.</summary>
+    public static JsonResponse<T> Ok<T>(T value, JsonTypeInfo<T> type, bool replayed = false)
+    {
+        var response = new JsonResponse<T>(StatusCodes.Status200OK, value, type);
+        if (replayed)
+        {
+            response.Headers[IdempotencyHeaders.Replayed] = "true";
+        }
+
+        return response;
+    }
+
+    private static HttpProblemException TooLarge() => new(ProblemCodes.PayloadTooLarge,
+        string.Create(CultureInfo.InvariantCulture, $"The body may hold at most {HttpLimits.RequestBodyBytesMax} bytes."));
+
+    private static bool IsJson(string contentType)
+    {
+        var mediaType = contentType.Split(';', 2)[0].Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "$";
+        }
+
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        var cut = field.IndexOfAny(['.', '[']);
+        return cut > 0 ? field[..cut] : field;
+    }
+}

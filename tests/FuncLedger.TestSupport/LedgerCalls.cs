@@ -1,0 +1,50 @@
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Operations;
+using FuncLedger.Core.Payouts;
+
+namespace FuncLedger.TestSupport;
+
+/// <summary>One placement of a tournament, as the tests write it (plain numbers, checked when the award is made).</summary>
+public sealed record PlacementAward(long RegistrationId, int Place, long OwnerId, long Amount);
+
+/// <summary>
+/// The tests' shorthand for the ledger's commands: plain numbers and strings, turned into the typed values and commands
+/// exactly as an adapter does (so a bad value fails the same way, before any database work).
+/// </summary>
+public static class LedgerCalls
+{
+    public static Task<CreditResult> CreditAsync(this ILedger ledger, long ownerId, long amount, string reason, string? idempotencyKey = null,
+        string? meta = null, CancellationToken cancellationToken = default) =>
+        ledger.CreditAsync(new CreditCommand(OwnerId.From(ownerId), Coins.From(amount), reason, IdempotencyKey.Parse(idempotencyKey), meta),
+            cancellationToken);
+
+    public static Task<CreditResult> DebitAsync(this ILedger ledger, long ownerId, long amount, string reason, string? idempotencyKey = null,
+        string? meta = null, CancellationToken cancellationToken = default) =>
+        ledger.DebitAsync(new DebitCommand(OwnerId.From(ownerId), Coins.From(amount), reason, IdempotencyKey.Parse(idempotencyKey), meta),
+            cancellationToken);
+
+    public static Task<TransferResult> TransferAsync(this ILedger ledger, long fromOwnerId, long toOwnerId, long amount, string reason,
+        string? idempotencyKey = null, string? meta = null, CancellationToken cancellationToken = default) =>
+        ledger.TransferAsync(new TransferCommand(OwnerId.From(fromOwnerId, "fromOwnerId"), OwnerId.From(toOwnerId, "toOwnerId"),
+            Coins.From(amount), reason, IdempotencyKey.Parse(idempotencyKey), meta), cancellationToken);
+
+    public static Task<long> GetBalanceAsync(this ILedger ledger, long ownerId, CancellationToken cancellationToken = default) =>
+        ledger.GetBalanceAsync(OwnerId.From(ownerId), cancellationToken);
+
+    public static Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(this ILedger ledger, long ownerId, int limit = LedgerLimits.HistoryLimitDefault,
+        int offset = 0, CancellationToken cancellationToken = default) =>
+        ledger.GetHistoryAsync(OwnerId.From(ownerId), limit, offset, cancellationToken);
+
+    public static async Task<CreditResult> AwardParticipationAsync(this ILedger ledger, long registrationId, long ownerId, long amount,
+        CancellationToken cancellationToken = default) =>
+        (await ledger.AwardAsync([new Award(registrationId, null, OwnerId.From(ownerId), Coins.From(amount))], cancellationToken))[0];
+
+    public static async Task<CreditResult> AwardPlacementAsync(this ILedger ledger, long registrationId, int place, long ownerId, long amount,
+        CancellationToken cancellationToken = default) =>
+        (await ledger.AwardAsync([new Award(registrationId, place, OwnerId.From(ownerId), Coins.From(amount))], cancellationToken))[0];
+
+    public static async Task<IReadOnlyList<CreditResult>> AwardPlacementsAsync(this ILedger ledger, IReadOnlyList<PlacementAward> placements,
+        CancellationToken cancellationToken = default) =>
+        await ledger.AwardAsync([.. placements.Select(p => new Award(p.RegistrationId, p.Place, OwnerId.From(p.OwnerId), Coins.From(p.Amount)))],
+            cancellationToken);
+}
