@@ -105,8 +105,8 @@ internal static class CliSettings
         var status = await services.GetRequiredService<ILedgerMaintenance>().StatusAsync(ct);
         if (status.PendingMigrations.Count > 0)
         {
-            throw new CliException(
-                $"{status.PendingMigrations.Count} migration(s) pending ({string.Join(", ", status.PendingMigrations)}); run 'funcledger migrate' first.");
+            var pending = status.PendingMigrations;
+            throw new CliException($"{pending.Count} migration(s) pending ({string.Join(", ", pending)}); run 'funcledger migrate' first.");
         }
     }
 }

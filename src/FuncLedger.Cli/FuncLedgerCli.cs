@@ -12,7 +12,8 @@ public static class FuncLedgerCli
     public const string ProviderVariable = CliSettings.ProviderVariable;
     public const string ConnectionVariable = CliSettings.ConnectionVariable;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -39,7 +40,8 @@ public static class FuncLedgerCli
             return ExitCodes.Error;
         }
 
-        return await result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        return await result.InvokeAsync(invocation, cancellationToken);
     }
 
     /// <summary>Every failure is one line on stderr and exit code 2; the stack trace only with --verbose.</summary>

@@ -23,7 +23,8 @@ internal static class ReconcileCommand
     public static Command Create(TextWriter stdout, TextWriter stderr, bool interactive)
     {
         var command = new Command("reconcile",
-            "Compare every cached balance with the sum of its entries (recalc_all_wallets); correct drift unless --dry-run. Exit 0 clean, 1 drift, 2 error.")
+            "Compare every cached balance with the sum of its entries (recalc_all_wallets); correct drift unless --dry-run. "
+            + "Exit 0 clean, 1 drift, 2 error.")
         {
             DryRunOption, JsonOption, ChunkSizeOption,
         };
@@ -78,9 +79,11 @@ internal static class ReconcileCommand
         }
 
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"wallets checked: {report.WalletsChecked}, drifts found: {report.DriftCount}, corrections applied: {report.CorrectionsApplied}{(dryRun ? " (dry run)" : "")}"));
+            $"wallets checked: {report.WalletsChecked}, drifts found: {report.DriftCount}, "
+            + $"corrections applied: {report.CorrectionsApplied}{(dryRun ? " (dry run)" : "")}"));
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"totals: cached balances {report.BalancesTotal}, ledger entries {report.EntriesTotal} ({(report.TotalsMatch ? "match" : "differ")}), {report.Duration.TotalMilliseconds:0} ms"));
+            $"totals: cached balances {report.BalancesTotal}, ledger entries {report.EntriesTotal} "
+            + $"({(report.TotalsMatch ? "match" : "differ")}), {report.Duration.TotalMilliseconds:0} ms"));
     }
 
     private sealed class StatusProgress(StatusContext status) : IProgress<ReconciliationProgress>

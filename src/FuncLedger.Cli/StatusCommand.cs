@@ -22,7 +22,9 @@ internal static class StatusCommand
         var status = await maintenance.StatusAsync(ct);
         var pending = status.PendingMigrations;
         await stdout.WriteLineAsync("provider: " + status.Provider);
-        await stdout.WriteLineAsync(pending.Count == 0 ? "pending migrations: none" : $"pending migrations: {pending.Count} ({string.Join(", ", pending)})");
+        await stdout.WriteLineAsync(pending.Count == 0
+            ? "pending migrations: none"
+            : $"pending migrations: {pending.Count} ({string.Join(", ", pending)})");
         if (status.Unmigrated)
         {
             await stdout.WriteLineAsync("wallets: n/a (not migrated)");

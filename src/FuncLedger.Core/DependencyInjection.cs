@@ -34,7 +34,8 @@ public static class DependencyInjection
     }
 
     /// <summary>Registers the core for an explicit provider and connection string.</summary>
-    public static IServiceCollection AddLedgerCore(this IServiceCollection services, LedgerProvider provider, string? connectionString, LedgerRetryOptions? retry = null)
+    public static IServiceCollection AddLedgerCore(
+        this IServiceCollection services, LedgerProvider provider, string? connectionString, LedgerRetryOptions? retry = null)
     {
         retry ??= new LedgerRetryOptions();
         retry.Validate();

@@ -9,5 +9,6 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<LedgerDbCont
 {
     public LedgerDbContext CreateDbContext(string[] args) =>
         new((DbContextOptions<LedgerDbContext>)LedgerDatabase.Configure(
-            new DbContextOptionsBuilder<LedgerDbContext>(), LedgerProvider.SqlServer, "Server=localhost;Database=funcledger_design;Integrated Security=true;TrustServerCertificate=true").Options);
+            new DbContextOptionsBuilder<LedgerDbContext>(), LedgerProvider.SqlServer,
+            "Server=localhost;Database=funcledger_design;Integrated Security=true;TrustServerCertificate=true").Options);
 }

@@ -4,7 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace FuncLedger.Standalone;
 
 /// <summary>An HTTP-triggered function as its attributes declare it.</summary>
-public sealed record HttpFunction(string Name, IReadOnlyList<string> Methods, string Route, AuthorizationLevel AuthLevel, MethodInfo Method);
+public sealed record HttpFunction(
+    string Name, IReadOnlyList<string> Methods, string Route, AuthorizationLevel AuthLevel, MethodInfo Method);
 
 /// <summary>A queue-triggered function as its attributes declare it.</summary>
 public sealed record QueueFunction(string Name, string QueueName, string Connection, MethodInfo Method);
@@ -52,7 +53,8 @@ public sealed class FunctionCatalog
                     if (parameter.GetCustomAttribute<HttpTriggerAttribute>() is { } h)
                     {
                         var route = h.Route ?? function.Name;
-                        http.Add(new HttpFunction(function.Name, [.. (h.Methods ?? ["get", "post"]).Select(m => m.ToLowerInvariant())], route, h.AuthLevel, method));
+                        string[] methods = [.. (h.Methods ?? ["get", "post"]).Select(m => m.ToLowerInvariant())];
+                        http.Add(new HttpFunction(function.Name, methods, route, h.AuthLevel, method));
                     }
                     else if (parameter.GetCustomAttribute<QueueTriggerAttribute>() is { } q)
                     {

@@ -65,11 +65,13 @@ public static class FunctionInvoker
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 break;
             default:
-                throw new InvalidOperationException($"{function.Name} returned {result.GetType().Name}; Standalone writes IActionResult only.");
+                throw new InvalidOperationException(
+                    $"{function.Name} returned {result.GetType().Name}; Standalone writes IActionResult only.");
         }
     }
 
-    public static Task InvokeQueueAsync(IServiceProvider services, QueueFunction function, QueueMessage message, CancellationToken cancellationToken) =>
+    public static Task InvokeQueueAsync(
+        IServiceProvider services, QueueFunction function, QueueMessage message, CancellationToken cancellationToken) =>
         InvokeAsync(services, function.Method, p =>
             p.ParameterType == typeof(QueueMessage) ? message
             : p.ParameterType == typeof(string) ? message.Body.ToString()
@@ -77,7 +79,8 @@ public static class FunctionInvoker
             : p.ParameterType == typeof(CancellationToken) ? cancellationToken
             : throw new InvalidOperationException($"Standalone cannot bind parameter {p.Name} of {function.Name}."));
 
-    public static Task InvokeTimerAsync(IServiceProvider services, TimerFunction function, TimerInfo timer, CancellationToken cancellationToken) =>
+    public static Task InvokeTimerAsync(
+        IServiceProvider services, TimerFunction function, TimerInfo timer, CancellationToken cancellationToken) =>
         InvokeAsync(services, function.Method, p =>
             p.ParameterType == typeof(TimerInfo) ? timer
             : p.ParameterType == typeof(CancellationToken) ? cancellationToken

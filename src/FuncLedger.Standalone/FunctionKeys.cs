@@ -30,7 +30,8 @@ public sealed class FunctionKeys
         var keys = functionKeys.Select(k => k.Trim()).Where(k => k.Length > 0).ToArray();
         if (keys.Length == 0 || string.IsNullOrWhiteSpace(masterKey))
         {
-            throw new InvalidOperationException($"Set {FunctionKeysSetting} and {MasterKeySetting}: Standalone serves no function without keys.");
+            throw new InvalidOperationException(
+                $"Set {FunctionKeysSetting} and {MasterKeySetting}: Standalone serves no function without keys.");
         }
 
         if (keys.Append(masterKey).Any(k => k.Length < KeyLengthMin))

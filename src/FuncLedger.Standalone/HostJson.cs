@@ -20,7 +20,8 @@ public sealed record HostJson(
 
     public static HostJson Load(string path)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var extensions = document.RootElement.TryGetProperty("extensions", out var e) ? e : default;
         var http = Section(extensions, "http");
         var queues = Section(extensions, "queues");
@@ -70,7 +71,9 @@ public sealed record HostJson(
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) ? value : default;
 
     private static string? String(JsonElement section, string name, string? fallback) =>
-        section.ValueKind == JsonValueKind.Object && section.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : fallback;
+        section.ValueKind == JsonValueKind.Object && section.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : fallback;
 
     private static int Int(JsonElement section, string name, int fallback) =>
         section.ValueKind == JsonValueKind.Object && section.TryGetProperty(name, out var v) && v.TryGetInt32(out var i) ? i : fallback;
@@ -85,6 +88,8 @@ public sealed record HostJson(
                 ? TimeSpan.FromMilliseconds(ms) : fallback;
         }
 
-        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) ? span : XmlConvert.ToTimeSpan(text);
+        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span)
+            ? span
+            : XmlConvert.ToTimeSpan(text);
     }
 }

@@ -11,7 +11,8 @@ internal static class LocalSettings
     /// <summary>The string <c>Values</c> of the file, as configuration keys (<c>A__B</c> becomes <c>A:B</c>).</summary>
     public static Dictionary<string, string?> Read(string path)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (document.RootElement.TryGetProperty("Values", out var section))
         {

@@ -16,7 +16,12 @@ namespace FuncLedger.Standalone;
 /// <c>&lt;queue&gt;-poison</c>. Successful messages are deleted.
 /// </summary>
 public sealed partial class QueueListener(
-    QueueFunction function, HostJson host, IConfiguration configuration, IServiceProvider services, TimeProvider time, ILogger<QueueListener> logger)
+    QueueFunction function,
+    HostJson host,
+    IConfiguration configuration,
+    IServiceProvider services,
+    TimeProvider time,
+    ILogger<QueueListener> logger)
     : BackgroundService
 {
     /// <summary>The shortest wait between polls of an empty queue.</summary>
@@ -81,7 +86,8 @@ public sealed partial class QueueListener(
                     break;
                 }
 
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(host.QueueMaxPollingInterval.Ticks, PollingIntervalMin.Ticks)));
+                var ceiling = Math.Max(host.QueueMaxPollingInterval.Ticks, PollingIntervalMin.Ticks);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, ceiling));
                 continue;
             }
 
@@ -160,7 +166,8 @@ public sealed partial class QueueListener(
                 LogListening(logger, Function.Name, Function.QueueName);
                 return;
             }
-            catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is RequestFailedException or AggregateException or HttpRequestException
+                && !stoppingToken.IsCancellationRequested)
             {
                 LogStorageUnavailable(logger, Function.QueueName);
                 await Task.Delay(delay, time, stoppingToken);
@@ -181,16 +188,20 @@ public sealed partial class QueueListener(
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "{Function} listening on queue {Queue}")]
     private static partial void LogListening(ILogger logger, string function, string queue);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "{Function} failed on message {MessageId} (delivery {DequeueCount} of {MaxDequeueCount})")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string function, string messageId, long dequeueCount, int maxDequeueCount);
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning,
+        Message = "{Function} failed on message {MessageId} (delivery {DequeueCount} of {MaxDequeueCount})")]
+    private static partial void LogFailed(
+        ILogger logger, Exception exception, string function, string messageId, long dequeueCount, int maxDequeueCount);
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Message {MessageId} moved to {PoisonQueue} after {DequeueCount} deliveries")]
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning,
+        Message = "Message {MessageId} moved to {PoisonQueue} after {DequeueCount} deliveries")]
     private static partial void LogPoisoned(ILogger logger, string messageId, string poisonQueue, long dequeueCount);
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Queue {Queue}: receive failed with status {Status}")]
     private static partial void LogReceiveFailed(ILogger logger, string queue, int status);
 
-    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "Message {MessageId}: release failed with status {Status}; its lease will expire")]
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning,
+        Message = "Message {MessageId}: release failed with status {Status}; its lease will expire")]
     private static partial void LogReleaseFailed(ILogger logger, string messageId, int status);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Queue storage unavailable for {Queue}; retrying")]

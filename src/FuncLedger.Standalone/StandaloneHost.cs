@@ -139,7 +139,8 @@ public static class StandaloneHost
         var prefix = hostJson.RoutePrefix.Length == 0 ? "" : "/" + hostJson.RoutePrefix;
         foreach (var function in catalog.Http)
         {
-            app.MapMethods(prefix + "/" + function.Route.TrimStart('/'), function.Methods.Select(m => m.ToUpperInvariant()), async context =>
+            var methods = function.Methods.Select(m => m.ToUpperInvariant());
+            app.MapMethods(prefix + "/" + function.Route.TrimStart('/'), methods, async context =>
             {
                 if (!context.RequestServices.GetRequiredService<FunctionKeys>().IsAuthorized(context.Request, function.AuthLevel))
                 {

@@ -17,7 +17,8 @@ public sealed partial class TimerScheduler : BackgroundService
     private readonly SemaphoreSlim _running = new(1, 1);
     private DateTime _last;
 
-    public TimerScheduler(TimerFunction function, IConfiguration configuration, IServiceProvider services, TimeProvider time, ILogger<TimerScheduler> logger)
+    public TimerScheduler(
+        TimerFunction function, IConfiguration configuration, IServiceProvider services, TimeProvider time, ILogger<TimerScheduler> logger)
     {
         ArgumentNullException.ThrowIfNull(function);
         Function = function;

@@ -71,7 +71,8 @@ public static class LedgerInput
         }
     }
 
-    /// <summary>History paging: limit in 1..<see cref="LedgerLimits.HistoryLimitMax"/>, offset in 0..<see cref="LedgerLimits.HistoryOffsetMax"/>.</summary>
+    /// <summary>History paging: limit in 1..<see cref="LedgerLimits.HistoryLimitMax"/>, offset in 0..<see
+    /// cref="LedgerLimits.HistoryOffsetMax"/>.</summary>
     public static (int Limit, int Offset) Page(int limit, int offset)
     {
         var errors = new List<FieldError>(2);

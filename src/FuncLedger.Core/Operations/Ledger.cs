@@ -52,8 +52,8 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     public async Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default) =>
         await unitOfWork.RunAsync((db, ct) => _balanceQuery(db, owner.Value), cancellationToken);
 
-    public async Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(OwnerId owner, int limit = LedgerLimits.HistoryLimitDefault, int offset = 0,
-        CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(
+        OwnerId owner, int limit = LedgerLimits.HistoryLimitDefault, int offset = 0, CancellationToken cancellationToken = default)
     {
         (limit, offset) = LedgerInput.Page(limit, offset);
         return await unitOfWork.RunAsync(async (db, ct) =>
@@ -102,7 +102,8 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
         return new CreditResult(posted.WalletId, posted.BalanceAfter, posted.EntryId, posting.Key, posted.Replayed);
     }
 
-    private static Posting CreditPosting(int group, LedgerOperation operation, OwnerId owner, Coins amount, string reason, string? key, string? meta)
+    private static Posting CreditPosting(
+        int group, LedgerOperation operation, OwnerId owner, Coins amount, string reason, string? key, string? meta)
     {
         var fingerprint = key is null ? null : RequestFingerprint.Compute(operation, owner.Value, 0, amount.Value, reason, meta);
         var credit = operation == LedgerOperation.Credit;
@@ -125,13 +126,15 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "{Operation} on wallet {WalletId}: {Amount} coins (replayed: {Replayed})")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug,
+        Message = "{Operation} on wallet {WalletId}: {Amount} coins (replayed: {Replayed})")]
     private static partial void LogPosted(ILogger logger, LedgerOperation operation, long walletId, long amount, bool replayed);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Debug,
         Message = "Transfer from wallet {FromWalletId} to wallet {ToWalletId}: {Amount} coins (replayed: {Replayed})")]
     private static partial void LogTransfer(ILogger logger, long fromWalletId, long toWalletId, long amount, bool replayed);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "A concurrent request took the same idempotency key first; replaying it")]
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
+        Message = "A concurrent request took the same idempotency key first; replaying it")]
     private static partial void LogKeyRace(ILogger logger);
 }

@@ -105,7 +105,8 @@ internal static class LedgerWriter
         // Round trip 2: every balance update and every entry in one command.
         var touched = pending.Select(i => byOwner[postings[i].OwnerId]).Distinct().ToArray();
         var write = store.WriteFor(postings.Count, pending.TrueForAll(i => postings[i].Key is not null));
-        var ids = await write.ExecuteAsync(connection, transaction, touched, entries, step.Now, transaction is null ? store.InlineCommit : "", ct);
+        var commit = transaction is null ? store.InlineCommit : "";
+        var ids = await write.ExecuteAsync(connection, transaction, touched, entries, step.Now, commit, ct);
         for (var j = 0; j < pending.Count; j++)
         {
             result[pending[j]] = new Posted(entries[j].WalletId, ids[j], entries[j].BalanceAfter, Replayed: false);
@@ -158,7 +159,8 @@ internal static class LedgerWriter
         }
 
         // A concurrent first credit created it; wait for its lock like any other wallet.
-        var (_, wallets) = await step.Store.LookupAndLock.ExecuteAsync(step.Connection, step.Transaction, [], [ownerId], guarded: false, null, ct);
+        var (_, wallets) = await step.Store.LookupAndLock.ExecuteAsync(
+            step.Connection, step.Transaction, [], [ownerId], guarded: false, null, ct);
         return wallets.Single();
     }
 }

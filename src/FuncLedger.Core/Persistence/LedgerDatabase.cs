@@ -67,7 +67,8 @@ public static class LedgerDatabase
     /// <c>__EFMigrationsHistory</c> does not list. Read with one query, without building EF's migration services,
     /// because health probes and the CLI ask this on every call.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(LedgerDbContext context, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(
+        LedgerDbContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         var known = MigrationIds(context.Provider);
@@ -75,7 +76,8 @@ public static class LedgerDatabase
         HashSet<string> applied;
         try
         {
-            applied = await LedgerStore.For(context.Provider).AppliedMigrations.ExecuteAsync(context.Database.GetDbConnection(), cancellationToken);
+            var command = LedgerStore.For(context.Provider).AppliedMigrations;
+            applied = await command.ExecuteAsync(context.Database.GetDbConnection(), cancellationToken);
         }
         finally
         {
@@ -95,7 +97,8 @@ public static class LedgerDatabase
                 .Order(StringComparer.Ordinal),
         ]);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<LedgerProvider, IReadOnlyList<string>> MigrationIdCache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<LedgerProvider, IReadOnlyList<string>> MigrationIdCache =
+        new();
 
     /// <summary>All migrations the provider's assembly holds.</summary>
     public static IReadOnlyList<string> KnownMigrations(LedgerDbContext context)
@@ -129,7 +132,8 @@ public static class LedgerDatabase
 
     private static string SqliteConnectionString(string? connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString);
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString : connectionString);
         if (builder.DefaultTimeout < 30)
         {
             // A busy database waits for the writer instead of failing at once.

@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FuncLedger.Core.Persistence;
 
-/// <summary>The ledger's schema. Writes on the hot path go through the provider's commands (<see cref="LedgerStore"/>); this context owns the
+/// <summary>The ledger's schema. Writes on the hot path go through the provider's commands (<see cref="LedgerStore"/>); this context owns
+/// the
 /// model, the migrations and the read queries.</summary>
 public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) : DbContext(options)
 {

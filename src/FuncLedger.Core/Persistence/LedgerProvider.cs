@@ -10,7 +10,8 @@ public enum LedgerProvider
 
 public static class LedgerProviders
 {
-    /// <summary>Parses <c>sqlite | postgres | sqlserver</c> (case-insensitive; <c>postgresql</c> and <c>npgsql</c> are accepted too).</summary>
+    /// <summary>Parses <c>sqlite | postgres | sqlserver</c> (case-insensitive; <c>postgresql</c> and <c>npgsql</c> are accepted
+    /// too).</summary>
     public static LedgerProvider Parse(string? value) => value?.Trim().ToUpperInvariant() switch
     {
         null or "" or "SQLITE" => LedgerProvider.Sqlite,

@@ -24,7 +24,8 @@ public interface IReconciler
     Task<long> RecalculateAsync(long walletId, CancellationToken cancellationToken = default);
 }
 
-internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStore store, TimeProvider time, ILogger<Reconciler> logger) : IReconciler
+internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStore store, TimeProvider time, ILogger<Reconciler> logger)
+    : IReconciler
 {
     public const int RecentRunsMax = 100;
 
@@ -91,7 +92,8 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
             }, cancellationToken);
         }
 
-        LogSummary(logger, request.Trigger, request.Fix, scan.WalletsChecked, scan.Drifts.Count, corrections, scan.BalancesTotal == scan.EntriesTotal);
+        LogSummary(logger, request.Trigger, request.Fix, scan.WalletsChecked, scan.Drifts.Count, corrections,
+            scan.BalancesTotal == scan.EntriesTotal);
         return new ReconciliationReport(runId, started, finished, request.Fix, scan.WalletsChecked, scan.Drifts, corrections,
             scan.BalancesTotal, scan.EntriesTotal);
     }
@@ -119,7 +121,8 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
         var sums = await unitOfWork.RunAsync((db, ct) => store.LockSumSet.RunAsync(db, [walletId], now, ct), cancellationToken);
         if (sums.Length == 0)
         {
-            throw new InvalidWalletException(InvalidWalletReason.NotFound, string.Create(CultureInfo.InvariantCulture, $"Wallet {walletId} does not exist."));
+            throw new InvalidWalletException(InvalidWalletReason.NotFound,
+                string.Create(CultureInfo.InvariantCulture, $"Wallet {walletId} does not exist."));
         }
 
         var wallet = sums[0];
@@ -170,13 +173,17 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
         return fixes.Length;
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Wallet {WalletId} drifts: cached {CachedBalance}, ledger {LedgerBalance}")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+        Message = "Wallet {WalletId} drifts: cached {CachedBalance}, ledger {LedgerBalance}")]
     private static partial void LogDrift(ILogger logger, long walletId, long cachedBalance, long ledgerBalance);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Wallet {WalletId} corrected: cached {CachedBalance} set to ledger {LedgerBalance}")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "Wallet {WalletId} corrected: cached {CachedBalance} set to ledger {LedgerBalance}")]
     private static partial void LogCorrected(ILogger logger, long walletId, long cachedBalance, long ledgerBalance);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
-        Message = "Reconciliation ({Trigger}, fix {Fix}): {WalletsChecked} wallets checked, {DriftCount} drifted, {Corrections} corrected, totals match {TotalsMatch}")]
-    private static partial void LogSummary(ILogger logger, string trigger, bool fix, long walletsChecked, int driftCount, long corrections, bool totalsMatch);
+        Message = "Reconciliation ({Trigger}, fix {Fix}): {WalletsChecked} wallets checked, {DriftCount} drifted, "
+            + "{Corrections} corrected, totals match {TotalsMatch}")]
+    private static partial void LogSummary(
+        ILogger logger, string trigger, bool fix, long walletsChecked, int driftCount, long corrections, bool totalsMatch);
 }

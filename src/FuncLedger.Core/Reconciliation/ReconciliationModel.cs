@@ -35,7 +35,8 @@ public sealed record ReconcileRequest(
     int ChunkSize = ReconciliationLimits.FixChunkSizeDefault,
     IProgress<ReconciliationProgress>? Progress = null);
 
-/// <summary>How far a run is: <see cref="Stage"/> is <c>scan</c> or <c>fix</c>; <see cref="Done"/> of <see cref="Total"/> wallets.</summary>
+/// <summary>How far a run is: <see cref="Stage"/> is <c>scan</c> or <c>fix</c>; <see cref="Done"/> of <see cref="Total"/>
+/// wallets.</summary>
 public sealed record ReconciliationProgress(string Stage, long Done, long Total);
 
 /// <summary>One wallet whose cached balance differs from the sum of its entries.</summary>

@@ -10,7 +10,8 @@ namespace FuncLedger.Functions.Contracts;
 public sealed record WalletChangeRequest(long? Amount, string? Reason, string? IdempotencyKey, JsonElement? Meta);
 
 /// <summary>Body of <c>POST transfers</c>.</summary>
-public sealed record TransferRequest(long? FromOwnerId, long? ToOwnerId, long? Amount, string? Reason, string? IdempotencyKey, JsonElement? Meta);
+public sealed record TransferRequest(
+    long? FromOwnerId, long? ToOwnerId, long? Amount, string? Reason, string? IdempotencyKey, JsonElement? Meta);
 
 /// <summary>
 /// The payout message the tournament system puts on <c>payout-awards</c> (base64-encoded UTF-8 JSON, as host.json says).

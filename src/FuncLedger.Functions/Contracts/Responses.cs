@@ -4,7 +4,8 @@ using FuncLedger.Core.Reconciliation;
 namespace FuncLedger.Functions.Contracts;
 
 /// <summary>The result of a credit or debit. A replay returns the same body (and <c>Idempotent-Replayed: true</c>).</summary>
-public sealed record WalletChangeResponse(long OwnerId, long WalletId, long Amount, long BalanceAfter, long TransactionId, string? IdempotencyKey)
+public sealed record WalletChangeResponse(
+    long OwnerId, long WalletId, long Amount, long BalanceAfter, long TransactionId, string? IdempotencyKey)
 {
     public static WalletChangeResponse From(long ownerId, long amount, CreditResult result) =>
         new(ownerId, result.WalletId, amount, result.BalanceAfter, result.TransactionId, result.IdempotencyKey);
@@ -29,7 +30,8 @@ public sealed record TransferResponse(
 
 public sealed record BalanceResponse(long OwnerId, long Balance);
 
-public sealed record HistoryEntryResponse(long TransactionId, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey);
+public sealed record HistoryEntryResponse(
+    long TransactionId, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey);
 
 /// <param name="NextOffset">The offset of the next page, or null on the last page.</param>
 public sealed record HistoryResponse(long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntryResponse> Items);
@@ -57,7 +59,8 @@ public sealed record ReconcileResponse(
     public static ReconcileResponse From(ReconciliationReport r) =>
         new(r.RunId, !r.Fix, r.StartedAt, r.FinishedAt, r.Duration.TotalMilliseconds, r.WalletsChecked, r.DriftCount, r.CorrectionsApplied,
             r.BalancesTotal, r.EntriesTotal, r.TotalsMatch,
-            [.. r.Drifts.Take(DriftsListedMax).Select(d => new WalletDriftResponse(d.WalletId, d.CachedBalance, d.LedgerBalance, d.Delta))]);
+            [.. r.Drifts.Take(DriftsListedMax)
+                .Select(d => new WalletDriftResponse(d.WalletId, d.CachedBalance, d.LedgerBalance, d.Delta))]);
 }
 
 /// <param name="Status"><c>healthy</c> or <c>unhealthy</c>.</param>

@@ -42,8 +42,8 @@ public sealed partial class HttpErrors(ILogger<HttpErrors> logger)
                 return busy;
             default:
                 // The exception's text can quote data (a duplicate key value, a path): log its type and SQL state only.
-                LogFailed(logger, instance,
-                    exception is System.Data.Common.DbException db ? $"{exception.GetType().Name} {db.SqlState}" : exception.GetType().Name);
+                var type = exception.GetType().Name;
+                LogFailed(logger, instance, exception is System.Data.Common.DbException db ? $"{type} {db.SqlState}" : type);
                 return LedgerHttp.Respond(HttpProblems.Create(ProblemCodes.InternalError,
                     "The request failed; nothing was written unless a retry with the same idempotency key replays it.", instance));
         }
@@ -60,7 +60,8 @@ public sealed partial class HttpErrors(ILogger<HttpErrors> logger)
         _ => HttpProblems.Create(e.Code, e.Message, instance),
     };
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Request {Instance} gave up on a busy or unreachable database ({ErrorType})")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
+        Message = "Request {Instance} gave up on a busy or unreachable database ({ErrorType})")]
     private static partial void LogBusy(ILogger logger, string instance, string errorType);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Request {Instance} failed ({ErrorType})")]

@@ -36,7 +36,8 @@ public static class HttpInput
             var length = 0;
             int read;
             while (length <= HttpLimits.RequestBodyBytesMax
-                && (read = await request.Body.ReadAsync(buffer.AsMemory(length, HttpLimits.RequestBodyBytesMax + 1 - length), cancellationToken)) > 0)
+                && (read = await request.Body.ReadAsync(
+                    buffer.AsMemory(length, HttpLimits.RequestBodyBytesMax + 1 - length), cancellationToken)) > 0)
             {
                 length += read;
             }
@@ -175,7 +176,8 @@ public static class HttpInput
     {
         var mediaType = contentType.Split(';', 2)[0].Trim();
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 
     private static string FieldOf(string? path)

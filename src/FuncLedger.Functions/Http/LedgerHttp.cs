@@ -14,7 +14,8 @@ public sealed class LedgerHttp(InFlightKeys inFlight, HttpErrors errors)
     public const string ProblemContentType = "application/problem+json; charset=utf-8";
 
     /// <summary>Runs <paramref name="operation"/>; every failure becomes a problem response, never a stack trace.</summary>
-    public async Task<IActionResult> HandleAsync(HttpRequest request, Func<Task<IActionResult>> operation, CancellationToken cancellationToken)
+    public async Task<IActionResult> HandleAsync(
+        HttpRequest request, Func<Task<IActionResult>> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(operation);

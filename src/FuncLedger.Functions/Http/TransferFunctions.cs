@@ -24,7 +24,9 @@ public sealed class TransferFunctions(ILedger ledger, LedgerHttp http)
                 ("reason", body.Reason is not null));
             var key = HttpInput.IdempotencyKey(request, body.IdempotencyKey);
             using var claim = http.ClaimKey(key);
-            var command = new TransferCommand(OwnerId.From(body.FromOwnerId!.Value, "fromOwnerId"), OwnerId.From(body.ToOwnerId!.Value, "toOwnerId"),
+            var command = new TransferCommand(
+                OwnerId.From(body.FromOwnerId!.Value, "fromOwnerId"),
+                OwnerId.From(body.ToOwnerId!.Value, "toOwnerId"),
                 Coins.From(body.Amount!.Value), body.Reason!, IdempotencyKey.Parse(key), HttpInput.Meta(body.Meta));
             var result = await ledger.TransferAsync(command, cancellationToken);
             return HttpInput.Ok(TransferResponse.From(command.From.Value, command.To.Value, command.Amount.Value, result),

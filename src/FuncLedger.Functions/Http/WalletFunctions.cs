@@ -50,7 +50,8 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
             int? next = items.Count == limit ? offset + limit : null;
             return HttpInput.Ok(
                 new HistoryResponse(owner.Value, limit, offset, next,
-                    [.. items.Select(i => new HistoryEntryResponse(i.Id, i.Amount, i.BalanceAfter, i.Reason, i.CreatedAt, i.IdempotencyKey))]),
+                    [.. items.Select(i => new HistoryEntryResponse(
+                        i.Id, i.Amount, i.BalanceAfter, i.Reason, i.CreatedAt, i.IdempotencyKey))]),
                 FuncLedgerJson.Default.HistoryResponse);
         }, cancellationToken);
 
@@ -61,10 +62,12 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
         HttpInput.Require(("amount", body.Amount is not null), ("reason", body.Reason is not null));
         var key = HttpInput.IdempotencyKey(request, body.IdempotencyKey);
         using var claim = http.ClaimKey(key);
-        var (amount, reason, typedKey, meta) = (Coins.From(body.Amount!.Value), body.Reason!, IdempotencyKey.Parse(key), HttpInput.Meta(body.Meta));
+        var (amount, reason, typedKey, meta) =
+            (Coins.From(body.Amount!.Value), body.Reason!, IdempotencyKey.Parse(key), HttpInput.Meta(body.Meta));
         var result = credit
             ? await ledger.CreditAsync(new CreditCommand(owner, amount, reason, typedKey, meta), cancellationToken)
             : await ledger.DebitAsync(new DebitCommand(owner, amount, reason, typedKey, meta), cancellationToken);
-        return HttpInput.Ok(WalletChangeResponse.From(owner.Value, amount.Value, result), FuncLedgerJson.Default.WalletChangeResponse, result.Replayed);
+        return HttpInput.Ok(WalletChangeResponse.From(owner.Value, amount.Value, result), FuncLedgerJson.Default.WalletChangeResponse,
+            result.Replayed);
     }
 }

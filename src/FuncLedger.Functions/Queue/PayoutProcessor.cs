@@ -67,7 +67,8 @@ public sealed partial class PayoutProcessor(PayoutWriter writer, IPayoutRejectio
 
         if (message is null)
         {
-            return await RejectAsync(messageId, dequeueCount, null, LedgerErrorCodes.Validation, "The message must be a JSON object.", cancellationToken);
+            return await RejectAsync(messageId, dequeueCount, null, LedgerErrorCodes.Validation, "The message must be a JSON object.",
+                cancellationToken);
         }
 
         var problem = Validate(message);
@@ -138,11 +139,14 @@ public sealed partial class PayoutProcessor(PayoutWriter writer, IPayoutRejectio
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
         Message = "Payout message {MessageId} ({AwardType}): wallet {WalletId}, entry {TransactionId}, already paid {Replayed}")]
-    private static partial void LogPaid(ILogger logger, string messageId, string awardType, long walletId, long transactionId, bool replayed);
+    private static partial void LogPaid(
+        ILogger logger, string messageId, string awardType, long walletId, long transactionId, bool replayed);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Payout message {MessageId} rejected ({ReasonCode}); first record {Recorded}")]
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning,
+        Message = "Payout message {MessageId} rejected ({ReasonCode}); first record {Recorded}")]
     private static partial void LogRejected(ILogger logger, string messageId, string reasonCode, bool recorded);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Payout message {MessageId} is not JSON (delivery {DequeueCount}); it will retry and go to the poison queue")]
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning,
+        Message = "Payout message {MessageId} is not JSON (delivery {DequeueCount}); it will retry and go to the poison queue")]
     private static partial void LogMalformed(ILogger logger, string messageId, long dequeueCount);
 }

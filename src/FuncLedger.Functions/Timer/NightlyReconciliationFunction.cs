@@ -20,7 +20,8 @@ public sealed class ReconcileOptions
 }
 
 /// <summary>Checks every cached balance against the ledger each night and stores a run record.</summary>
-public sealed partial class NightlyReconciliationFunction(IReconciler reconciler, ReconcileOptions options, ILogger<NightlyReconciliationFunction> logger)
+public sealed partial class NightlyReconciliationFunction(
+    IReconciler reconciler, ReconcileOptions options, ILogger<NightlyReconciliationFunction> logger)
 {
     [Function(nameof(NightlyReconciliation))]
     public async Task NightlyReconciliation(
@@ -44,6 +45,7 @@ public sealed partial class NightlyReconciliationFunction(IReconciler reconciler
     [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Nightly reconciliation is running late (past due)")]
     private static partial void LogPastDue(ILogger logger);
 
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Error, Message = "Totals differ without a drifted wallet: balances {BalancesTotal}, entries {EntriesTotal}")]
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Error,
+        Message = "Totals differ without a drifted wallet: balances {BalancesTotal}, entries {EntriesTotal}")]
     private static partial void LogTotalsMismatch(ILogger logger, long balancesTotal, long entriesTotal);
 }

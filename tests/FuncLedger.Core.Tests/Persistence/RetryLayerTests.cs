@@ -17,12 +17,12 @@ public sealed class RetryLayerTests(PostgresDatabaseFixture database)
         await using var db = await database.CreateHarnessAsync(new LedgerRetryOptions { RetryAttemptsMax = 3, RetryDelayBaseMs = 1, RetryDelayMaxMs = 2 });
         var attempts = 0;
 
-        var result = await db.UnitOfWork.RunAsync(async (context, _) =>
+        var result = await db.UnitOfWork.RunAsync(async (context, ct) =>
         {
             // Each attempt gets its own context, leased from the pool and reset: nothing tracked, no open transaction.
             Assert.Empty(context.ChangeTracker.Entries());
             Assert.Null(context.Database.CurrentTransaction);
-            await context.Database.BeginTransactionAsync();
+            await context.Database.BeginTransactionAsync(ct);
             return ++attempts < 3 ? throw Deadlock() : 42;
         }, CancellationToken.None);
 

@@ -10,7 +10,8 @@ internal class CreateWalletCommand
         "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) VALUES (@owner, 0, FALSE, @now, @now) "
         + $"ON CONFLICT (owner_id) DO NOTHING RETURNING {Sql.WalletColumns};";
 
-    public async Task<WalletRow?> ExecuteAsync(DbConnection connection, DbTransaction? transaction, long ownerId, DateTime now, CancellationToken ct)
+    public async Task<WalletRow?> ExecuteAsync(
+        DbConnection connection, DbTransaction? transaction, long ownerId, DateTime now, CancellationToken ct)
     {
         await using var insert = Sql.Create(connection, transaction, Text);
         Sql.Add(insert, "@owner", ownerId);

@@ -15,7 +15,8 @@ internal sealed class DriftScanCommand
     public static readonly DriftScanCommand Instance = new();
 
     internal const string Text =
-        "SELECT d.drift_id, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(d.cached), 0) AS BIGINT), CAST(COALESCE(SUM(d.ledger), 0) AS BIGINT) FROM ("
+        "SELECT d.drift_id, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(d.cached), 0) AS BIGINT), "
+        + "CAST(COALESCE(SUM(d.ledger), 0) AS BIGINT) FROM ("
         + "SELECT CASE WHEN w.cached_balance <> COALESCE(s.total, 0) THEN w.id END AS drift_id, w.cached_balance AS cached, "
         + "COALESCE(s.total, 0) AS ledger "
         + "FROM wallets w LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id"

@@ -64,7 +64,8 @@ internal class LockSumSetCommand(string rowLockClause)
     protected virtual string LockWallets(string idList) =>
         $"SELECT id, cached_balance FROM wallets WHERE id IN ({idList}) ORDER BY id{rowLockClause};";
 
-    private async Task<WalletSum[]> LockAndSumAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> walletIds, CancellationToken ct)
+    private async Task<WalletSum[]> LockAndSumAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<long> walletIds, CancellationToken ct)
     {
         await using var read = Sql.Create(connection, transaction, LockText(walletIds.Count));
         for (var i = 0; i < walletIds.Count; i++)

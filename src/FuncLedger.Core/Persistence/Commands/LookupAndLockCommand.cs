@@ -16,7 +16,8 @@ internal abstract class LookupAndLockCommand
     public async Task<LookupResult> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string[] keys, long[] owners,
         bool guarded, string? prefix, CancellationToken ct)
     {
-        await using var command = Sql.Create(connection, transaction, prefix + Text(keys.Length, owners.Length, guarded && keys.Length > 0));
+        var text = prefix + Text(keys.Length, owners.Length, guarded && keys.Length > 0);
+        await using var command = Sql.Create(connection, transaction, text);
         Bind(command, keys, owners);
         var existing = new List<EntryRow>();
         var wallets = new List<WalletRow>(owners.Length);
@@ -67,7 +68,8 @@ internal class RowLookupAndLockCommand(string rowLockClause) : LookupAndLockComm
         var keyList = Sql.List("@k", k.Keys);
         if (k.Keys > 0)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"SELECT {Sql.EntryColumns} FROM ledger_entries WHERE idempotency_key IN ({keyList});\n");
+            sql.Append(CultureInfo.InvariantCulture,
+                $"SELECT {Sql.EntryColumns} FROM ledger_entries WHERE idempotency_key IN ({keyList});\n");
         }
 
         var guard = k.Guarded ? $" AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key IN ({keyList}))" : "";

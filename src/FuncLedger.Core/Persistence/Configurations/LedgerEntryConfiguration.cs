@@ -22,7 +22,8 @@ internal sealed class LedgerEntryConfiguration(LedgerProvider provider) : IEntit
         builder.Property(e => e.Amount).HasColumnName("amount");
         builder.Property(e => e.BalanceAfter).HasColumnName("balance_after");
         builder.Property(e => e.Reason).HasColumnName("reason").HasMaxLength(LedgerLimits.ReasonLengthMax).IsRequired();
-        builder.Property(e => e.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false);
+        builder.Property(e => e.IdempotencyKey).HasColumnName("idempotency_key")
+            .HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false);
         builder.Property(e => e.RequestFingerprint).HasColumnName("request_fingerprint")
             .HasMaxLength(LedgerLimits.FingerprintLength).IsFixedLength().IsUnicode(false);
         builder.Property(e => e.Meta).HasColumnName("meta").HasMaxLength(LedgerLimits.MetaBytesMax);

@@ -14,7 +14,8 @@ internal sealed class ReconciliationRunConfiguration : IEntityTypeConfiguration<
         builder.Property(r => r.Id).HasColumnName("id").ValueGeneratedOnAdd();
         builder.Property(r => r.StartedAt).HasColumnName("started_at").HasConversion(UtcConverter.Instance);
         builder.Property(r => r.FinishedAt).HasColumnName("finished_at").HasConversion(UtcConverter.Instance);
-        builder.Property(r => r.Trigger).HasColumnName("trigger").HasMaxLength(ReconciliationLimits.TriggerLengthMax).IsUnicode(false).IsRequired();
+        builder.Property(r => r.Trigger).HasColumnName("trigger")
+            .HasMaxLength(ReconciliationLimits.TriggerLengthMax).IsUnicode(false).IsRequired();
         builder.Property(r => r.Fix).HasColumnName("fix");
         builder.Property(r => r.WalletsChecked).HasColumnName("wallets_checked");
         builder.Property(r => r.DriftCount).HasColumnName("drift_count");
@@ -34,11 +35,14 @@ internal sealed class PayoutRejectionConfiguration : IEntityTypeConfiguration<Pa
         builder.ToTable("payout_rejections");
         builder.HasKey(r => r.Id).HasName("pk_payout_rejections");
         builder.Property(r => r.Id).HasColumnName("id").ValueGeneratedOnAdd();
-        builder.Property(r => r.MessageId).HasColumnName("message_id").HasMaxLength(PayoutRejectionLimits.MessageIdLengthMax).IsUnicode(false).IsRequired();
-        builder.Property(r => r.AwardType).HasColumnName("award_type").HasMaxLength(PayoutRejectionLimits.AwardTypeLengthMax).IsUnicode(false);
+        builder.Property(r => r.MessageId).HasColumnName("message_id")
+            .HasMaxLength(PayoutRejectionLimits.MessageIdLengthMax).IsUnicode(false).IsRequired();
+        builder.Property(r => r.AwardType).HasColumnName("award_type")
+            .HasMaxLength(PayoutRejectionLimits.AwardTypeLengthMax).IsUnicode(false);
         builder.Property(r => r.RegistrationId).HasColumnName("registration_id");
         builder.Property(r => r.Place).HasColumnName("place");
-        builder.Property(r => r.ReasonCode).HasColumnName("reason_code").HasMaxLength(PayoutRejectionLimits.ReasonCodeLengthMax).IsUnicode(false).IsRequired();
+        builder.Property(r => r.ReasonCode).HasColumnName("reason_code")
+            .HasMaxLength(PayoutRejectionLimits.ReasonCodeLengthMax).IsUnicode(false).IsRequired();
         builder.Property(r => r.Detail).HasColumnName("detail").HasMaxLength(PayoutRejectionLimits.DetailLengthMax).IsRequired();
         builder.Property(r => r.DequeueCount).HasColumnName("dequeue_count");
         builder.Property(r => r.RejectedAt).HasColumnName("rejected_at").HasConversion(UtcConverter.Instance);
