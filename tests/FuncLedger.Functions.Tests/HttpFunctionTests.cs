@@ -50,6 +50,37 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
     private async Task<long> BalanceOfAsync(long owner) => (await BalanceAsync(owner.ToString(System.Globalization.CultureInfo.InvariantCulture))).Json.GetProperty("balance").GetInt64();
 
     [Fact]
+    public async Task A_client_key_of_a_derived_form_is_refused_so_transfers_and_payouts_keep_their_keys()
+    {
+        // A credit keyed like a transfer's side would make transfer gift-1 a conflict forever; one keyed like an award would
+        // make the real payout a conflict (recorded as a rejection, never paid).
+        var side = await CreditAsync(5, """{"amount":10,"reason":"r"}""", Key("gift-1_debit"));
+        var award = await CreditAsync(5, """{"amount":10,"reason":"r","idempotencyKey":"placement_award_reg_900_place_1"}""");
+        var credit = await CreditAsync(5, """{"amount":100,"reason":"seed"}""");
+        var transfer = await TransferAsync("""{"fromOwnerId":5,"toOwnerId":6,"amount":30,"reason":"gift"}""", Key("gift-1"));
+        var payout = await Host.Get<Queue.PayoutProcessor>().ProcessAsync("m-900", 1,
+            BinaryData.FromString("""{"type":"placement","registrationId":900,"ownerId":5,"amount":500,"place":1}"""), default);
+
+        Assert.Equal((400, "validation"), (side.Status, side.Code));
+        Assert.Equal("idempotencyKey", side.Json.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal((400, "validation"), (award.Status, award.Code));
+        Assert.Equal(200, credit.Status);
+        Assert.Equal(200, transfer.Status);
+        Assert.Equal(Queue.PayoutOutcome.Paid, payout);
+        Assert.Equal(100 - 30 + 500, await BalanceOfAsync(5));
+    }
+
+    [Fact]
+    public async Task Meta_with_a_lone_surrogate_is_a_400_and_writes_nothing()
+    {
+        var response = await CreditAsync(8, """{"amount":10,"reason":"r","meta":{"note":"\ud800"}}""");
+
+        Assert.Equal((400, "validation"), (response.Status, response.Code));
+        Assert.Equal("meta", response.Json.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal(0, await BalanceOfAsync(8));
+    }
+
+    [Fact]
     public async Task A_credit_answers_200_with_the_entry_and_the_new_balance()
     {
         var response = await CreditAsync(42, """{"amount":100,"reason":"welcome bonus","meta":{"campaign":"launch"}}""");

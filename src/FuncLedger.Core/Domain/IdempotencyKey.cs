@@ -1,11 +1,12 @@
 using System.Buffers;
+using FuncLedger.Core.Idempotency;
 
 namespace FuncLedger.Core.Domain;
 
 /// <summary>
-/// A client's idempotency key: 1..<see cref="LedgerLimits.IdempotencyKeyLengthMax"/> visible ASCII characters, checked
-/// once, by <see cref="From"/>. The keys the ledger derives from it (a transfer's sides) and the payout keys are built in
-/// <see cref="Idempotency.IdempotencyKeys"/>.
+/// A client's idempotency key: 1..<see cref="LedgerLimits.IdempotencyKeyLengthMax"/> visible ASCII characters, not of a
+/// reserved form (<see cref="IdempotencyKeys.IsReserved"/>), checked once, by <see cref="From"/>. The keys the ledger
+/// derives from it (a transfer's sides) and the payout keys are built in <see cref="IdempotencyKeys"/>.
 /// </summary>
 public sealed record IdempotencyKey
 {
@@ -26,9 +27,16 @@ public sealed record IdempotencyKey
                 $"The idempotency key must be 1 to {LedgerLimits.IdempotencyKeyLengthMax} characters.");
         }
 
-        return key.AsSpan().ContainsAnyExcept(KeyCharacters)
+        if (key.AsSpan().ContainsAnyExcept(KeyCharacters))
+        {
+            throw new LedgerValidationException("idempotencyKey",
+                "The idempotency key may hold visible ASCII characters only (no spaces or control characters).");
+        }
+
+        return IdempotencyKeys.IsReserved(key)
             ? throw new LedgerValidationException("idempotencyKey",
-                "The idempotency key may hold visible ASCII characters only (no spaces or control characters).")
+                "The idempotency key has a form the ledger reserves for the keys it derives: it may not end in _debit or _credit "
+                + "or start with participation_award_reg_ or placement_award_reg_.")
             : new IdempotencyKey(key);
     }
 

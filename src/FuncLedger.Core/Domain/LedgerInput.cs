@@ -60,9 +60,15 @@ public static class LedgerInput
             }
 
             var buffer = new ArrayBufferWriter<byte>(Math.Min(meta.Length, LedgerLimits.MetaBytesMax) + 16);
-            using (var writer = new Utf8JsonWriter(buffer))
+            try
             {
+                using var writer = new Utf8JsonWriter(buffer);
                 document.RootElement.WriteTo(writer);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // A string that is not valid UTF-16 (a lone surrogate such as "\ud800") cannot be stored as text.
+                throw new LedgerValidationException("meta", "Meta must hold valid Unicode text (no lone surrogates).");
             }
 
             return buffer.WrittenCount > LedgerLimits.MetaBytesMax

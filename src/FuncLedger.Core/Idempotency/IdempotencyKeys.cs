@@ -8,6 +8,20 @@ public static class IdempotencyKeys
 {
     public const string DebitSuffix = "_debit";
     public const string CreditSuffix = "_credit";
+    public const string ParticipationPrefix = "participation_award_reg_";
+    public const string PlacementPrefix = "placement_award_reg_";
+
+    /// <summary>
+    /// True for a key of a form the ledger derives (a transfer's side, an award): a client may not send it, so a client's
+    /// key can never take or block a derived one (a credit keyed <c>gift-1_debit</c> would make transfer <c>gift-1</c> a
+    /// conflict forever; one keyed like an award would make the real payout a conflict). Ordinal, like the unique index.
+    /// </summary>
+    public static bool IsReserved(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.EndsWith(DebitSuffix, StringComparison.Ordinal) || key.EndsWith(CreditSuffix, StringComparison.Ordinal)
+            || key.StartsWith(ParticipationPrefix, StringComparison.Ordinal) || key.StartsWith(PlacementPrefix, StringComparison.Ordinal);
+    }
 
     /// <summary>The debit entry of a transfer with client key <paramref name="key"/>.</summary>
     public static string TransferDebit(string key) => key + DebitSuffix;
@@ -17,11 +31,11 @@ public static class IdempotencyKeys
 
     /// <summary><c>participation_award_reg_{registrationId}</c>.</summary>
     public static string Participation(long registrationId) =>
-        string.Create(CultureInfo.InvariantCulture, $"participation_award_reg_{Registration(registrationId)}");
+        string.Create(CultureInfo.InvariantCulture, $"{ParticipationPrefix}{Registration(registrationId)}");
 
     /// <summary><c>placement_award_reg_{registrationId}_place_{n}</c>.</summary>
     public static string Placement(long registrationId, int place) =>
-        string.Create(CultureInfo.InvariantCulture, $"placement_award_reg_{Registration(registrationId)}_place_{Place(place)}");
+        string.Create(CultureInfo.InvariantCulture, $"{PlacementPrefix}{Registration(registrationId)}_place_{Place(place)}");
 
     private static long Registration(long registrationId) => registrationId > 0
         ? registrationId

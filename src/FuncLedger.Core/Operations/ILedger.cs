@@ -22,7 +22,7 @@ public interface ILedger
     /// <summary>The cached balance; 0 for an owner without a wallet.</summary>
     Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default);
 
-    /// <summary>Entries newest first (created_at DESC, id DESC); empty for an unknown owner. Paging is checked by
+    /// <summary>Entries newest first in the order they were applied (id DESC); empty for an unknown owner. Paging is checked by
     /// <see cref="LedgerInput.Page"/>.</summary>
     Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(OwnerId owner, int limit = LedgerLimits.HistoryLimitDefault, int offset = 0,
         CancellationToken cancellationToken = default);

@@ -19,7 +19,9 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
         EF.CompileAsyncQuery((LedgerDbContext db, long ownerId, int offset, int limit) =>
             db.LedgerEntries
                 .Where(e => e.WalletId == db.Wallets.Where(w => w.OwnerId == ownerId).Select(w => w.Id).FirstOrDefault())
-                .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
+                // The order entries were applied: ids follow the wallet's lock, while created_at comes from an app clock read
+                // before the lock (and from several instances' clocks), so it can disagree with the balance_after chain.
+                .OrderByDescending(e => e.Id)
                 .Skip(offset).Take(limit)
                 .Select(e => new HistoryItem(e.Id, e.Amount, e.BalanceAfter, e.Reason, e.CreatedAt, e.IdempotencyKey)));
 

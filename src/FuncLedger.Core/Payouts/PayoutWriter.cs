@@ -11,9 +11,10 @@ namespace FuncLedger.Core.Payouts;
 /// newBatchThreshold per instance) hand their award to <see cref="PayAsync"/>, and one writer pays every award waiting at
 /// that moment, up to <see cref="LedgerLimits.PayoutBatchSizeMax"/>, in one database transaction
 /// (<see cref="ILedger.AwardAsync"/>), so a busy queue costs one commit per batch, not per message. Each award is still
-/// idempotent on its deterministic key. A batch that fails with a ledger error (a conflicting award) is split in halves and
-/// each half paid again, down to single awards, so only the bad one fails and finding it costs a few transactions; any
-/// other error fails them all and each message is retried by the queue. At most
+/// idempotent on its deterministic key. A batch that fails for any reason but an unavailable database (a conflicting award,
+/// a row the database refuses) is split in halves and each half paid again, down to single awards, so only the bad one
+/// fails and finding it costs a few transactions; an unavailable database fails them all and each message is retried by
+/// the queue. At most
 /// <see cref="LedgerLimits.PayoutQueueLengthMax"/> awards wait; beyond that a caller waits for room.
 /// </summary>
 public sealed partial class PayoutWriter(ILedger ledger, ILogger<PayoutWriter> logger) : BackgroundService
@@ -103,9 +104,10 @@ public sealed partial class PayoutWriter(ILedger ledger, ILogger<PayoutWriter> l
                 batch[i].Result.TrySetResult(results[i]);
             }
         }
-        catch (LedgerException) when (batch.Count > 1)
+        catch (Exception e) when (batch.Count > 1 && e is not LedgerUnavailableException && !ct.IsCancellationRequested)
         {
-            // An award is bad: pay each half on its own, so the others still go through.
+            // An award is bad (a conflict, or any other failure that is not the database being unavailable, such as a
+            // constraint or trigger refusing one row): pay each half on its own, so the others still go through.
             var half = batch.Count / 2;
             await PayBatchAsync(batch.GetRange(0, half), ct);
             await PayBatchAsync(batch.GetRange(half, batch.Count - half), ct);

@@ -121,6 +121,29 @@ public sealed class InputValidationTests
         Assert.Equal(variants.Length, variants.Append(baseline).Distinct().Count() - 1);
     }
 
+    [Theory]
+    [InlineData("gift-1_debit")]
+    [InlineData("gift-1_credit")]
+    [InlineData("participation_award_reg_5")]
+    [InlineData("placement_award_reg_900_place_1")]
+    public void A_client_key_of_a_form_the_ledger_derives_is_refused(string key)
+    {
+        Assert.True(IdempotencyKeys.IsReserved(key));
+        Assert.Equal("idempotencyKey", Assert.Single(Assert.Throws<LedgerValidationException>(() => IdempotencyKey.From(key)).Errors).Field);
+    }
+
+    [Theory]
+    [InlineData("gift-1")]
+    [InlineData("debit")]
+    [InlineData("my_debit_note")]
+    [InlineData("award_reg_5")]
+    public void Keys_that_merely_contain_a_reserved_word_are_accepted(string key) =>
+        Assert.Equal(key, IdempotencyKey.From(key).Value);
+
+    [Fact]
+    public void Meta_with_a_lone_surrogate_is_refused() =>
+        Assert.Equal("meta", Assert.Single(Assert.Throws<LedgerValidationException>(() => LedgerInput.Meta("{\"note\":\"\\ud800\"}")).Errors).Field);
+
     [Fact]
     public void Typed_values_compare_by_value_and_print_as_their_value()
     {

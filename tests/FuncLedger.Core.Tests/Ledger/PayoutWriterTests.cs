@@ -57,6 +57,27 @@ public sealed class PayoutWriterTests(SqliteDatabaseFixture database) : LedgerTe
     }
 
     [Fact]
+    public async Task A_batch_that_fails_on_a_row_the_database_refuses_is_halved_and_the_others_are_paid()
+    {
+        await Db.ExecuteAsync(Db.Provider == Core.Persistence.LedgerProvider.Sqlite
+            ? "CREATE TRIGGER trg_test_refuse BEFORE INSERT ON ledger_entries WHEN NEW.idempotency_key = 'participation_award_reg_777' "
+              + "BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
+            : throw new InvalidOperationException("SQLite only"));
+        using var writer = new PayoutWriter(Ledger, NullLogger<PayoutWriter>.Instance);
+        var good = Enumerable.Range(1, 20).Select(i => writer.PayAsync(Participation(700 + i, 1 + (i % 4), 5), CancellationToken.None)).ToList();
+        var refused = writer.PayAsync(Participation(777, 3, 5), CancellationToken.None);
+
+        await writer.StartAsync(CancellationToken.None);
+        await Task.WhenAll(good);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => refused);
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.True(LedgerHarness.IsInjectedFault(error), error.GetType().Name);
+        Assert.Equal(20, await Db.EntryCountAsync());
+        Assert.Equal(100, await Db.SumOfBalancesAsync());
+    }
+
+    [Fact]
     public async Task A_full_queue_makes_the_next_caller_wait_and_its_cancellation_ends_the_wait()
     {
         using var writer = new PayoutWriter(Ledger, NullLogger<PayoutWriter>.Instance);

@@ -2,6 +2,7 @@ using FuncLedger.TestSupport;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace FuncLedger.Core.Tests.Ledger;
 
@@ -205,5 +206,37 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
         var retried = await Ledger.TransferAsync(1, 2, 30, "lost-retry", "lost-1");
         Assert.False(retried.Replayed);
         Assert.Equal(70, await Ledger.GetBalanceAsync(1));
+    }
+
+    [Fact]
+    public async Task A_guard_mismatch_in_the_write_aborts_on_the_server_so_the_commit_sent_with_it_writes_nothing()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var walletId = await Db.WalletIdAsync(1);
+        var before = await Db.SnapshotAsync();
+        var store = Core.Persistence.LedgerStore.For(Core.Persistence.LedgerProvider.Postgres);
+        await using var db = Db.CreateContext();
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+        await using (var begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        // The lock's read said 999 coins, the row holds 100: what a lock the database did not honour would look like.
+        var wallet = new Core.Persistence.Commands.WalletRow(walletId, 1, 999, allowOverdraft: false) { Balance = 1_000 };
+        var entry = new Core.Persistence.Commands.EntryWrite(walletId, 1, 1_000, "lost lock", "guard-1", new string('a', 64), null);
+        foreach (var write in new Core.Persistence.Commands.WriteCommand[] { store.Write, ((Core.Persistence.Postgres.PostgresStore)store).WriteArrays })
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(() =>
+                write.ExecuteAsync(connection, null, [wallet], [entry], new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), store.InlineCommit, default));
+            Assert.Equal("22012", Assert.IsType<Npgsql.PostgresException>(error).SqlState);
+            await using var rollback = connection.CreateCommand();
+            rollback.CommandText = "ROLLBACK; BEGIN;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(before, await Db.SnapshotAsync());
     }
 }

@@ -188,6 +188,21 @@ public abstract class ServiceApiTests(ILedgerDatabase database) : LedgerTestBase
     }
 
     [Fact]
+    public async Task History_follows_the_order_entries_were_applied_even_when_their_clocks_disagree()
+    {
+        await Ledger.CreditAsync(1, 100, "first");
+        // The next write's clock reads an hour earlier (another instance, or a time read before the wallet's lock).
+        Db.Time.Shift(TimeSpan.FromHours(-1));
+        await Ledger.DebitAsync(1, 30, "second");
+        await Ledger.CreditAsync(1, 5, "third");
+
+        var history = await Ledger.GetHistoryAsync(1);
+
+        Assert.Equal(["third", "second", "first"], history.Select(h => h.Reason));
+        Assert.Equal([75L, 70, 100], history.Select(h => h.BalanceAfter));
+    }
+
+    [Fact]
     public async Task History_of_an_unknown_owner_is_empty()
     {
         await Ledger.CreditAsync(1, 100, "seed");

@@ -91,8 +91,54 @@ public sealed class ProviderCommandTests
         Assert.EndsWith("WHERE owner_id = ANY(@owners) AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key = ANY(@keys)) ORDER BY id FOR UPDATE;", guarded, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 0, owners: 1, guarded: true), StringComparison.Ordinal);
         Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 1, owners: 1, guarded: false), StringComparison.Ordinal);
-        Assert.Contains("WHERE w.id = v.id AND w.cached_balance = v.e RETURNING w.id;", PostgresArrayWriteCommand.Text, StringComparison.Ordinal);
+        Assert.Contains("1 / (w.cached_balance = v.e)::int), updated_at = @now FROM unnest(@w, @b, @e) AS v(id, b, e) WHERE w.id = v.id RETURNING w.id;", PostgresArrayWriteCommand.Text, StringComparison.Ordinal);
         Assert.Contains("RETURNING id, idempotency_key;", PostgresArrayWriteCommand.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sql_text_caches_keep_a_bounded_number_of_shapes_and_still_build_every_one()
+    {
+        var lookup = new RowLookupAndLockCommand(" FOR UPDATE");
+        var write = new RowWriteCommand();
+
+        for (var n = 1; n <= SqlTextCache<int>.ShapesMax * 3; n++)
+        {
+            Assert.Contains($"@o{n - 1})", lookup.Text(keys: 0, owners: n, guarded: false), StringComparison.Ordinal);
+            Assert.Contains($"@ew{n - 1},", write.Text(wallets: 1, entries: n), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(SqlTextCache<int>.ShapesMax, lookup.ShapesKept);
+        Assert.Equal(SqlTextCache<int>.ShapesMax, write.ShapesKept);
+    }
+
+    [Theory]
+    [InlineData(40613)]
+    [InlineData(40501)]
+    [InlineData(40197)]
+    [InlineData(49918)]
+    [InlineData(49919)]
+    [InlineData(49920)]
+    [InlineData(4060)]
+    [InlineData(4221)]
+    [InlineData(10928)]
+    [InlineData(10929)]
+    public void Azure_SQL_transient_errors_run_the_unit_of_work_again_and_are_unavailable_when_retries_are_spent(int number)
+    {
+        Assert.True(_sqlServer.Errors.IsTransient(SqlError(number, "error")));
+        Assert.True(_sqlServer.Errors.IsUnavailable(SqlError(number, "error")));
+    }
+
+    [Theory]
+    [InlineData(233)]
+    [InlineData(64)]
+    [InlineData(-2)]
+    [InlineData(10053)]
+    [InlineData(10054)]
+    [InlineData(10060)]
+    public void A_broken_or_timed_out_SQL_Server_connection_is_unavailable_and_not_retried_inside(int number)
+    {
+        Assert.False(_sqlServer.Errors.IsTransient(SqlError(number, "error")));
+        Assert.True(_sqlServer.Errors.IsUnavailable(SqlError(number, "error")));
     }
 
     /// <summary>SqlException has no public constructor; build one the way SqlClient does.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -58,11 +57,24 @@ internal abstract class LookupAndLockCommand
 /// depends only on the counts and is built once per count. The lock is the provider's row-lock clause after
 /// <c>ORDER BY id</c> (empty on SQLite, where the immediate transaction is the lock).
 /// </summary>
-internal class RowLookupAndLockCommand(string rowLockClause) : LookupAndLockCommand
+internal class RowLookupAndLockCommand : LookupAndLockCommand
 {
-    private readonly ConcurrentDictionary<(int Keys, int Owners, bool Guarded), string> _texts = new();
+    private readonly SqlTextCache<(int Keys, int Owners, bool Guarded)> _texts;
 
-    internal override string Text(int keys, int owners, bool guarded) => _texts.GetOrAdd((keys, owners, guarded), k =>
+    public RowLookupAndLockCommand(string rowLockClause)
+    {
+        _rowLockClause = rowLockClause;
+        _texts = new(Build);
+    }
+
+    private readonly string _rowLockClause;
+
+    /// <summary>How many shapes of this command's text are kept.</summary>
+    internal int ShapesKept => _texts.Count;
+
+    internal override string Text(int keys, int owners, bool guarded) => _texts.Get((keys, owners, guarded));
+
+    private string Build((int Keys, int Owners, bool Guarded) k)
     {
         var sql = new StringBuilder(256);
         var keyList = Sql.List("@k", k.Keys);
@@ -74,7 +86,7 @@ internal class RowLookupAndLockCommand(string rowLockClause) : LookupAndLockComm
 
         var guard = k.Guarded ? $" AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key IN ({keyList}))" : "";
         return sql.Append(LockWallets(Sql.List("@o", k.Owners), guard)).ToString();
-    });
+    }
 
     protected override void Bind(DbCommand command, string[] keys, long[] owners)
     {
@@ -91,5 +103,5 @@ internal class RowLookupAndLockCommand(string rowLockClause) : LookupAndLockComm
 
     /// <summary>Locks the owners' wallets; <c>ORDER BY id</c> makes the lock order ascending.</summary>
     protected virtual string LockWallets(string ownerList, string guard) =>
-        $"SELECT {Sql.WalletColumns} FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id{rowLockClause};";
+        $"SELECT {Sql.WalletColumns} FROM wallets WHERE owner_id IN ({ownerList}){guard} ORDER BY id{_rowLockClause};";
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text;
 
@@ -22,9 +21,16 @@ internal abstract class WriteCommand
 /// </summary>
 internal class RowWriteCommand : WriteCommand
 {
-    private readonly ConcurrentDictionary<(int Wallets, int Entries), string> _texts = new();
+    private readonly SqlTextCache<(int Wallets, int Entries)> _texts;
 
-    internal string Text(int wallets, int entries) => _texts.GetOrAdd((wallets, entries), k =>
+    public RowWriteCommand() => _texts = new(Build);
+
+    /// <summary>How many shapes of this command's text are kept.</summary>
+    internal int ShapesKept => _texts.Count;
+
+    internal string Text(int wallets, int entries) => _texts.Get((wallets, entries));
+
+    private string Build((int Wallets, int Entries) k)
     {
         var sql = new StringBuilder(256 * (k.Wallets + k.Entries));
         for (var i = 0; i < k.Wallets; i++)
@@ -38,7 +44,7 @@ internal class RowWriteCommand : WriteCommand
         }
 
         return sql.ToString();
-    });
+    }
 
     public override async Task<long[]> ExecuteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<WalletRow> wallets,
         IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct)

@@ -5,15 +5,16 @@ namespace FuncLedger.Core.Persistence.Postgres;
 
 /// <summary>
 /// <see cref="WriteCommand"/> as two statements over arrays, for keyed entries: one guarded update of every wallet (@w,
-/// @b, @e: ids, new balances, expected old balances) returning the ids it updated, then one insert of every entry (@ew,
+/// @b, @e: ids, new balances, expected old balances) returning the ids it updated, and failing on the server when any
+/// wallet no longer held its expected balance (so the COMMIT behind it rolls back), then one insert of every entry (@ew,
 /// @ea, @eb, @er, @ek, @ef, @em, in order) returning (id, idempotency_key). Entry ids are matched by key, so nothing
 /// depends on the order rows come back in. Parameter @now.
 /// </summary>
 internal sealed class PostgresArrayWriteCommand : WriteCommand
 {
-    internal const string Text =
-        "UPDATE wallets AS w SET cached_balance = v.b, updated_at = @now FROM unnest(@w, @b, @e) AS v(id, b, e) "
-        + "WHERE w.id = v.id AND w.cached_balance = v.e RETURNING w.id;\n"
+    internal static readonly string Text =
+        "UPDATE wallets AS w SET cached_balance = " + PostgresRowWriteCommand.GuardedBalance("v.b", "w.cached_balance", "v.e")
+        + ", updated_at = @now FROM unnest(@w, @b, @e) AS v(id, b, e) WHERE w.id = v.id RETURNING w.id;\n"
         + Sql.InsertEntryColumns + " SELECT v.ew, v.ea, v.eb, v.er, v.ek, v.ef, v.em, @now "
         + "FROM unnest(@ew, @ea, @eb, @er, @ek, @ef, @em) WITH ORDINALITY AS v(ew, ea, eb, er, ek, ef, em, n) ORDER BY v.n "
         + "RETURNING id, idempotency_key;\n";

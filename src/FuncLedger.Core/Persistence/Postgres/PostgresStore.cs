@@ -33,7 +33,7 @@ internal sealed class PostgresStore : LedgerStore
 
     public override CreateWalletCommand CreateWallet { get; } = new();
 
-    public override WriteCommand Write { get; } = new RowWriteCommand();
+    public override WriteCommand Write { get; } = new PostgresRowWriteCommand();
 
     /// <summary>The write as two statements over arrays, for keyed entries.</summary>
     public PostgresArrayWriteCommand WriteArrays { get; } = new();

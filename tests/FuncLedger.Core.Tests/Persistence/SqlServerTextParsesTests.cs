@@ -1,0 +1,56 @@
+using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Persistence.Commands;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace FuncLedger.Core.Tests.Persistence;
+
+/// <summary>
+/// No SQL Server runs here, so every T-SQL text the SQL Server commands send is parsed with ScriptDom (SQL Server 2022's
+/// grammar, TSql160Parser) for each shape a write can take, smallest to a full payout batch, with the drift scan, the fix,
+/// the migration history read and the checked-in migration script.
+/// </summary>
+public sealed class SqlServerTextParsesTests
+{
+    private static readonly LedgerStore Store = LedgerStore.For(LedgerProvider.SqlServer);
+
+    public static TheoryData<string, string> Texts()
+    {
+        var texts = new TheoryData<string, string>();
+        int[] counts = [1, 2, 3, 64, 256];
+        foreach (var keys in (int[])[0, 1, 2, 256])
+        {
+            foreach (var owners in counts)
+            {
+                texts.Add($"lookup and lock, {keys} keys, {owners} owners, guarded", Store.LookupAndLock.Text(keys, owners, guarded: keys > 0));
+                texts.Add($"lookup and lock, {keys} keys, {owners} owners", Store.LookupAndLock.Text(keys, owners, guarded: false));
+            }
+        }
+
+        foreach (var wallets in counts)
+        {
+            texts.Add($"write, {wallets} wallets, {wallets} entries", ((RowWriteCommand)Store.Write).Text(wallets, wallets));
+            texts.Add($"write, 1 wallet, {wallets} entries", ((RowWriteCommand)Store.Write).Text(1, wallets));
+            texts.Add($"lock and sum, {wallets} wallets", Store.LockSumSet.LockText(wallets));
+            texts.Add($"set balances, {wallets} wallets", LockSumSetCommand.SetText(wallets));
+        }
+
+        texts.Add("create wallet", Store.CreateWallet.Text);
+        texts.Add("drift scan", DriftScanCommand.Text);
+        texts.Add("applied migrations", Store.AppliedMigrations.Text);
+        texts.Add("migration script", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "funcledger-sqlserver.sql")));
+        return texts;
+    }
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void Every_T_SQL_text_parses_without_errors(string shape, string text)
+    {
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(text);
+
+        var script = parser.Parse(reader, out var errors);
+
+        Assert.True(errors.Count == 0, shape + ": " + string.Join("; ", errors.Select(e => $"{e.Line}:{e.Column} {e.Message}")));
+        Assert.NotNull(script);
+    }
+}
