@@ -99,7 +99,7 @@ public sealed class ProviderCommandTests
     public void Sql_text_caches_keep_a_bounded_number_of_shapes_and_still_build_every_one()
     {
         var lookup = new RowLookupAndLockCommand(" FOR UPDATE");
-        var write = new RowWriteCommand();
+        var write = new RowWriteCommand(Sql.SqliteParametersMax);
 
         for (var n = 1; n <= SqlTextCache<int>.ShapesMax * 3; n++)
         {

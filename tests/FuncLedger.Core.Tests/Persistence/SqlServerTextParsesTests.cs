@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Persistence.Commands;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
@@ -32,6 +33,11 @@ public sealed class SqlServerTextParsesTests
             texts.Add($"write, 1 wallet, {wallets} entries", ((RowWriteCommand)Store.Write).Text(1, wallets));
             texts.Add($"lock and sum, {wallets} wallets", Store.LockSumSet.LockText(wallets));
             texts.Add($"set balances, {wallets} wallets", LockSumSetCommand.SetText(wallets));
+        }
+
+        foreach (var (wallets, entries) in ((RowWriteCommand)Store.Write).Plan(LedgerLimits.AwardBatchSizeMax, LedgerLimits.AwardBatchSizeMax).Distinct())
+        {
+            texts.Add($"write chunk of the largest batch, {wallets} wallets, {entries} entries", ((RowWriteCommand)Store.Write).Text(wallets, entries));
         }
 
         texts.Add("create wallet", Store.CreateWallet.Text);

@@ -7,6 +7,16 @@ namespace FuncLedger.Core.Persistence.Commands;
 /// <summary>What every command shares: parameter binding, placeholder lists and the checks on what came back.</summary>
 internal static class Sql
 {
+    /// <summary>The most parameters one command may bind on SQL Server: its limit is 2,100 per request (error 8003 past
+    /// it), and sp_executesql takes two of them for the statement and its parameter list.</summary>
+    public const int SqlServerParametersMax = 2_098;
+
+    /// <summary>SQLite's limit (SQLITE_MAX_VARIABLE_NUMBER since 3.32).</summary>
+    public const int SqliteParametersMax = 32_766;
+
+    /// <summary>PostgreSQL's wire protocol carries at most 65,535 parameters per statement batch message.</summary>
+    public const int PostgresParametersMax = 65_535;
+
     /// <summary>Unique index that makes an idempotency key single-use.</summary>
     public const string IdempotencyKeyIndex = "ux_ledger_entries_idempotency_key";
 

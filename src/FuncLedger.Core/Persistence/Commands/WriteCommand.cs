@@ -21,9 +21,47 @@ internal abstract class WriteCommand
 /// </summary>
 internal class RowWriteCommand : WriteCommand
 {
+    /// <summary>Parameters bound per wallet (@w, @b, @e) and per entry (@ew .. @em); one more (@now) per command.</summary>
+    internal const int WalletParameters = 3;
+    internal const int EntryParameters = 7;
+
     private readonly SqlTextCache<(int Wallets, int Entries)> _texts;
 
-    public RowWriteCommand() => _texts = new(Build);
+    /// <param name="parametersMax">The most parameters the provider takes in one command (SQL Server 2,100, SQLite 32,766,
+    /// PostgreSQL 65,535): a larger write is split into several commands of the same transaction.</param>
+    public RowWriteCommand(int parametersMax)
+    {
+        _texts = new(Build);
+        ParametersMax = parametersMax;
+    }
+
+    public int ParametersMax { get; }
+
+    /// <summary>
+    /// The commands a write of <paramref name="wallets"/> wallets and <paramref name="entries"/> entries is sent as, each
+    /// within <see cref="ParametersMax"/>: one command when it fits, else the wallets' updates in chunks, then the
+    /// entries' inserts in chunks, in order.
+    /// </summary>
+    internal IReadOnlyList<(int Wallets, int Entries)> Plan(int wallets, int entries)
+    {
+        if (1 + (WalletParameters * wallets) + (EntryParameters * entries) <= ParametersMax)
+        {
+            return [(wallets, entries)];
+        }
+
+        var plan = new List<(int Wallets, int Entries)>();
+        for (int done = 0, size = (ParametersMax - 1) / WalletParameters; done < wallets; done += size)
+        {
+            plan.Add((Math.Min(size, wallets - done), 0));
+        }
+
+        for (int done = 0, size = (ParametersMax - 1) / EntryParameters; done < entries; done += size)
+        {
+            plan.Add((0, Math.Min(size, entries - done)));
+        }
+
+        return plan;
+    }
 
     /// <summary>How many shapes of this command's text are kept.</summary>
     internal int ShapesKept => _texts.Count;
@@ -47,6 +85,30 @@ internal class RowWriteCommand : WriteCommand
     }
 
     public override async Task<long[]> ExecuteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<WalletRow> wallets,
+        IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct)
+    {
+        var plan = Plan(wallets.Count, entries.Count);
+        if (plan.Count == 1)
+        {
+            return await ExecuteOneAsync(connection, transaction, wallets, entries, now, suffix, ct);
+        }
+
+        // Several commands: they share the transaction object, so nothing can travel behind the last one.
+        Sql.Invariant(transaction is not null && suffix.Length == 0, "a write split into several commands needs a transaction");
+        var ids = new List<long>(entries.Count);
+        var (walletsDone, entriesDone) = (0, 0);
+        foreach (var (walletCount, entryCount) in plan)
+        {
+            var walletChunk = wallets.Skip(walletsDone).Take(walletCount).ToArray();
+            var entryChunk = entries.Skip(entriesDone).Take(entryCount).ToArray();
+            ids.AddRange(await ExecuteOneAsync(connection, transaction, walletChunk, entryChunk, now, "", ct));
+            (walletsDone, entriesDone) = (walletsDone + walletCount, entriesDone + entryCount);
+        }
+
+        return [.. ids];
+    }
+
+    private async Task<long[]> ExecuteOneAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<WalletRow> wallets,
         IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct)
     {
         await using var write = Sql.Create(connection, transaction, Text(wallets.Count, entries.Count) + suffix);

@@ -7,7 +7,7 @@ namespace FuncLedger.Core.Persistence.Postgres;
 /// fails on the server when the wallet no longer holds the balance read under its lock, so the transaction aborts and
 /// the COMMIT behind it rolls back, instead of committing the entries and finding the mismatch afterwards.
 /// </summary>
-internal sealed class PostgresRowWriteCommand : RowWriteCommand
+internal sealed class PostgresRowWriteCommand() : RowWriteCommand(Sql.PostgresParametersMax)
 {
     /// <summary>
     /// The guard as the new balance itself: <c>@b + 0 * (1 / (cached_balance = @e)::int)</c> is the new balance when the row

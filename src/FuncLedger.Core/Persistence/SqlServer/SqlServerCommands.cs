@@ -24,7 +24,7 @@ internal sealed class SqlServerCreateWalletCommand : CreateWalletCommand
 
 /// <summary>ledger_entries carries the immutability trigger, and SQL Server refuses OUTPUT without INTO on a table with
 /// triggers, so an entry's id comes back through SCOPE_IDENTITY(); the balance update uses OUTPUT.</summary>
-internal sealed class SqlServerRowWriteCommand : RowWriteCommand
+internal sealed class SqlServerRowWriteCommand() : RowWriteCommand(Sql.SqlServerParametersMax)
 {
     protected override string UpdateBalance(string i) =>
         $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now OUTPUT INSERTED.id WHERE id = @w{i} AND cached_balance = @e{i};";

@@ -19,7 +19,7 @@ internal sealed class SqliteStore : LedgerStore
 
     public override CreateWalletCommand CreateWallet { get; } = new();
 
-    public override WriteCommand Write { get; } = new RowWriteCommand();
+    public override WriteCommand Write { get; } = new RowWriteCommand(Sql.SqliteParametersMax);
 
     public override LockSumSetCommand LockSumSet { get; } = new("");
 
