@@ -180,3 +180,46 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127015539_BinaryKeyCollation'
+)
+BEGIN
+    DECLARE @var nvarchar(max);
+    SELECT @var = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[ledger_entries]') AND [c].[name] = N'request_fingerprint');
+    IF @var IS NOT NULL EXEC(N'ALTER TABLE [ledger_entries] DROP CONSTRAINT ' + @var + ';');
+    ALTER TABLE [ledger_entries] ALTER COLUMN [request_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127015539_BinaryKeyCollation'
+)
+BEGIN
+    DROP INDEX [ux_ledger_entries_idempotency_key] ON [ledger_entries];
+    DECLARE @var1 nvarchar(max);
+    SELECT @var1 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[ledger_entries]') AND [c].[name] = N'idempotency_key');
+    IF @var1 IS NOT NULL EXEC(N'ALTER TABLE [ledger_entries] DROP CONSTRAINT ' + @var1 + ';');
+    ALTER TABLE [ledger_entries] ALTER COLUMN [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NULL;
+    EXEC(N'CREATE UNIQUE INDEX [ux_ledger_entries_idempotency_key] ON [ledger_entries] ([idempotency_key]) WHERE [idempotency_key] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127015539_BinaryKeyCollation'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261127015539_BinaryKeyCollation', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -47,7 +47,8 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasMaxLength(128)
                         .IsUnicode(false)
                         .HasColumnType("varchar(128)")
-                        .HasColumnName("idempotency_key");
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Meta")
                         .HasMaxLength(2048)
@@ -65,7 +66,8 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .IsUnicode(false)
                         .HasColumnType("char(64)")
                         .HasColumnName("request_fingerprint")
-                        .IsFixedLength();
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<long>("WalletId")
                         .HasColumnType("bigint")

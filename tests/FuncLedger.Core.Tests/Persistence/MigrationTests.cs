@@ -64,6 +64,21 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public void On_SQL_Server_keys_and_fingerprints_compare_byte_for_byte_whatever_the_database_collation()
+    {
+        // Azure SQL's default collation is case-insensitive: `order-a` then `Order-A` would be one key to the unique index
+        // and two to the ledger's ordinal replay check, and every retry would answer 500.
+        using var db = Context(LedgerProvider.SqlServer);
+        var entries = db.GetService<IDesignTimeModel>().Model.FindEntityType(typeof(Domain.LedgerEntry))!;
+        var script = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "funcledger-sqlserver.sql"));
+
+        Assert.Equal("Latin1_General_100_BIN2", entries.FindProperty(nameof(Domain.LedgerEntry.IdempotencyKey))!.GetCollation());
+        Assert.Equal("Latin1_General_100_BIN2", entries.FindProperty(nameof(Domain.LedgerEntry.RequestFingerprint))!.GetCollation());
+        Assert.Contains("ALTER COLUMN [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NULL;", script, StringComparison.Ordinal);
+        Assert.Contains("ALTER COLUMN [request_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NULL;", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Provider_names_parse_case_insensitively_and_unknown_ones_are_refused()
     {
         Assert.Equal(LedgerProvider.Sqlite, LedgerProviders.Parse(null));

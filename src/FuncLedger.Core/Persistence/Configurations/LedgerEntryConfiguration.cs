@@ -8,6 +8,9 @@ internal sealed class LedgerEntryConfiguration(LedgerProvider provider) : IEntit
 {
     public const string ImmutableEntriesTrigger = "trg_ledger_entries_immutable";
 
+    /// <summary>SQL Server's binary collation for keys: ordinal comparison, whatever the database's default.</summary>
+    public const string BinaryCollation = "Latin1_General_100_BIN2";
+
     public void Configure(EntityTypeBuilder<LedgerEntry> builder)
     {
         builder.ToTable("ledger_entries", t =>
@@ -22,10 +25,17 @@ internal sealed class LedgerEntryConfiguration(LedgerProvider provider) : IEntit
         builder.Property(e => e.Amount).HasColumnName("amount");
         builder.Property(e => e.BalanceAfter).HasColumnName("balance_after");
         builder.Property(e => e.Reason).HasColumnName("reason").HasMaxLength(LedgerLimits.ReasonLengthMax).IsRequired();
-        builder.Property(e => e.IdempotencyKey).HasColumnName("idempotency_key")
+        var idempotencyKey = builder.Property(e => e.IdempotencyKey).HasColumnName("idempotency_key")
             .HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false);
-        builder.Property(e => e.RequestFingerprint).HasColumnName("request_fingerprint")
+        var fingerprint = builder.Property(e => e.RequestFingerprint).HasColumnName("request_fingerprint")
             .HasMaxLength(LedgerLimits.FingerprintLength).IsFixedLength().IsUnicode(false);
+        if (provider == LedgerProvider.SqlServer)
+        {
+            // Keys compare byte for byte, as the core compares them (ordinal): under Azure SQL's default case-insensitive
+            // collation `order-a` and `Order-A` would be one key to the unique index and two to the replay check.
+            idempotencyKey.UseCollation(BinaryCollation);
+            fingerprint.UseCollation(BinaryCollation);
+        }
         builder.Property(e => e.Meta).HasColumnName("meta").HasMaxLength(LedgerLimits.MetaBytesMax);
         builder.Property(e => e.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
 
