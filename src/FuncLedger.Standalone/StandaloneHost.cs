@@ -127,6 +127,14 @@ public static class StandaloneHost
             HttpProblems.Create(code, detail, HttpProblems.InstanceOf(context)), FuncLedgerJson.Default.Problem);
     }
 
+    /// <summary>Builds every queue listener and timer now, so a missing or bad setting (a connection, a schedule) is an
+    /// error before the server starts, not a host failure after it.</summary>
+    public static void ValidateSettings(IServiceProvider services)
+    {
+        _ = services.GetServices<QueueListener>().ToList();
+        _ = services.GetServices<TimerScheduler>().ToList();
+    }
+
     /// <summary>Applies the configured provider's pending migrations.</summary>
     public static async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {

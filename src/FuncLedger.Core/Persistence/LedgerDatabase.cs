@@ -1,7 +1,9 @@
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace FuncLedger.Core.Persistence;
@@ -38,8 +40,11 @@ public static class LedgerDatabase
                 break;
         }
 
-        // Reads never track: the core never updates through the change tracker.
-        return builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+        // Reads never track: the core never updates through the change tracker. A failed command is not an EF "fail" log:
+        // each caller reports its own failures (HTTP 4002 with the error's type, the CLI's one line), and the history
+        // table's absence on a first migration is expected, not an alarm.
+        return builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+            .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug)));
     }
 
     /// <summary>Applies the pending migrations of the configured provider (never EnsureCreated).</summary>
