@@ -14,9 +14,14 @@ internal class CreateWalletCommand
         DbConnection connection, DbTransaction? transaction, long ownerId, DateTime now, CancellationToken ct)
     {
         await using var insert = Sql.Create(connection, transaction, Text);
-        Sql.Add(insert, "@owner", ownerId);
-        Sql.Add(insert, "@now", now);
+        Bind(insert, ownerId, now);
         await using var reader = await insert.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? Sql.ReadWallet(reader) : null;
+    }
+
+    internal static void Bind(DbCommand command, long ownerId, DateTime now)
+    {
+        Sql.AddInt64(command, "@owner", ownerId);
+        Sql.AddTimestamp(command, "@now", now);
     }
 }

@@ -26,12 +26,7 @@ internal class LockSumSetCommand(string rowLockClause)
         if (fixes.Length > 0)
         {
             await using var write = Sql.Create(connection, transaction, SetText(fixes.Length));
-            Sql.Add(write, "@now", now);
-            for (var i = 0; i < fixes.Length; i++)
-            {
-                Sql.Add(write, Sql.Name("@w", i), fixes[i].WalletId);
-                Sql.Add(write, Sql.Name("@b", i), fixes[i].Sum);
-            }
+            BindSet(write, fixes, now);
 
             await write.ExecuteNonQueryAsync(ct);
         }
@@ -61,6 +56,24 @@ internal class LockSumSetCommand(string rowLockClause)
         return sql.ToString();
     }
 
+    internal static void BindLock(DbCommand read, IReadOnlyList<long> walletIds)
+    {
+        for (var i = 0; i < walletIds.Count; i++)
+        {
+            Sql.AddInt64(read, Sql.Name("@w", i), walletIds[i]);
+        }
+    }
+
+    internal static void BindSet(DbCommand write, IReadOnlyList<WalletSum> fixes, DateTime now)
+    {
+        Sql.AddTimestamp(write, "@now", now);
+        for (var i = 0; i < fixes.Count; i++)
+        {
+            Sql.AddInt64(write, Sql.Name("@w", i), fixes[i].WalletId);
+            Sql.AddInt64(write, Sql.Name("@b", i), fixes[i].Sum);
+        }
+    }
+
     protected virtual string LockWallets(string idList) =>
         $"SELECT id, cached_balance FROM wallets WHERE id IN ({idList}) ORDER BY id{rowLockClause};";
 
@@ -68,10 +81,7 @@ internal class LockSumSetCommand(string rowLockClause)
         DbConnection connection, DbTransaction transaction, IReadOnlyList<long> walletIds, CancellationToken ct)
     {
         await using var read = Sql.Create(connection, transaction, LockText(walletIds.Count));
-        for (var i = 0; i < walletIds.Count; i++)
-        {
-            Sql.Add(read, Sql.Name("@w", i), walletIds[i]);
-        }
+        BindLock(read, walletIds);
 
         var cached = new List<(long Id, long Balance)>(walletIds.Count);
         var sums = new Dictionary<long, long>(walletIds.Count);

@@ -49,7 +49,7 @@ internal abstract class LookupAndLockCommand
     /// <summary>The statements for this many keys and owners.</summary>
     internal abstract string Text(int keys, int owners, bool guarded);
 
-    protected abstract void Bind(DbCommand command, string[] keys, long[] owners);
+    internal abstract void Bind(DbCommand command, string[] keys, long[] owners);
 }
 
 /// <summary>
@@ -88,16 +88,16 @@ internal class RowLookupAndLockCommand : LookupAndLockCommand
         return sql.Append(LockWallets(Sql.List("@o", k.Owners), guard)).ToString();
     }
 
-    protected override void Bind(DbCommand command, string[] keys, long[] owners)
+    internal override void Bind(DbCommand command, string[] keys, long[] owners)
     {
         for (var i = 0; i < keys.Length; i++)
         {
-            Sql.Add(command, Sql.Name("@k", i), keys[i]);
+            Sql.AddKey(command, Sql.Name("@k", i), keys[i]);
         }
 
         for (var i = 0; i < owners.Length; i++)
         {
-            Sql.Add(command, Sql.Name("@o", i), owners[i]);
+            Sql.AddInt64(command, Sql.Name("@o", i), owners[i]);
         }
     }
 

@@ -1,6 +1,8 @@
+using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using FuncLedger.Core.Domain;
+using Microsoft.Data.SqlClient;
 
 namespace FuncLedger.Core.Persistence.Commands;
 
@@ -38,10 +40,48 @@ internal static class Sql
         return command;
     }
 
-    public static void Add(DbCommand command, string name, object? value)
+    /// <summary>A parameter whose type the provider infers (PostgreSQL arrays: long[] is bigint[], string[] is text[]).</summary>
+    public static void Add(DbCommand command, string name, object? value) => Add(command, name, value, null, 0);
+
+    /// <summary>A bigint: ids, amounts, balances.</summary>
+    public static void AddInt64(DbCommand command, string name, long value) => Add(command, name, value, DbType.Int64, 0);
+
+    /// <summary>An idempotency key: varchar(128), so SQL Server seeks the key index instead of converting every row.</summary>
+    public static void AddKey(DbCommand command, string name, string? value) =>
+        Add(command, name, value, DbType.AnsiString, LedgerLimits.IdempotencyKeyColumnLengthMax);
+
+    /// <summary>A request fingerprint: char(64).</summary>
+    public static void AddFingerprint(DbCommand command, string name, string? value) =>
+        Add(command, name, value, DbType.AnsiStringFixedLength, LedgerLimits.FingerprintLength);
+
+    /// <summary>Unicode text of at most <paramref name="size"/> characters (reason, meta).</summary>
+    public static void AddText(DbCommand command, string name, string? value, int size) => Add(command, name, value, DbType.String, size);
+
+    /// <summary>A UTC timestamp: datetime2 on SQL Server (never the legacy datetime, 1/300 s); elsewhere the provider maps
+    /// a UTC DateTime itself (PostgreSQL timestamptz, SQLite text).</summary>
+    public static void AddTimestamp(DbCommand command, string name, DateTime value)
+    {
+        Add(command, name, value, null, 0);
+        if (command.Parameters[name] is SqlParameter sqlServer)
+        {
+            sqlServer.SqlDbType = SqlDbType.DateTime2;
+        }
+    }
+
+    private static void Add(DbCommand command, string name, object? value, DbType? type, int size)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
+        if (type is { } dbType)
+        {
+            parameter.DbType = dbType;
+        }
+
+        if (size > 0)
+        {
+            parameter.Size = size;
+        }
+
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
     }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using FuncLedger.Core.Domain;
 
 namespace FuncLedger.Core.Persistence.Commands;
 
@@ -112,25 +113,7 @@ internal class RowWriteCommand : WriteCommand
         IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct)
     {
         await using var write = Sql.Create(connection, transaction, Text(wallets.Count, entries.Count) + suffix);
-        Sql.Add(write, "@now", now);
-        for (var i = 0; i < wallets.Count; i++)
-        {
-            Sql.Add(write, Sql.Name("@w", i), wallets[i].Id);
-            Sql.Add(write, Sql.Name("@b", i), wallets[i].Balance);
-            Sql.Add(write, Sql.Name("@e", i), wallets[i].Original);
-        }
-
-        for (var j = 0; j < entries.Count; j++)
-        {
-            var entry = entries[j];
-            Sql.Add(write, Sql.Name("@ew", j), entry.WalletId);
-            Sql.Add(write, Sql.Name("@ea", j), entry.Amount);
-            Sql.Add(write, Sql.Name("@eb", j), entry.BalanceAfter);
-            Sql.Add(write, Sql.Name("@er", j), entry.Reason);
-            Sql.Add(write, Sql.Name("@ek", j), entry.Key);
-            Sql.Add(write, Sql.Name("@ef", j), entry.Fingerprint);
-            Sql.Add(write, Sql.Name("@em", j), entry.Meta);
-        }
+        Bind(write, wallets, entries, now);
 
         await using var reader = await write.ExecuteReaderAsync(ct);
         foreach (var wallet in wallets)
@@ -150,6 +133,29 @@ internal class RowWriteCommand : WriteCommand
         // Inline, the COMMIT comes last: reading past it makes a failed commit surface here.
         Sql.Invariant(!await reader.NextResultAsync(ct), "the write returned more results than it has statements");
         return ids;
+    }
+
+    internal static void Bind(DbCommand write, IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now)
+    {
+        Sql.AddTimestamp(write, "@now", now);
+        for (var i = 0; i < wallets.Count; i++)
+        {
+            Sql.AddInt64(write, Sql.Name("@w", i), wallets[i].Id);
+            Sql.AddInt64(write, Sql.Name("@b", i), wallets[i].Balance);
+            Sql.AddInt64(write, Sql.Name("@e", i), wallets[i].Original);
+        }
+
+        for (var j = 0; j < entries.Count; j++)
+        {
+            var entry = entries[j];
+            Sql.AddInt64(write, Sql.Name("@ew", j), entry.WalletId);
+            Sql.AddInt64(write, Sql.Name("@ea", j), entry.Amount);
+            Sql.AddInt64(write, Sql.Name("@eb", j), entry.BalanceAfter);
+            Sql.AddText(write, Sql.Name("@er", j), entry.Reason, LedgerLimits.ReasonLengthMax);
+            Sql.AddKey(write, Sql.Name("@ek", j), entry.Key);
+            Sql.AddFingerprint(write, Sql.Name("@ef", j), entry.Fingerprint);
+            Sql.AddText(write, Sql.Name("@em", j), entry.Meta, LedgerLimits.MetaBytesMax);
+        }
     }
 
     protected virtual string UpdateBalance(string i) =>

@@ -19,7 +19,7 @@ internal sealed class PostgresArrayLookupAndLockCommand : LookupAndLockCommand
         return lookup + $"SELECT {Sql.WalletColumns} FROM wallets WHERE owner_id = ANY(@owners){guard} ORDER BY id FOR UPDATE;";
     }
 
-    protected override void Bind(DbCommand command, string[] keys, long[] owners)
+    internal override void Bind(DbCommand command, string[] keys, long[] owners)
     {
         if (keys.Length > 0)
         {

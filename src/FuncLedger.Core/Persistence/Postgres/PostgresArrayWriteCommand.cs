@@ -23,7 +23,7 @@ internal sealed class PostgresArrayWriteCommand : WriteCommand
         IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct)
     {
         await using var write = Sql.Create(connection, transaction, Text + suffix);
-        Sql.Add(write, "@now", now);
+        Sql.AddTimestamp(write, "@now", now);
         Sql.Add(write, "@w", wallets.Select(w => w.Id).ToArray());
         Sql.Add(write, "@b", wallets.Select(w => w.Balance).ToArray());
         Sql.Add(write, "@e", wallets.Select(w => w.Original).ToArray());
