@@ -1,3 +1,5 @@
+using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Reconciliation;
 using FuncLedger.Functions.Queue;
@@ -171,4 +173,18 @@ public abstract class QueueAndTimerTests(ILedgerTestDatabase database) : IAsyncL
 public sealed class QueueAndTimerSqliteTests(SqliteTestDatabase database) : QueueAndTimerTests(database);
 
 [Collection("functions-postgres")]
-public sealed class QueueAndTimerPostgresTests(PostgresTestDatabase database) : QueueAndTimerTests(database);
+public sealed class QueueAndTimerPostgresTests(PostgresTestDatabase database) : QueueAndTimerTests(database)
+{
+    [Fact]
+    public async Task The_nightly_run_retries_an_unavailable_database_with_backoff_a_bounded_number_of_times()
+    {
+        await using var host = new FunctionsHost(LedgerProvider.Postgres, "Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=2",
+            new Dictionary<string, string?> { ["Reconcile:RetryAttemptsMax"] = "2", ["Reconcile:RetryDelayBaseMs"] = "10" });
+        var timer = new TimerInfo { ScheduleStatus = new ScheduleStatus() };
+
+        await Assert.ThrowsAsync<LedgerUnavailableException>(() => host.Function<NightlyReconciliationFunction>().NightlyReconciliation(timer, default));
+
+        Assert.Equal(2, host.Logs.Lines.Count(l => l.Contains("[6003]", StringComparison.Ordinal)));
+        Assert.Contains(host.Logs.Lines, l => l.Contains("[6003]", StringComparison.Ordinal) && l.Contains("retry 2 of 2 in 0.02 s", StringComparison.Ordinal));
+    }
+}

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Reconciliation;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -17,11 +18,18 @@ public sealed class ReconcileOptions
 
     /// <summary>Correct drifted wallets (true) or only report them (false, the default).</summary>
     public bool FixDrift { get; set; }
+
+    /// <summary>Runs again after an unavailable database (a serverless database resuming, a failover) instead of waiting a
+    /// day; 3 retries after 15, 30 and 60 s fit host.json's 5-minute function timeout.</summary>
+    public int RetryAttemptsMax { get; set; } = 3;
+
+    /// <summary>The first retry's delay; each next one doubles it.</summary>
+    public int RetryDelayBaseMs { get; set; } = 15_000;
 }
 
 /// <summary>Checks every cached balance against the ledger each night and stores a run record.</summary>
 public sealed partial class NightlyReconciliationFunction(
-    IReconciler reconciler, ReconcileOptions options, ILogger<NightlyReconciliationFunction> logger)
+    IReconciler reconciler, ReconcileOptions options, TimeProvider time, ILogger<NightlyReconciliationFunction> logger)
 {
     [Function(nameof(NightlyReconciliation))]
     public async Task NightlyReconciliation(
@@ -35,12 +43,35 @@ public sealed partial class NightlyReconciliationFunction(
         }
 
         // The core logs a warning per drifted wallet ID and stores the run record.
-        var report = await reconciler.RunAsync(new ReconcileRequest(options.FixDrift, ReconciliationTriggers.Timer), cancellationToken);
+        var report = await RunWithRetriesAsync(cancellationToken);
         if (!report.TotalsMatch && report.DriftCount == 0)
         {
             LogTotalsMismatch(logger, report.BalancesTotal, report.EntriesTotal);
         }
     }
+
+    private async Task<ReconciliationReport> RunWithRetriesAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await reconciler.RunAsync(new ReconcileRequest(options.FixDrift, ReconciliationTriggers.Timer), cancellationToken);
+            }
+            catch (LedgerUnavailableException e) when (attempt <= options.RetryAttemptsMax)
+            {
+                var delay = TimeSpan.FromMilliseconds(options.RetryDelayBaseMs * Math.Pow(2, attempt - 1));
+                var cause = e.InnerException?.GetType().Name ?? e.GetType().Name;
+                LogRetry(logger, attempt, options.RetryAttemptsMax, delay.TotalSeconds, cause);
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning,
+        Message = "Nightly reconciliation found the database unavailable ({ErrorType}); "
+            + "retry {Attempt} of {AttemptsMax} in {DelaySeconds} s")]
+    private static partial void LogRetry(ILogger logger, int attempt, int attemptsMax, double delaySeconds, string errorType);
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Nightly reconciliation is running late (past due)")]
     private static partial void LogPastDue(ILogger logger);
