@@ -17,6 +17,15 @@ public static class TestServers
 
     public static string Azurite => Environment.GetEnvironmentVariable(AzuriteVariable)
         ?? throw new InvalidOperationException($"{AzuriteVariable} is not set: run the tests through ./build.sh test, which starts Azurite.");
+
+    /// <summary>Runs a statement on the PostgreSQL server's default database (CREATE / DROP DATABASE).</summary>
+    public static async Task PostgresAdminAsync(string sql)
+    {
+        await using var admin = new NpgsqlConnection(Postgres);
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, admin);
+        await command.ExecuteNonQueryAsync();
+    }
 }
 
 /// <summary>Where the repository is, for tests that read its files (host.json, build outputs, docs).</summary>
@@ -95,7 +104,7 @@ public sealed class PostgresTestDatabase : ILedgerTestDatabase, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await ExecuteAdminAsync($"CREATE DATABASE {_database}");
+        await TestServers.PostgresAdminAsync($"CREATE DATABASE {_database}");
         _connection = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = _database, MaxPoolSize = 40 }.ToString();
         await Migrations.ApplyAsync(LedgerProvider.Postgres, _connection);
     }
@@ -112,15 +121,7 @@ public sealed class PostgresTestDatabase : ILedgerTestDatabase, IAsyncLifetime
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteAdminAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
-    }
-
-    private static async Task ExecuteAdminAsync(string sql)
-    {
-        await using var admin = new NpgsqlConnection(TestServers.Postgres);
-        await admin.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, admin);
-        await command.ExecuteNonQueryAsync();
+        await TestServers.PostgresAdminAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
     }
 }
 

@@ -15,7 +15,7 @@ public sealed class FirstMigrationTests
     public async Task The_first_migration_of_an_empty_PostgreSQL_database_logs_no_error()
     {
         var database = "funcledger_first_" + Guid.NewGuid().ToString("N")[..12];
-        await AdminAsync($"CREATE DATABASE {database}");
+        await TestServers.PostgresAdminAsync($"CREATE DATABASE {database}");
         try
         {
             var connection = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = database }.ToString();
@@ -33,15 +33,7 @@ public sealed class FirstMigrationTests
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await AdminAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            await TestServers.PostgresAdminAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
         }
-    }
-
-    private static async Task AdminAsync(string sql)
-    {
-        await using var admin = new NpgsqlConnection(TestServers.Postgres);
-        await admin.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, admin);
-        await command.ExecuteNonQueryAsync();
     }
 }
