@@ -41,12 +41,9 @@ internal sealed class LedgerMaintenance(IDbContextFactory<LedgerDbContext> conte
 
     public Task<LedgerStatus> StatusAsync(CancellationToken cancellationToken = default) => ProbeAsync(async db =>
     {
+        // The history read is itself the connection check: a database that cannot be reached fails it, and ProbeAsync
+        // turns that failure into LedgerUnavailableException (no second connection per health probe).
         var pending = await LedgerDatabase.PendingMigrationsAsync(db, cancellationToken);
-        if (pending.Count == 0 && !await db.Database.CanConnectAsync(cancellationToken))
-        {
-            throw new LedgerUnavailableException(new TimeoutException("The database did not accept a connection."));
-        }
-
         return new LedgerStatus(Provider, pending, LedgerDatabase.MigrationIds(store.Provider).Count);
     }, cancellationToken, probe: true);
 
