@@ -223,3 +223,50 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127030133_KeyedRefusals'
+)
+BEGIN
+    CREATE TABLE [ledger_refusals] (
+        [id] bigint NOT NULL IDENTITY,
+        [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [request_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [wallet_id] bigint NOT NULL,
+        [balance] bigint NOT NULL,
+        [amount] bigint NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_ledger_refusals] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_ledger_refusals_wallets_wallet_id] FOREIGN KEY ([wallet_id]) REFERENCES [wallets] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127030133_KeyedRefusals'
+)
+BEGIN
+    CREATE INDEX [ix_ledger_refusals_wallet_id] ON [ledger_refusals] ([wallet_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127030133_KeyedRefusals'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_ledger_refusals_idempotency_key] ON [ledger_refusals] ([idempotency_key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127030133_KeyedRefusals'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261127030133_KeyedRefusals', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -23,9 +23,9 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
         return FunctionsHost.SendAsync(request, Host.Function<WalletFunctions>().Credit(request, owner.ToString(System.Globalization.CultureInfo.InvariantCulture), default));
     }
 
-    private Task<Response> DebitAsync(string owner, string body)
+    private Task<Response> DebitAsync(string owner, string body, IDictionary<string, string>? headers = null)
     {
-        var request = Host.Request("POST", $"/api/wallets/{owner}/debit", body);
+        var request = Host.Request("POST", $"/api/wallets/{owner}/debit", body, headers: headers);
         return FunctionsHost.SendAsync(request, Host.Function<WalletFunctions>().Debit(request, owner, default));
     }
 
@@ -163,6 +163,24 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
         Assert.Equal(50, response.Json.GetProperty("balance").GetInt64());
         Assert.Equal(80, response.Json.GetProperty("amount").GetInt64());
         Assert.Equal(50, await BalanceOfAsync(7));
+    }
+
+    [Fact]
+    public async Task A_keyed_409_insufficient_funds_is_answered_again_on_retry_even_after_a_top_up()
+    {
+        await CreditAsync(8, """{"amount":50,"reason":"seed"}""");
+        var first = await DebitAsync("8", """{"amount":80,"reason":"shop"}""", Key("order-80"));
+        await CreditAsync(8, """{"amount":100,"reason":"top-up"}""");
+
+        var again = await DebitAsync("8", """{"amount":80,"reason":"shop"}""", Key("order-80"));
+
+        Assert.Equal((409, "insufficient_funds"), (first.Status, first.Code));
+        Assert.Null(first.Header(IdempotencyHeaders.Replayed));
+        Assert.Equal((409, "insufficient_funds"), (again.Status, again.Code));
+        Assert.Equal("true", again.Header(IdempotencyHeaders.Replayed));
+        Assert.Equal(50, again.Json.GetProperty("balance").GetInt64());
+        Assert.Equal(80, again.Json.GetProperty("amount").GetInt64());
+        Assert.Equal(150, await BalanceOfAsync(8));
     }
 
     [Fact]

@@ -28,6 +28,10 @@ public sealed class InsufficientFundsException(long walletId, long balance, long
     public long WalletId { get; } = walletId;
     public long Balance { get; } = balance;
     public long Amount { get; } = amount;
+
+    /// <summary>True when this is the kept first answer to a keyed request, given again to a retry under its key (the
+    /// balance is the one the wallet held then).</summary>
+    public bool Replayed { get; init; }
 }
 
 /// <summary>The amount is not in 1..<see cref="LedgerLimits.AmountMax"/>, or the result would overflow a balance.</summary>

@@ -26,19 +26,31 @@ internal static class LedgerWriter
         await using var transaction = store.InlineBegin is null
             ? await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct)
             : null;
+        var step = new Step(connection, transaction, store, now);
         try
         {
-            return await PostInTransactionAsync(new Step(connection, transaction, store, now), postings, ct);
+            return await PostInTransactionAsync(step, postings, ct);
         }
-        catch when (transaction is null)
+        catch when (transaction is null && !step.Committed)
         {
             await RollbackInlineAsync(connection);
             throw;
         }
     }
 
-    /// <summary>What every step of one operation shares.</summary>
-    private sealed record Step(DbConnection Connection, DbTransaction? Transaction, LedgerStore Store, DateTime Now);
+    /// <summary>What every step of one operation shares; <see cref="Committed"/> once a refusal was kept.</summary>
+    private sealed class Step(DbConnection connection, DbTransaction? transaction, LedgerStore store, DateTime now)
+    {
+        public DbConnection Connection { get; } = connection;
+
+        public DbTransaction? Transaction { get; } = transaction;
+
+        public LedgerStore Store { get; } = store;
+
+        public DateTime Now { get; } = now;
+
+        public bool Committed { get; set; }
+    }
 
     private static async Task RollbackInlineAsync(DbConnection connection)
     {
@@ -54,7 +66,7 @@ internal static class LedgerWriter
 
     private static async Task<Posted[]> PostInTransactionAsync(Step step, IReadOnlyList<Posting> postings, CancellationToken ct)
     {
-        var (connection, transaction, store, _) = step;
+        var (connection, transaction, store) = (step.Connection, step.Transaction, step.Store);
         var lookup = store.LookupAndLockFor(postings.Count);
         var keys = postings.Where(p => p.Key is not null).Select(p => p.Key!).Distinct(StringComparer.Ordinal).ToArray();
         var owners = postings.Select(p => p.OwnerId).Distinct().ToArray();
@@ -86,21 +98,34 @@ internal static class LedgerWriter
         }
 
         var byOwner = wallets.ToDictionary(w => w.OwnerId);
+        var missing = new List<long>();
         foreach (var index in pending)
         {
             var posting = postings[index];
-            if (!byOwner.ContainsKey(posting.OwnerId))
+            if (!byOwner.ContainsKey(posting.OwnerId) && !missing.Contains(posting.OwnerId))
             {
                 if (!posting.CreateWallet)
                 {
                     throw new InvalidWalletException(InvalidWalletReason.NotFound, "The source wallet does not exist.");
                 }
 
-                byOwner[posting.OwnerId] = await CreateWalletAsync(step, posting.OwnerId, ct);
+                missing.Add(posting.OwnerId);
             }
         }
 
-        var entries = Balances(postings, pending, byOwner);
+        if (missing.Count > 0)
+        {
+            // A refusal is decided before any wallet is created, so a refused operation leaves no new wallet behind.
+            var trial = byOwner.Values.Select(w => new WalletRow(w.Id, w.OwnerId, w.Balance, w.AllowOverdraft))
+                .Concat(missing.Select(o => new WalletRow(0, o, 0, allowOverdraft: false))).ToDictionary(w => w.OwnerId);
+            await BalancesOrRefuseAsync(step, postings, pending, trial, ct);
+            foreach (var owner in missing)
+            {
+                byOwner[owner] = await CreateWalletAsync(step, owner, ct);
+            }
+        }
+
+        var entries = await BalancesOrRefuseAsync(step, postings, pending, byOwner, ct);
 
         // Round trip 2: every balance update and every entry in one command.
         var touched = pending.Select(i => byOwner[postings[i].OwnerId]).Distinct().ToArray();
@@ -118,6 +143,41 @@ internal static class LedgerWriter
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="Balances"/>; when a keyed operation is refused for insufficient funds, the refusal is kept under the
+    /// refused posting's key and committed (nothing else was written) before it is thrown, so a retry under the key is
+    /// refused again instead of running again (<see cref="Replay"/>). Refusals in a batch of several operations are not
+    /// kept: the batch is split and each operation runs alone.
+    /// </summary>
+    private static async Task<EntryWrite[]> BalancesOrRefuseAsync(
+        Step step, IReadOnlyList<Posting> postings, List<int> pending, Dictionary<long, WalletRow> byOwner, CancellationToken ct)
+    {
+        try
+        {
+            return Balances(postings, pending, byOwner);
+        }
+        catch (InsufficientFundsException refused)
+        {
+            var group = postings[pending[0]].Group;
+            var refusedIndex = pending.Find(i => postings[i].Delta < 0 && byOwner[postings[i].OwnerId].Id == refused.WalletId);
+            var posting = postings[refusedIndex];
+            if (posting.Key is not null && pending.TrueForAll(i => postings[i].Group == group))
+            {
+                var keep = new RefusalWrite(posting.Key, posting.Fingerprint!, refused.WalletId, refused.Balance, posting.Delta);
+                var commit = step.Transaction is null ? step.Store.InlineCommit : "";
+                await step.Store.RecordRefusal.ExecuteAsync(step.Connection, step.Transaction, keep, step.Now, commit, ct);
+                if (step.Transaction is not null)
+                {
+                    await step.Transaction.CommitAsync(ct);
+                }
+
+                step.Committed = true;
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Balances under the locks, in posting order, with checked arithmetic: the entries to write.</summary>

@@ -5,7 +5,8 @@ namespace FuncLedger.Core.Operations;
 
 /// <summary>
 /// The idempotency rule, decided inside the write's transaction: a posting whose key exists replays the original entry
-/// when its fingerprint and amount match and is an <see cref="IdempotencyConflictException"/> otherwise.
+/// when its fingerprint and amount match and is an <see cref="IdempotencyConflictException"/> otherwise. A key whose first
+/// request was refused for insufficient funds answers that refusal again (<see cref="InsufficientFundsException.Replayed"/>).
 /// </summary>
 internal static class Replay
 {
@@ -23,7 +24,17 @@ internal static class Replay
             return pending;
         }
 
-        var byKey = existing.ToDictionary(e => e.Key, StringComparer.Ordinal);
+        var byKey = new Dictionary<string, EntryRow>(existing.Count, StringComparer.Ordinal);
+        foreach (var row in existing)
+        {
+            // An entry wins over a kept refusal of the same key: only two requests racing under one key on two instances
+            // can leave both, and the entry is what happened to the balance.
+            if (!byKey.TryGetValue(row.Key, out var kept) || IsRefusal(kept))
+            {
+                byKey[row.Key] = row;
+            }
+        }
+
         for (var i = 0; i < postings.Count;)
         {
             // A group (a transfer's two sides) replays whole or conflicts whole.
@@ -35,6 +46,7 @@ internal static class Replay
             }
 
             var found = 0;
+            EntryRow? refusal = null;
             for (var j = i; j < end; j++)
             {
                 var posting = postings[j];
@@ -46,9 +58,21 @@ internal static class Replay
                         throw new IdempotencyConflictException(posting.Key!);
                     }
 
+                    if (IsRefusal(entry))
+                    {
+                        refusal = entry;
+                        continue;
+                    }
+
                     result[j] = new Posted(entry.WalletId, entry.Id, entry.BalanceAfter, Replayed: true);
                     found++;
                 }
+            }
+
+            if (found == 0 && refusal is { } refused)
+            {
+                // The first answer under this key was a refusal: it is the answer again, whatever the balance is now.
+                throw new InsufficientFundsException(refused.WalletId, refused.BalanceAfter, -refused.Amount) { Replayed = true };
             }
 
             if (found == 0)
@@ -69,4 +93,7 @@ internal static class Replay
 
         return pending;
     }
+
+    /// <summary>A kept refusal comes back from the lookup as a row with id 0 (<see cref="Sql.RefusalColumns"/>).</summary>
+    private static bool IsRefusal(EntryRow row) => row.Id == 0;
 }

@@ -29,5 +29,6 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new LedgerEntryConfiguration(provider));
         modelBuilder.ApplyConfiguration(new ReconciliationRunConfiguration());
         modelBuilder.ApplyConfiguration(new PayoutRejectionConfiguration());
+        modelBuilder.ApplyConfiguration(new KeyedRefusalConfiguration(provider));
     }
 }

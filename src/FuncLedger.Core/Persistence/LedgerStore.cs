@@ -31,6 +31,8 @@ internal abstract class LedgerStore
 
     public DriftScanCommand DriftScan => DriftScanCommand.Instance;
 
+    public RecordRefusalCommand RecordRefusal => RecordRefusalCommand.Instance;
+
     /// <summary>
     /// When not null, the write path opens its transaction by sending this text ahead of its first command and ends it
     /// with <see cref="InlineCommit"/> behind its write, instead of separate BEGIN and COMMIT round trips.

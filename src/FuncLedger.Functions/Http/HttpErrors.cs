@@ -23,7 +23,14 @@ public sealed partial class HttpErrors(ILogger<HttpErrors> logger)
         switch (exception)
         {
             case LedgerException e:
-                return LedgerHttp.Respond(FromLedger(e, instance));
+                var answer = LedgerHttp.Respond(FromLedger(e, instance));
+                if (e is InsufficientFundsException { Replayed: true })
+                {
+                    // The kept first answer under this key, given again (the ledger stores keyed refusals).
+                    answer.Headers[IdempotencyHeaders.Replayed] = "true";
+                }
+
+                return answer;
             case HttpProblemException e:
                 var refused = LedgerHttp.Respond(HttpProblems.Create(e.Code, e.Message, instance, e.Errors));
                 if (e.Code is ProblemCodes.IdempotencyInFlight)

@@ -143,6 +143,61 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("Balance")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("char(64)")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_refusals");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_refusals_idempotency_key");
+
+                    b.HasIndex("WalletId")
+                        .HasDatabaseName("ix_ledger_refusals_wallet_id");
+
+                    b.ToTable("ledger_refusals", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
                 {
                     b.Property<long>("Id")
@@ -279,6 +334,16 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_refusals_wallets_wallet_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -129,6 +129,57 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("Balance")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_refusals");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_refusals_idempotency_key");
+
+                    b.HasIndex("WalletId")
+                        .HasDatabaseName("ix_ledger_refusals_wallet_id");
+
+                    b.ToTable("ledger_refusals", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
                 {
                     b.Property<long>("Id")
@@ -261,6 +312,16 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_refusals_wallets_wallet_id");
                 });
 #pragma warning restore 612, 618
         }

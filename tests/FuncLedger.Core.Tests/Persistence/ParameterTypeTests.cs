@@ -90,4 +90,22 @@ public sealed class ParameterTypeTests
             ["@b"] = (SqlDbType.BigInt, 0),
         });
     }
+
+    [Fact]
+    public void A_kept_refusal_binds_its_key_and_fingerprint_as_varchar_and_char_and_its_figures_as_bigint()
+    {
+        using var refusal = Command();
+
+        RecordRefusalCommand.Bind(refusal, new RefusalWrite("order-7", new string('a', 64), 3, 20, -50), Now);
+
+        AssertTypes(refusal, new Dictionary<string, (SqlDbType, int)>
+        {
+            ["@k"] = (SqlDbType.VarChar, 128),
+            ["@f"] = (SqlDbType.Char, 64),
+            ["@w"] = (SqlDbType.BigInt, 0),
+            ["@b"] = (SqlDbType.BigInt, 0),
+            ["@a"] = (SqlDbType.BigInt, 0),
+            ["@now"] = (SqlDbType.DateTime2, 0),
+        });
+    }
 }

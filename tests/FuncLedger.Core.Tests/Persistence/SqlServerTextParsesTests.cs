@@ -7,7 +7,7 @@ namespace FuncLedger.Core.Tests.Persistence;
 
 /// <summary>
 /// No SQL Server runs here, so every T-SQL text the SQL Server commands send is parsed with ScriptDom (SQL Server 2022's
-/// grammar, TSql160Parser) for each shape a write can take, smallest to a full payout batch, with the drift scan, the fix,
+/// grammar, TSql160Parser) for each shape a write can take, smallest to a full payout batch, with the kept refusal, the drift scan, the fix,
 /// the migration history read and the checked-in migration script.
 /// </summary>
 public sealed class SqlServerTextParsesTests
@@ -41,6 +41,7 @@ public sealed class SqlServerTextParsesTests
         }
 
         texts.Add("create wallet", Store.CreateWallet.Text);
+        texts.Add("keep a refusal", RecordRefusalCommand.Text);
         texts.Add("drift scan", DriftScanCommand.Text);
         texts.Add("applied migrations", Store.AppliedMigrations.Text);
         texts.Add("migration script", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "funcledger-sqlserver.sql")));

@@ -80,8 +80,7 @@ internal class RowLookupAndLockCommand : LookupAndLockCommand
         var keyList = Sql.List("@k", k.Keys);
         if (k.Keys > 0)
         {
-            sql.Append(CultureInfo.InvariantCulture,
-                $"SELECT {Sql.EntryColumns} FROM ledger_entries WHERE idempotency_key IN ({keyList});\n");
+            sql.Append(Sql.KeyLookup($"idempotency_key IN ({keyList})"));
         }
 
         var guard = k.Guarded ? $" AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key IN ({keyList}))" : "";

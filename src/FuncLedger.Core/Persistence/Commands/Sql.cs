@@ -22,8 +22,20 @@ internal static class Sql
     /// <summary>Unique index that makes an idempotency key single-use.</summary>
     public const string IdempotencyKeyIndex = "ux_ledger_entries_idempotency_key";
 
+    /// <summary>Unique index that makes a keyed refusal single-use.</summary>
+    public const string RefusalKeyIndex = "ux_ledger_refusals_idempotency_key";
+
     /// <summary>The columns of an <see cref="EntryRow"/>.</summary>
     public const string EntryColumns = "id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint";
+
+    /// <summary>A keyed refusal read as an <see cref="EntryRow"/>: id 0 (no entry has it), the balance it was refused at
+    /// as balance_after, the refused delta as amount.</summary>
+    public const string RefusalColumns = "CAST(0 AS bigint), wallet_id, amount, balance, idempotency_key, request_fingerprint";
+
+    /// <summary>The entries and the keyed refusals holding the keys that <paramref name="keyMatch"/> selects.</summary>
+    public static string KeyLookup(string keyMatch) =>
+        $"SELECT {EntryColumns} FROM ledger_entries WHERE {keyMatch}\n"
+        + $"UNION ALL SELECT {RefusalColumns} FROM ledger_refusals WHERE {keyMatch};\n";
 
     /// <summary>The columns of a <see cref="WalletRow"/>.</summary>
     public const string WalletColumns = "id, owner_id, cached_balance, allow_overdraft";

@@ -14,7 +14,7 @@ internal sealed class PostgresArrayLookupAndLockCommand : LookupAndLockCommand
 
     internal override string Text(int keys, int owners, bool guarded)
     {
-        var lookup = keys > 0 ? $"SELECT {Sql.EntryColumns} FROM ledger_entries WHERE {KeyMatch};\n" : "";
+        var lookup = keys > 0 ? Sql.KeyLookup(KeyMatch) : "";
         var guard = keys > 0 && guarded ? $" AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE {KeyMatch})" : "";
         return lookup + $"SELECT {Sql.WalletColumns} FROM wallets WHERE owner_id = ANY(@owners){guard} ORDER BY id FOR UPDATE;";
     }

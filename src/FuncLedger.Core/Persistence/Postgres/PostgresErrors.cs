@@ -12,7 +12,11 @@ internal sealed class PostgresErrors : DatabaseErrors
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
-        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: Commands.Sql.IdempotencyKeyIndex };
+        exception is PostgresException
+        {
+            SqlState: PostgresErrorCodes.UniqueViolation,
+            ConstraintName: Commands.Sql.IdempotencyKeyIndex or Commands.Sql.RefusalKeyIndex,
+        };
 
     public override bool IsUndefinedTable(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };

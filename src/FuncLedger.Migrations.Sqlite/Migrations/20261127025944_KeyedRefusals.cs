@@ -1,0 +1,57 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace FuncLedger.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class KeyedRefusals : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ledger_refusals",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    idempotency_key = table.Column<string>(type: "TEXT", unicode: false, maxLength: 128, nullable: false),
+                    request_fingerprint = table.Column<string>(type: "TEXT", unicode: false, fixedLength: true, maxLength: 64, nullable: false),
+                    wallet_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    balance = table.Column<long>(type: "INTEGER", nullable: false),
+                    amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_ledger_refusals", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_ledger_refusals_wallets_wallet_id",
+                        column: x => x.wallet_id,
+                        principalTable: "wallets",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_refusals_wallet_id",
+                table: "ledger_refusals",
+                column: "wallet_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_ledger_refusals_idempotency_key",
+                table: "ledger_refusals",
+                column: "idempotency_key",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ledger_refusals");
+        }
+    }
+}
