@@ -149,6 +149,9 @@ run_tests() {
     echo "coverage gate failed"; status=1
   fi
   [ -n "$AZURITE_PID" ] && kill "$AZURITE_PID" 2>/dev/null
+  # The engines the database suites ran on: SQL Server only in its opt-in lane (FUNCLEDGER_TEST_SQLSERVER), whose
+  # classes are not generated at all without it.
+  echo "providers: sqlite, postgres${FUNCLEDGER_TEST_SQLSERVER:+, sqlserver}"
   echo "tests: $passed passed, $failed failed"
   return $status
 }

@@ -6,6 +6,9 @@ using FuncLedger.Core.Persistence;
 using FuncLedger.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
+// Classes marked [SqlServerLane] are generated only when FUNCLEDGER_TEST_SQLSERVER is set.
+[assembly: TestFramework("FuncLedger.TestSupport.LaneTestFramework", "FuncLedger.TestSupport")]
+
 namespace FuncLedger.Cli.Tests;
 
 public sealed record CliRun(int ExitCode, string Stdout, string Stderr);
@@ -202,7 +205,7 @@ public abstract class ReconcileCliTests(ILedgerTestDatabase database) : IAsyncLi
         await Ledger.DebitAsync(1, 50, "spend");
         await Ledger.CreditAsync(2, 10, "seed");
         await Sql.ExecuteAsync(database.Provider, _connection,
-            $"UPDATE wallets SET allow_overdraft = {(database.Provider == LedgerProvider.Sqlite ? "1" : "TRUE")} WHERE owner_id = 2");
+            $"UPDATE wallets SET allow_overdraft = {Sql.Bool(database.Provider, true)} WHERE owner_id = 2");
         await Ledger.DebitAsync(2, 35, "overdraft");
         var clean = await CliAsync("reconcile", "--dry-run");
         await DriftAsync(1, 3);
@@ -318,3 +321,10 @@ public sealed class CliSqliteCollection : ICollectionFixture<SqliteTestDatabase>
 
 [CollectionDefinition("cli-postgres")]
 public sealed class CliPostgresCollection : ICollectionFixture<PostgresTestDatabase>;
+
+/// <summary>The opt-in SQL Server lane (FUNCLEDGER_TEST_SQLSERVER): generated only when it is set.</summary>
+[SqlServerLane, Collection("cli-sqlserver")]
+public sealed class ReconcileCliSqlServerTests(SqlServerTestDatabase database) : ReconcileCliTests(database);
+
+[CollectionDefinition("cli-sqlserver")]
+public sealed class CliSqlServerCollection : ICollectionFixture<SqlServerTestDatabase>;

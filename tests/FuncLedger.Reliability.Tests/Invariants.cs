@@ -1,3 +1,5 @@
+using System.Data.Common;
+using FuncLedger.TestSupport;
 using Npgsql;
 
 namespace FuncLedger.Reliability.Tests;
@@ -12,14 +14,15 @@ public static class Invariants
             + $"negative without overdraft {NegativeWithoutOverdraft}, duplicate keys {DuplicateKeys}";
     }
 
-    public static async Task<Report> CheckAsync(string connectionString, LoadLedger? load = null)
+    public static async Task<Report> CheckAsync(ReliabilityFixture fx, LoadLedger? load = null)
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(connectionString);
+        Microsoft.Data.SqlClient.SqlConnection.ClearAllPools();
+        await using var connection = Sql.Open(fx.Provider, fx.ConnectionString);
         await connection.OpenAsync();
         async Task<long> Scalar(string sql)
         {
-            await using var command = new NpgsqlCommand(sql, connection);
+            await using var command = Command(connection, sql);
             return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
@@ -27,7 +30,7 @@ public static class Invariants
             await Scalar("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries"),
             await Scalar("SELECT COALESCE(SUM(cached_balance), 0) FROM wallets"),
             await Scalar("SELECT COUNT(*) FROM wallets w WHERE cached_balance <> (SELECT COALESCE(SUM(amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id)"),
-            await Scalar("SELECT COUNT(*) FROM wallets WHERE cached_balance < 0 AND NOT allow_overdraft"),
+            await Scalar($"SELECT COUNT(*) FROM wallets WHERE cached_balance < 0 AND allow_overdraft = {Sql.Bool(fx.Provider, false)}"),
             await Scalar("SELECT COUNT(*) FROM (SELECT idempotency_key FROM ledger_entries WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key HAVING COUNT(*) > 1) d"));
 
         // Conservation, per-wallet agreement, no overdraft where none is allowed, keys single-use.
@@ -43,7 +46,7 @@ public static class Invariants
         // Every acknowledged write applied exactly once, every refused one not at all, and every balance what the
         // acknowledged writes make it.
         var keys = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var command = new NpgsqlCommand("SELECT idempotency_key, amount FROM ledger_entries WHERE idempotency_key IS NOT NULL", connection))
+        await using (var command = Command(connection, "SELECT idempotency_key, amount FROM ledger_entries WHERE idempotency_key IS NOT NULL"))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -71,7 +74,7 @@ public static class Invariants
         }
 
         Assert.Equal(keys.Count, load.Acknowledged.Values.Sum(a => a.Write.Kind == "transfer" ? 2 : 1));
-        await using (var command = new NpgsqlCommand("SELECT owner_id, cached_balance FROM wallets", connection))
+        await using (var command = Command(connection, "SELECT owner_id, cached_balance FROM wallets"))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             var expected = load.ExpectedBalances();
@@ -87,5 +90,12 @@ public static class Invariants
 
         Assert.Empty(load.UnexpectedStatuses);
         return report;
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
     }
 }

@@ -2,6 +2,9 @@ using Azure.Storage.Queues;
 using FuncLedger.TestSupport;
 using Xunit.Abstractions;
 
+// Classes marked [SqlServerLane] are generated only when FUNCLEDGER_TEST_SQLSERVER is set.
+[assembly: TestFramework("FuncLedger.TestSupport.LaneTestFramework", "FuncLedger.TestSupport")]
+
 namespace FuncLedger.Reliability.Tests;
 
 /// <summary>The profile: quick (in the test command, fixed seeds, well under 5 minutes) or long
@@ -21,14 +24,22 @@ public static class Profile
 }
 
 /// <summary>A PostgreSQL database, Azurite queues and a Standalone child process per scenario class.</summary>
-public sealed class ReliabilityFixture : IAsyncLifetime
+public class ReliabilityFixture : IAsyncLifetime
 {
-    private readonly PostgresTestDatabase _database = new();
+    private readonly ILedgerTestDatabase _database;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "funcledger-reliability-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public ReliabilityFixture() : this(new PostgresTestDatabase())
+    {
+    }
+
+    protected ReliabilityFixture(ILedgerTestDatabase database) => _database = database;
 
     public StandaloneProcess Server { get; private set; } = null!;
 
-    public string ConnectionString => _database.ConnectionString;
+    public Core.Persistence.LedgerProvider Provider => _database.Provider;
+
+    public string ConnectionString { get; private set; } = "";
 
     public QueueClient Queue { get; private set; } = null!;
 
@@ -38,14 +49,15 @@ public sealed class ReliabilityFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _database.InitializeAsync();
+        await ((IAsyncLifetime)_database).InitializeAsync();
+        ConnectionString = await _database.CreateAsync();
         Directory.CreateDirectory(_folder);
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         Queue = new QueueClient(TestServers.Azurite, "payout-awards", options);
         Poison = new QueueClient(TestServers.Azurite, "payout-awards-poison", options);
         await Queue.CreateIfNotExistsAsync();
         await Poison.CreateIfNotExistsAsync();
-        Server = new StandaloneProcess(RepositoryRoot, _database.ConnectionString, TestServers.Azurite, _folder);
+        Server = new StandaloneProcess(RepositoryRoot, Provider.ToString().ToLowerInvariant(), ConnectionString, TestServers.Azurite, _folder);
     }
 
     /// <summary>An empty ledger, empty queues and a freshly started server.</summary>
@@ -63,7 +75,7 @@ public sealed class ReliabilityFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Server.DisposeAsync();
-        await _database.DisposeAsync();
+        await ((IAsyncLifetime)_database).DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -91,4 +103,13 @@ public sealed class ReliabilityFixture : IAsyncLifetime
 public sealed class ReliabilityCollection : ICollectionFixture<ReliabilityFixture>
 {
     public const string Name = "reliability";
+}
+
+/// <summary>The same, on SQL Server (the opt-in lane, FUNCLEDGER_TEST_SQLSERVER).</summary>
+public sealed class SqlServerReliabilityFixture() : ReliabilityFixture(new SqlServerTestDatabase());
+
+[CollectionDefinition(Name)]
+public sealed class SqlServerReliabilityCollection : ICollectionFixture<SqlServerReliabilityFixture>
+{
+    public const string Name = "reliability-sqlserver";
 }

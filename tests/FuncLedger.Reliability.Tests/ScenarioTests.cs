@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using FuncLedger.TestSupport;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -8,16 +9,21 @@ namespace FuncLedger.Reliability.Tests;
 
 /// <summary>Load, crash, database restart, queue faults, bad input and key/log discipline, against Standalone as a
 /// real process over HTTP with PostgreSQL and Azurite; the invariants are checked after each.</summary>
-[Collection(ReliabilityCollection.Name)]
-public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper output) : IAsyncLifetime
+/// <remarks>The scenarios here run on every engine of the run; those that need PostgreSQL's own tools (a server
+/// restart, a PL/pgSQL fault trigger) are in <see cref="ScenarioTests"/>.</remarks>
+public abstract class Scenarios(ReliabilityFixture fx, ITestOutputHelper output) : IAsyncLifetime
 {
+    protected ReliabilityFixture Fx => fx;
+
+    protected ITestOutputHelper Output => output;
+
     public Task InitializeAsync() => fx.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>Waits until the clients have sent the given share of the load's writes, so a fault always lands
     /// mid-load however fast the machine is.</summary>
-    private static async Task WhenSentAsync(LoadLedger load, double share)
+    protected static async Task WhenSentAsync(LoadLedger load, double share)
     {
         var target = (long)(share * Profile.Clients * Profile.OperationsPerClient * 0.7);
         while (Interlocked.Read(ref load.Sent) < target)
@@ -26,7 +32,7 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
         }
     }
 
-    private async Task<LoadLedger> LoadAsync(string run, Func<LoadLedger, Task>? fault = null)
+    protected async Task<LoadLedger> LoadAsync(string run, Func<LoadLedger, Task>? fault = null)
     {
         var load = new LoadLedger();
         using var http = fx.Client();
@@ -49,7 +55,7 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
     {
         var load = await LoadAsync("load");
 
-        var report = await Invariants.CheckAsync(fx.ConnectionString, load);
+        var report = await Invariants.CheckAsync(fx, load);
         Assert.True(load.Replays > 0 && load.Conflicts > 0 && !load.Rejected.IsEmpty);
         ReliabilityFixture.Summary(output, "mixed load", load, 0, report);
     }
@@ -68,103 +74,22 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
             }
         });
 
-        var report = await Invariants.CheckAsync(fx.ConnectionString, load);
+        var report = await Invariants.CheckAsync(fx, load);
         Assert.True(load.ConnectionErrors > 0, "the kill cut no request off: the fault was not injected mid-load");
         ReliabilityFixture.Summary(output, $"kill -9 x{Profile.CrashCycles}", load, Profile.CrashCycles, report);
     }
 
-    [Fact]
-    public async Task A_database_restart_mid_load_fails_cleanly_and_loses_nothing()
+    protected async Task<long> CountAsync(string sql)
     {
-        var load = await LoadAsync("pgrestart", async running =>
-        {
-            await WhenSentAsync(running, 0.3);
-            await RestartPostgresAsync();
-        });
-
-        var report = await Invariants.CheckAsync(fx.ConnectionString, load);
-        // Requests cut off by the restart answered 503 problem details (retried by the client) or lost their
-        // connection; none answered 500.
-        Assert.DoesNotContain(500, load.UnexpectedStatuses);
-        Assert.True(load.ServiceUnavailable + load.ConnectionErrors > 0, "the restart cut no request off");
-        ReliabilityFixture.Summary(output, "PostgreSQL restart", load, 1, report);
-    }
-
-    private static async Task RestartPostgresAsync()
-    {
-        var version = Directory.GetDirectories("/usr/lib/postgresql").Select(Path.GetFileName).OrderBy(v => int.Parse(v!, CultureInfo.InvariantCulture)).Last();
-        using var restart = Process.Start(new ProcessStartInfo("pg_ctlcluster", $"{version} main restart") { RedirectStandardError = true })!;
-        await restart.WaitForExitAsync();
-        Assert.True(restart.ExitCode == 0, "pg_ctlcluster restart failed: " + await restart.StandardError.ReadToEndAsync());
-    }
-
-    [Fact]
-    public async Task Queue_faults_pay_every_award_exactly_once()
-    {
-        const int registrations = 60;
-        await using (var connection = new NpgsqlConnection(fx.ConnectionString))
-        {
-            await connection.OpenAsync();
-            // One award fails twice with a connection-class error, then succeeds (a sequence is not rolled back).
-            await using var fault = new NpgsqlCommand("""
-                CREATE SEQUENCE IF NOT EXISTS test_fault_seq;
-                SELECT setval('test_fault_seq', 1, false);
-                CREATE OR REPLACE FUNCTION test_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                  IF NEW.idempotency_key = 'participation_award_reg_9001' AND nextval('test_fault_seq') <= 2 THEN
-                    RAISE EXCEPTION 'injected transient fault' USING ERRCODE = '08006';
-                  END IF;
-                  RETURN NEW;
-                END $$;
-                DROP TRIGGER IF EXISTS test_fault ON ledger_entries;
-                CREATE TRIGGER test_fault BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION test_fault();
-                """, connection);
-            await fault.ExecuteNonQueryAsync();
-        }
-
-        var messages = new List<string>();
-        for (var r = 1; r <= registrations; r++)
-        {
-            // Placements out of order, then the participation award, each message twice.
-            messages.Add($$"""{"type":"placement","registrationId":{{r}},"ownerId":{{r}},"amount":100,"place":2}""");
-            messages.Add($$"""{"type":"placement","registrationId":{{r}},"ownerId":{{r}},"amount":300,"place":1}""");
-            messages.Add($$"""{"type":"participation","registrationId":{{r}},"ownerId":{{r}},"amount":10}""");
-        }
-
-        messages.Add("""{"type":"participation","registrationId":9001,"ownerId":9001,"amount":10}""");
-        var all = messages.Concat(messages).ToList();
-        all.Add("this message is not json");
-        await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (m, ct) => await fx.Queue.SendMessageAsync(m, ct));
-
-        // Kill the process while a batch is in flight; the messages it held come back after their lease.
-        await Task.Delay(400);
-        fx.Server.Kill();
-        await fx.Server.StartAsync();
-
-        var expected = (registrations * 3) + 1;
-        await Eventually(async () => await CountAsync("SELECT COUNT(*) FROM ledger_entries") == expected
-            && (await fx.Poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 1, TimeSpan.FromMinutes(6));
-
-        // The injected fault fired twice before the award went through (three calls of the sequence).
-        Assert.True(await CountAsync("SELECT last_value FROM test_fault_seq") >= 3, "the transient fault was not injected");
-        await CountAsync("DROP TRIGGER test_fault ON ledger_entries");
-        Assert.Equal(registrations * 410 + 10, await CountAsync("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries"));
-        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM payout_rejections"));
-        var report = await Invariants.CheckAsync(fx.ConnectionString);
-        var load = new LoadLedger { Sent = all.Count };
-        ReliabilityFixture.Summary(output, "queue faults (dup, order, transient x2, malformed, kill)", load, 4, report);
-    }
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(fx.ConnectionString);
+        await using var connection = FuncLedger.TestSupport.Sql.Open(fx.Provider, fx.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
         var value = await command.ExecuteScalarAsync();
         return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout)
+    protected static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
@@ -201,7 +126,7 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
         });
         Assert.Equal(before, await SnapshotAsync());
         output.WriteLine($"bad input: {answers.Count} requests, statuses {string.Join(", ", answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{g.Key} x{g.Count()}"))}");
-        ReliabilityFixture.Summary(output, $"bad input x{answers.Count}", load, answers.Count, await Invariants.CheckAsync(fx.ConnectionString, load));
+        ReliabilityFixture.Summary(output, $"bad input x{answers.Count}", load, answers.Count, await Invariants.CheckAsync(fx, load));
     }
 
     private async Task<string> SnapshotAsync() => string.Join(',',
@@ -209,10 +134,100 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
         await CountAsync("SELECT COALESCE(SUM(cached_balance * id), 0) FROM wallets"),
         await CountAsync("SELECT COUNT(*) FROM wallets"));
 
+
+}
+
+/// <summary>Every scenario on PostgreSQL, with those that use its own tools: a server restart mid-load, a PL/pgSQL
+/// trigger that injects a transient fault into one award, and the key and log discipline.</summary>
+[Collection(ReliabilityCollection.Name)]
+public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper output) : Scenarios(fx, output)
+{
+    [Fact]
+    public async Task A_database_restart_mid_load_fails_cleanly_and_loses_nothing()
+    {
+        var load = await LoadAsync("pgrestart", async running =>
+        {
+            await WhenSentAsync(running, 0.3);
+            await RestartPostgresAsync();
+        });
+
+        var report = await Invariants.CheckAsync(Fx, load);
+        // Requests cut off by the restart answered 503 problem details (retried by the client) or lost their
+        // connection; none answered 500.
+        Assert.DoesNotContain(500, load.UnexpectedStatuses);
+        Assert.True(load.ServiceUnavailable + load.ConnectionErrors > 0, "the restart cut no request off");
+        ReliabilityFixture.Summary(Output, "PostgreSQL restart", load, 1, report);
+    }
+
+    private static async Task RestartPostgresAsync()
+    {
+        var version = Directory.GetDirectories("/usr/lib/postgresql").Select(Path.GetFileName).OrderBy(v => int.Parse(v!, CultureInfo.InvariantCulture)).Last();
+        using var restart = Process.Start(new ProcessStartInfo("pg_ctlcluster", $"{version} main restart") { RedirectStandardError = true })!;
+        await restart.WaitForExitAsync();
+        Assert.True(restart.ExitCode == 0, "pg_ctlcluster restart failed: " + await restart.StandardError.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Queue_faults_pay_every_award_exactly_once()
+    {
+        const int registrations = 60;
+        await using (var connection = new NpgsqlConnection(Fx.ConnectionString))
+        {
+            await connection.OpenAsync();
+            // One award fails twice with a connection-class error, then succeeds (a sequence is not rolled back).
+            await using var fault = new NpgsqlCommand("""
+                CREATE SEQUENCE IF NOT EXISTS test_fault_seq;
+                SELECT setval('test_fault_seq', 1, false);
+                CREATE OR REPLACE FUNCTION test_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF NEW.idempotency_key = 'participation_award_reg_9001' AND nextval('test_fault_seq') <= 2 THEN
+                    RAISE EXCEPTION 'injected transient fault' USING ERRCODE = '08006';
+                  END IF;
+                  RETURN NEW;
+                END $$;
+                DROP TRIGGER IF EXISTS test_fault ON ledger_entries;
+                CREATE TRIGGER test_fault BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION test_fault();
+                """, connection);
+            await fault.ExecuteNonQueryAsync();
+        }
+
+        var messages = new List<string>();
+        for (var r = 1; r <= registrations; r++)
+        {
+            // Placements out of order, then the participation award, each message twice.
+            messages.Add($$"""{"type":"placement","registrationId":{{r}},"ownerId":{{r}},"amount":100,"place":2}""");
+            messages.Add($$"""{"type":"placement","registrationId":{{r}},"ownerId":{{r}},"amount":300,"place":1}""");
+            messages.Add($$"""{"type":"participation","registrationId":{{r}},"ownerId":{{r}},"amount":10}""");
+        }
+
+        messages.Add("""{"type":"participation","registrationId":9001,"ownerId":9001,"amount":10}""");
+        var all = messages.Concat(messages).ToList();
+        all.Add("this message is not json");
+        await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (m, ct) => await Fx.Queue.SendMessageAsync(m, ct));
+
+        // Kill the process while a batch is in flight; the messages it held come back after their lease.
+        await Task.Delay(400);
+        Fx.Server.Kill();
+        await Fx.Server.StartAsync();
+
+        var expected = (registrations * 3) + 1;
+        await Eventually(async () => await CountAsync("SELECT COUNT(*) FROM ledger_entries") == expected
+            && (await Fx.Poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 1, TimeSpan.FromMinutes(6));
+
+        // The injected fault fired twice before the award went through (three calls of the sequence).
+        Assert.True(await CountAsync("SELECT last_value FROM test_fault_seq") >= 3, "the transient fault was not injected");
+        await CountAsync("DROP TRIGGER test_fault ON ledger_entries");
+        Assert.Equal(registrations * 410 + 10, await CountAsync("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries"));
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM payout_rejections"));
+        var report = await Invariants.CheckAsync(Fx);
+        var load = new LoadLedger { Sent = all.Count };
+        ReliabilityFixture.Summary(Output, "queue faults (dup, order, transient x2, malformed, kill)", load, 4, report);
+    }
+
     [Fact]
     public async Task Only_health_answers_without_a_key_admin_refuses_function_keys_and_logs_hold_no_owner_data_or_secret()
     {
-        using var http = fx.Client();
+        using var http = Fx.Client();
         var load = new LoadLedger();
         var client = new LoadClient(http, load);
         const long owner = 86_753_090_123;
@@ -246,7 +261,7 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
         };
         await CountAsync($"UPDATE wallets SET cached_balance = cached_balance + 1 WHERE owner_id = {owner} RETURNING 0");
         await client.SendAsync("POST", "/api/admin/reconcile?dryRun=false", null, null, StandaloneProcess.MasterKey);
-        await fx.Queue.SendMessageAsync($$"""{"type":"participation","registrationId":5,"ownerId":{{owner}},"amount":10}""");
+        await Fx.Queue.SendMessageAsync($$"""{"type":"participation","registrationId":5,"ownerId":{{owner}},"amount":10}""");
         await Eventually(async () => await CountAsync("SELECT COUNT(*) FROM ledger_entries WHERE reason = 'participation_award'") == 1, TimeSpan.FromSeconds(30));
         await Task.Delay(500);
 
@@ -259,7 +274,7 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
             }
         }
 
-        var logs = string.Join('\n', fx.Server.Lines);
+        var logs = string.Join('\n', Fx.Server.Lines);
         Assert.Contains("drifts", logs, StringComparison.Ordinal);
         foreach (var planted in new[] { owner.ToString(CultureInfo.InvariantCulture), "Zebulon", "Quartermaine", email,
             StandaloneProcess.FunctionKey, StandaloneProcess.MasterKey, "Password=", "AccountKey=" })
@@ -267,6 +282,10 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
             Assert.DoesNotContain(planted, logs, StringComparison.OrdinalIgnoreCase);
         }
 
-        ReliabilityFixture.Summary(output, "keys and log discipline", load, 0, await Invariants.CheckAsync(fx.ConnectionString));
+        ReliabilityFixture.Summary(Output, "keys and log discipline", load, 0, await Invariants.CheckAsync(Fx));
     }
 }
+
+/// <summary>The load, kill -9 and bad-input scenarios on SQL Server (the opt-in lane, FUNCLEDGER_TEST_SQLSERVER).</summary>
+[SqlServerLane, Collection(SqlServerReliabilityCollection.Name)]
+public sealed class SqlServerScenarioTests(SqlServerReliabilityFixture fx, ITestOutputHelper output) : Scenarios(fx, output);

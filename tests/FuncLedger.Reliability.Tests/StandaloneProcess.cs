@@ -8,7 +8,7 @@ namespace FuncLedger.Reliability.Tests;
 
 /// <summary>
 /// FuncLedger.Standalone as a real child process (so it can be killed with SIGKILL and restarted), built by the
-/// solution build, serving PostgreSQL and Azurite over loopback. Every line it writes is kept for the log checks.
+/// solution build, serving the fixture's database (PostgreSQL, or SQL Server in its lane) and Azurite over loopback. Every line it writes is kept for the log checks.
 /// </summary>
 public sealed class StandaloneProcess : IAsyncDisposable
 {
@@ -19,7 +19,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
     private readonly string _dll;
     private Process? _process;
 
-    public StandaloneProcess(string repositoryRoot, string postgres, string azurite, string hostJsonFolder)
+    public StandaloneProcess(string repositoryRoot, string provider, string connectionString, string azurite, string hostJsonFolder)
     {
 #if DEBUG
         const string configuration = "Debug";
@@ -43,8 +43,8 @@ public sealed class StandaloneProcess : IAsyncDisposable
             ["Standalone__FunctionKeys"] = FunctionKey,
             ["Standalone__MasterKey"] = MasterKey,
             ["Standalone__HostJson"] = hostJsonPath,
-            ["Ledger__Provider"] = "postgres",
-            ["ConnectionStrings__Ledger"] = postgres,
+            ["Ledger__Provider"] = provider,
+            ["ConnectionStrings__Ledger"] = connectionString,
             ["AzureWebJobsStorage"] = azurite,
             ["ReconcileSchedule"] = "0 0 3 * * *",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",

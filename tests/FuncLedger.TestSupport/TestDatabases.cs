@@ -156,6 +156,16 @@ public static class Sql
         await command.ExecuteNonQueryAsync();
     }
 
-    private static System.Data.Common.DbConnection Open(LedgerProvider provider, string connectionString) =>
-        provider == LedgerProvider.Postgres ? new NpgsqlConnection(connectionString) : new SqliteConnection(connectionString);
+    /// <summary>A new, closed connection of the provider.</summary>
+    public static System.Data.Common.DbConnection Open(LedgerProvider provider, string connectionString) => provider switch
+    {
+        LedgerProvider.Postgres => new NpgsqlConnection(connectionString),
+        LedgerProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnection(connectionString),
+        _ => new SqliteConnection(connectionString),
+    };
+
+    /// <summary>The literal of a boolean column's value in this provider's SQL (SQL Server's bit has no TRUE).</summary>
+    public static string Bool(LedgerProvider provider, bool value) => provider == LedgerProvider.Postgres
+        ? (value ? "TRUE" : "FALSE")
+        : (value ? "1" : "0");
 }

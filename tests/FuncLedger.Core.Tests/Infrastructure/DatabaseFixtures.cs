@@ -49,6 +49,29 @@ public sealed class PostgresDatabaseFixture : ILedgerDatabase, IAsyncLifetime
     public Task DisposeAsync() => _database.DisposeAsync();
 }
 
+/// <summary>A real SQL Server (FUNCLEDGER_TEST_SQLSERVER, the opt-in lane): one database per run, migrated once, emptied
+/// between tests (TestSupport's <see cref="SqlServerTestDatabase"/>). Only classes marked <see cref="SqlServerLaneAttribute"/>
+/// use it, and those are generated only when the lane is on.</summary>
+public sealed class SqlServerDatabaseFixture : ILedgerDatabase, IAsyncLifetime
+{
+    private readonly SqlServerTestDatabase _database = new();
+
+    public LedgerProvider Provider => LedgerProvider.SqlServer;
+
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public async Task<LedgerHarness> CreateHarnessAsync(LedgerRetryOptions? retry = null) =>
+        new(Provider, await _database.CreateAsync(), retry);
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqlServerCollection : ICollectionFixture<SqlServerDatabaseFixture>
+{
+    public const string Name = "sqlserver";
+}
+
 [CollectionDefinition(Name)]
 public sealed class SqliteCollection : ICollectionFixture<SqliteDatabaseFixture>
 {

@@ -76,7 +76,7 @@ public sealed class LedgerHarness : IAsyncDisposable
     public Task<long> CachedBalanceAsync(long ownerId) => ScalarAsync($"SELECT cached_balance FROM wallets WHERE owner_id = {ownerId}");
 
     public Task SetOverdraftAsync(long ownerId) =>
-        ExecuteAsync($"UPDATE wallets SET allow_overdraft = {(Provider == LedgerProvider.Sqlite ? "1" : "TRUE")} WHERE owner_id = {ownerId}");
+        ExecuteAsync($"UPDATE wallets SET allow_overdraft = {TestSupport.Sql.Bool(Provider, true)} WHERE owner_id = {ownerId}");
 
     /// <summary>A snapshot of every balance and entry, to assert that a failed operation changed nothing.</summary>
     public async Task<string> SnapshotAsync()
@@ -96,6 +96,10 @@ public sealed class LedgerHarness : IAsyncDisposable
             DROP TRIGGER IF EXISTS trg_test_inject_fault ON ledger_entries;
             CREATE TRIGGER trg_test_inject_fault BEFORE INSERT ON ledger_entries FOR EACH ROW
             WHEN (NEW.reason = 'inject-fault' AND NEW.amount > 0) EXECUTE FUNCTION test_inject_fault();
+            """),
+        LedgerProvider.SqlServer => ExecuteAsync("""
+            CREATE OR ALTER TRIGGER trg_test_inject_fault ON ledger_entries AFTER INSERT AS
+            IF EXISTS (SELECT 1 FROM inserted WHERE reason = 'inject-fault' AND amount > 0) THROW 50000, 'injected fault', 1;
             """),
         _ => ExecuteAsync("""
             CREATE TRIGGER trg_test_inject_fault BEFORE INSERT ON ledger_entries
