@@ -1,7 +1,9 @@
 using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Operations;
 using FuncLedger.Core.Payouts;
+using Azure.Core;
 using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Persistence.Postgres;
 using FuncLedger.Core.Reconciliation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -30,17 +32,43 @@ public static class DependencyInjection
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         var retry = new LedgerRetryOptions();
         configuration.GetSection($"{Section}:Retry").Bind(retry);
-        return services.AddLedgerCore(provider, connectionString, retry);
+        var postgres = new PostgresConnectionOptions();
+        configuration.GetSection($"{Section}:Postgres").Bind(postgres);
+        return services.AddLedgerCore(provider, connectionString, retry, postgres);
     }
 
-    /// <summary>Registers the core for an explicit provider and connection string.</summary>
-    public static IServiceCollection AddLedgerCore(
-        this IServiceCollection services, LedgerProvider provider, string? connectionString, LedgerRetryOptions? retry = null)
+    /// <summary>Registers the core for an explicit provider and connection string; on PostgreSQL,
+    /// <paramref name="postgres"/> may sign in with Microsoft Entra tokens instead of the connection string's password.</summary>
+    public static IServiceCollection AddLedgerCore(this IServiceCollection services, LedgerProvider provider, string? connectionString,
+        LedgerRetryOptions? retry = null, PostgresConnectionOptions? postgres = null)
+    {
+        postgres ??= new PostgresConnectionOptions();
+        postgres.Validate();
+        var credential = provider == LedgerProvider.Postgres && postgres.UsesEntra ? PostgresEntraAuthentication.Credential(postgres) : null;
+        return services.AddLedgerCore(provider, connectionString, retry, credential);
+    }
+
+    /// <summary>The core, signing in to PostgreSQL with <paramref name="entraCredential"/>'s tokens when it is given.</summary>
+    internal static IServiceCollection AddLedgerCore(this IServiceCollection services, LedgerProvider provider, string? connectionString,
+        LedgerRetryOptions? retry, TokenCredential? entraCredential)
     {
         retry ??= new LedgerRetryOptions();
         retry.Validate();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, provider, connectionString));
+        if (entraCredential is not null)
+        {
+            // One data source for the process: it owns the pool and the token refresh. The container disposes it.
+            var dataSource = PostgresEntraAuthentication.DataSource(
+                connectionString ?? throw new InvalidOperationException("ConnectionStrings:Ledger is required for postgres."),
+                entraCredential);
+            services.AddSingleton(dataSource);
+            services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, dataSource));
+        }
+        else
+        {
+            services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, provider, connectionString));
+        }
+
         services.AddSingleton(LedgerStore.For(provider));
         services.AddSingleton(retry);
         services.AddSingleton<LedgerUnitOfWork>();

@@ -40,12 +40,20 @@ public static class LedgerDatabase
                 break;
         }
 
-        // Reads never track: the core never updates through the change tracker. A failed command is not an EF "fail" log:
-        // each caller reports its own failures (HTTP 4002 with the error's type, the CLI's one line), and the history
-        // table's absence on a first migration is expected, not an alarm.
-        return builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
-            .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug)));
+        return Common(builder);
     }
+
+    /// <summary>Configures <paramref name="builder"/> for PostgreSQL over a data source (Microsoft Entra tokens as
+    /// passwords: <see cref="Postgres.PostgresEntraAuthentication"/>).</summary>
+    internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, Npgsql.NpgsqlDataSource dataSource) =>
+        Common(builder.UseNpgsql(dataSource, o => o.MigrationsAssembly(LedgerProviders.MigrationsAssembly(LedgerProvider.Postgres))));
+
+    // Reads never track: the core never updates through the change tracker. A failed command is not an EF "fail" log:
+    // each caller reports its own failures (HTTP 4002 with the error's type, the CLI's one line), and the history
+    // table's absence on a first migration is expected, not an alarm.
+    private static DbContextOptionsBuilder Common(DbContextOptionsBuilder builder) =>
+        builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+            .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug)));
 
     /// <summary>Applies the pending migrations of the configured provider (never EnsureCreated).</summary>
     public static async Task<IReadOnlyList<string>> MigrateAsync(LedgerDbContext context, CancellationToken cancellationToken = default)
