@@ -1,5 +1,6 @@
 // FuncLedger on Azure: a Flex Consumption function app (.NET 10 isolated) with a managed identity, identity-only
-// storage for the host and the payout queues, Azure SQL serverless with Microsoft Entra-only authentication, and
+// storage for the host and the payout queues, the ledger's database (databaseEngine: Azure SQL serverless with
+// Microsoft Entra-only authentication, or PostgreSQL Flexible Server with Entra authentication), and
 // Application Insights on Log Analytics with local auth off. Deployed with `azd up` (see azure.yaml).
 targetScope = 'subscription'
 
@@ -12,10 +13,10 @@ param environmentName string
 @description('Azure region for every resource.')
 param location string
 
-@description('Object id of the Microsoft Entra principal that administers the SQL server and applies migrations (azd sets AZURE_PRINCIPAL_ID).')
+@description('Object id of the Microsoft Entra principal that administers the database server and applies migrations (azd sets AZURE_PRINCIPAL_ID).')
 param principalId string
 
-@description('Login name shown for that SQL administrator.')
+@description('Login name of that database administrator (on PostgreSQL, the role name it signs in with).')
 param principalName string = 'funcledger-sql-admin'
 
 @allowed([
@@ -23,8 +24,26 @@ param principalName string = 'funcledger-sql-admin'
   'Group'
   'Application'
 ])
-@description('Kind of principal the SQL administrator is.')
+@description('Kind of principal the database administrator is.')
 param principalType string = 'User'
+
+@allowed([
+  'sqlserver'
+  'postgres'
+])
+@description('The ledger\'s database: sqlserver (Azure SQL serverless, Entra-only; the default) or postgres (Azure Database for PostgreSQL Flexible Server with Entra authentication, the engine the tests run on).')
+param databaseEngine string = 'sqlserver'
+
+@description('Compute SKU of the PostgreSQL flexible server (databaseEngine = postgres).')
+param postgresSkuName string = 'Standard_B1ms'
+
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+@description('Compute tier of the PostgreSQL flexible server (databaseEngine = postgres).')
+param postgresSkuTier string = 'Burstable'
 
 @description('NCRONTAB schedule (UTC) of the nightly reconciliation.')
 param reconcileSchedule string = '0 0 3 * * *'
@@ -50,6 +69,9 @@ module resources 'resources.bicep' = {
     sqlAdminLogin: principalName
     sqlAdminPrincipalType: principalType
     reconcileSchedule: reconcileSchedule
+    databaseEngine: databaseEngine
+    postgresSkuName: postgresSkuName
+    postgresSkuTier: postgresSkuTier
   }
 }
 
@@ -58,6 +80,8 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output FUNCTION_APP_NAME string = resources.outputs.functionAppName
 output FUNCTION_APP_URL string = resources.outputs.functionAppUrl
 output STORAGE_ACCOUNT_NAME string = resources.outputs.storageAccountName
-output SQL_SERVER_FQDN string = resources.outputs.sqlServerFqdn
-output SQL_DATABASE_NAME string = resources.outputs.sqlDatabaseName
+output DATABASE_ENGINE string = databaseEngine
+output DATABASE_HOST string = resources.outputs.databaseHost
+output DATABASE_NAME string = resources.outputs.databaseName
+output DATABASE_ADMIN_LOGIN string = principalName
 output APP_IDENTITY_NAME string = resources.outputs.identityName

@@ -11,11 +11,17 @@ param sqlAdminLogin string
 ])
 param sqlAdminPrincipalType string
 param reconcileSchedule string
+@allowed([
+  'sqlserver'
+  'postgres'
+])
+param databaseEngine string
+param postgresSkuName string
+param postgresSkuTier string
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var functionAppName = 'func-funcledger-${token}'
 var deploymentContainer = 'app-package-${take(token, 8)}'
-var sqlDatabaseName = 'funcledger'
 
 // Built-in role definition ids.
 var roles = {
@@ -138,52 +144,46 @@ resource metricsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource sqlServer 'Microsoft.Sql/servers@2025-01-01' = {
-  name: 'sql-funcledger-${token}'
-  location: location
-  tags: tags
-  properties: {
-    minimalTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
-    administrators: {
-      administratorType: 'ActiveDirectory'
-      azureADOnlyAuthentication: true
-      login: sqlAdminLogin
-      sid: sqlAdminObjectId
-      principalType: sqlAdminPrincipalType
-      tenantId: subscription().tenantId
+module sql 'database-sqlserver.bicep' = if (databaseEngine == 'sqlserver') {
+  name: 'funcledger-database-sqlserver'
+  params: {
+    location: location
+    tags: tags
+    token: token
+    adminObjectId: sqlAdminObjectId
+    adminLogin: sqlAdminLogin
+    adminPrincipalType: sqlAdminPrincipalType
+    appIdentityClientId: identity.properties.clientId
+  }
+}
+
+module postgres 'database-postgres.bicep' = if (databaseEngine == 'postgres') {
+  name: 'funcledger-database-postgres'
+  params: {
+    location: location
+    tags: tags
+    token: token
+    adminObjectId: sqlAdminObjectId
+    adminLogin: sqlAdminLogin
+    adminPrincipalType: sqlAdminPrincipalType
+    appIdentityName: identity.name
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+  }
+}
+
+// What the app and the postprovision hook need from whichever engine was deployed.
+var database = databaseEngine == 'sqlserver'
+  ? {
+      host: sql!.outputs.host
+      name: sql!.outputs.databaseName
+      connectionString: sql!.outputs.connectionString
     }
-  }
-}
-
-// 0.0.0.0 - 0.0.0.0 is Azure's "allow Azure services" rule: nothing outside Azure reaches the server.
-resource sqlAzureServices 'Microsoft.Sql/servers/firewallRules@2025-01-01' = {
-  parent: sqlServer
-  name: 'AllowAllWindowsAzureIps'
-  properties: {
-    startIpAddress: '0.0.0.0'
-    endIpAddress: '0.0.0.0'
-  }
-}
-
-resource sqlDatabase 'Microsoft.Sql/servers/databases@2025-01-01' = {
-  parent: sqlServer
-  name: sqlDatabaseName
-  location: location
-  tags: tags
-  sku: {
-    name: 'GP_S_Gen5_1'
-    tier: 'GeneralPurpose'
-    family: 'Gen5'
-    capacity: 1
-  }
-  properties: {
-    autoPauseDelay: 60
-    minCapacity: json('0.5')
-    zoneRedundant: false
-    requestedBackupStorageRedundancy: 'Local'
-  }
-}
+  : {
+      host: postgres!.outputs.host
+      name: postgres!.outputs.databaseName
+      connectionString: postgres!.outputs.connectionString
+    }
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: 'plan-funcledger-${token}'
@@ -255,11 +255,21 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         }
         {
           name: 'Ledger__Provider'
-          value: 'sqlserver'
+          value: databaseEngine
         }
         {
           name: 'ConnectionStrings__Ledger'
-          value: 'Server=tcp:${sqlServer.properties.fullyQualifiedDomainName},1433;Database=${sqlDatabaseName};Authentication=Active Directory Managed Identity;User Id=${identity.properties.clientId};Encrypt=True;TrustServerCertificate=False;'
+          value: database.connectionString
+        }
+        {
+          // On PostgreSQL the app signs in with its identity's Entra tokens (read only when Ledger__Provider is postgres;
+          // SQL Server's connection string names its own authentication).
+          name: 'Ledger__Postgres__Authentication'
+          value: 'entra'
+        }
+        {
+          name: 'Ledger__Postgres__ManagedIdentityClientId'
+          value: identity.properties.clientId
         }
         {
           name: 'ReconcileSchedule'
@@ -320,6 +330,6 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 output functionAppName string = functionApp.name
 output functionAppUrl string = 'https://${functionApp.properties.defaultHostName}'
 output storageAccountName string = storage.name
-output sqlServerFqdn string = sqlServer.properties.fullyQualifiedDomainName
-output sqlDatabaseName string = sqlDatabase.name
+output databaseHost string = database.host
+output databaseName string = database.name
 output identityName string = identity.name

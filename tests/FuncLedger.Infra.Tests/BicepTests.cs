@@ -174,24 +174,114 @@ public sealed class BicepTests
         }
     }
 
+    /// <summary>The nested deployment of one engine's module, and the condition that deploys it.</summary>
+    private static (JsonElement Template, string Condition) Module(string name)
+    {
+        var module = Assert.Single(Resources(), r => r.GetProperty("type").GetString() == "Microsoft.Resources/deployments"
+            && r.GetProperty("name").GetString() == name);
+        return (Props(module).GetProperty("template"), module.GetProperty("condition").GetString()!);
+    }
+
+    private static JsonElement In(JsonElement template, string type)
+    {
+        var resources = template.GetProperty("resources");
+        var items = resources.ValueKind == JsonValueKind.Object ? resources.EnumerateObject().Select(p => p.Value) : resources.EnumerateArray();
+        return Assert.Single(items, r => r.GetProperty("type").GetString() == type);
+    }
+
+    private static string Output(JsonElement template, string name) => template.GetProperty("outputs").GetProperty(name).GetProperty("value").GetString()!;
+
+    [Fact]
+    public void The_database_engine_is_a_parameter_sqlserver_by_default_each_engine_one_conditional_module()
+    {
+        var main = JsonDocument.Parse(Build.Value.Stdout).RootElement;
+        var engine = main.GetProperty("parameters").GetProperty("databaseEngine");
+        Assert.Equal("sqlserver", engine.GetProperty("defaultValue").GetString());
+        Assert.Equal(["sqlserver", "postgres"], engine.GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()!));
+        Assert.Equal("[equals(parameters('databaseEngine'), 'sqlserver')]", Module("funcledger-database-sqlserver").Condition);
+        Assert.Equal("[equals(parameters('databaseEngine'), 'postgres')]", Module("funcledger-database-postgres").Condition);
+
+        // azd passes FUNCLEDGER_DATABASE_ENGINE (sqlserver unless set), and the app is told which provider it runs on.
+        var parameters = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "infra", "main.parameters.json"))).RootElement;
+        Assert.Equal("${FUNCLEDGER_DATABASE_ENGINE=sqlserver}",
+            parameters.GetProperty("parameters").GetProperty("databaseEngine").GetProperty("value").GetString());
+        var settings = AppSettings();
+        Assert.Equal("[parameters('databaseEngine')]", settings["Ledger__Provider"]);
+        var connection = settings["ConnectionStrings__Ledger"];
+        Assert.StartsWith("[if(equals(parameters('databaseEngine'), 'sqlserver'), ", connection, StringComparison.Ordinal);
+        var (sqlOutput, postgresOutput) = (connection.IndexOf("'funcledger-database-sqlserver'", StringComparison.Ordinal),
+            connection.IndexOf("'funcledger-database-postgres'", StringComparison.Ordinal));
+        Assert.True(sqlOutput > 0 && postgresOutput > sqlOutput, "the sqlserver branch reads the sqlserver module, the other the postgres one");
+        Assert.EndsWith(".connectionString]", connection, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Sql_is_serverless_with_entra_only_authentication_reached_by_the_app_identity_from_azure_only()
     {
-        var server = Props(One("Microsoft.Sql/servers"));
+        var (sql, _) = Module("funcledger-database-sqlserver");
+        var server = Props(In(sql, "Microsoft.Sql/servers"));
         var admin = server.GetProperty("administrators");
         Assert.True(admin.GetProperty("azureADOnlyAuthentication").GetBoolean());
         Assert.Equal("ActiveDirectory", admin.GetProperty("administratorType").GetString());
         Assert.Equal("1.2", server.GetProperty("minimalTlsVersion").GetString());
 
-        var database = One("Microsoft.Sql/servers/databases");
+        var database = In(sql, "Microsoft.Sql/servers/databases");
         Assert.StartsWith("GP_S_", database.GetProperty("sku").GetProperty("name").GetString(), StringComparison.Ordinal);
 
-        var rule = Props(One("Microsoft.Sql/servers/firewallRules"));
+        var rule = Props(In(sql, "Microsoft.Sql/servers/firewallRules"));
         Assert.Equal(("0.0.0.0", "0.0.0.0"), (rule.GetProperty("startIpAddress").GetString(), rule.GetProperty("endIpAddress").GetString()));
 
-        var settings = AppSettings();
-        Assert.Equal("sqlserver", settings["Ledger__Provider"]);
-        Assert.Contains("Authentication=Active Directory Managed Identity", settings["ConnectionStrings__Ledger"], StringComparison.Ordinal);
+        var connection = Output(sql, "connectionString");
+        Assert.Contains("Authentication=Active Directory Managed Identity", connection, StringComparison.Ordinal);
+        Assert.Contains("Encrypt=True;TrustServerCertificate=False", connection, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postgres_is_a_burstable_flexible_server_with_entra_authentication_only_tls_required_and_azure_only_access()
+    {
+        var main = JsonDocument.Parse(Build.Value.Stdout).RootElement.GetProperty("parameters");
+        Assert.Equal(("Standard_B1ms", "Burstable"), (main.GetProperty("postgresSkuName").GetProperty("defaultValue").GetString(),
+            main.GetProperty("postgresSkuTier").GetProperty("defaultValue").GetString()));
+        var (postgres, _) = Module("funcledger-database-postgres");
+        var server = In(postgres, "Microsoft.DBforPostgreSQL/flexibleServers");
+        var auth = Props(server).GetProperty("authConfig");
+        Assert.Equal(("Enabled", "Disabled"), (auth.GetProperty("activeDirectoryAuth").GetString(), auth.GetProperty("passwordAuth").GetString()));
+        Assert.Equal("15", Props(server).GetProperty("version").GetString());
+        Assert.Equal("[parameters('skuTier')]", server.GetProperty("sku").GetProperty("tier").GetString());
+
+        var tls = In(postgres, "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
+        Assert.EndsWith("'require_secure_transport')]", tls.GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Equal("on", Props(tls).GetProperty("value").GetString());
+        var admin = Props(In(postgres, "Microsoft.DBforPostgreSQL/flexibleServers/administrators"));
+        Assert.Equal("[parameters('adminPrincipalType')]", admin.GetProperty("principalType").GetString());
+        var rule = Props(In(postgres, "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules"));
+        Assert.Equal(("0.0.0.0", "0.0.0.0"), (rule.GetProperty("startIpAddress").GetString(), rule.GetProperty("endIpAddress").GetString()));
+        In(postgres, "Microsoft.DBforPostgreSQL/flexibleServers/databases");
+
+        // The app signs in as its identity's role with a token (no password anywhere), over verified TLS.
+        var connection = Output(postgres, "connectionString");
+        Assert.Contains("SSL Mode=VerifyFull", connection, StringComparison.Ordinal);
+        Assert.Contains("Username={2}", connection, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", connection, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("entra", AppSettings()["Ledger__Postgres__Authentication"]);
+        Assert.Contains("userAssignedIdentities", AppSettings()["Ledger__Postgres__ManagedIdentityClientId"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_postprovision_hook_migrates_either_engine_with_only_what_the_deployment_outputs()
+    {
+        var outputs = JsonDocument.Parse(Build.Value.Stdout).RootElement.GetProperty("outputs").EnumerateObject().Select(o => o.Name).ToHashSet();
+        var hook = File.ReadAllText(Path.Combine(Root, "infra", "hooks", "postprovision.sh"));
+        var required = System.Text.RegularExpressions.Regex.Matches(hook, @"\$\{([A-Z_]+):\?").Select(m => m.Groups[1].Value).ToHashSet();
+
+        Assert.Contains("DATABASE_ENGINE", required);
+        Assert.Contains("DATABASE_ADMIN_LOGIN", required);
+        Assert.All(required.Where(v => v != "AZURE_RESOURCE_GROUP"), v => Assert.Contains(v, outputs));
+        Assert.Contains("\nsqlserver)", hook, StringComparison.Ordinal);
+        Assert.Contains("\npostgres)", hook, StringComparison.Ordinal);
+        Assert.Contains("funcledger-sqlserver.sql", hook, StringComparison.Ordinal);
+        Assert.Contains("pgaadauth_create_principal", hook, StringComparison.Ordinal);
+        Assert.Contains("Ledger__Postgres__Authentication=entra", hook, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,7 +289,8 @@ public sealed class BicepTests
     {
         Assert.True(Props(One("Microsoft.Insights/components")).GetProperty("DisableLocalAuth").GetBoolean());
         var settings = AppSettings();
-        foreach (var name in new[] { "APPLICATIONINSIGHTS_CONNECTION_STRING", "Ledger__Provider", "ConnectionStrings__Ledger", "ReconcileSchedule", "Reconcile__FixDrift" })
+        foreach (var name in new[] { "APPLICATIONINSIGHTS_CONNECTION_STRING", "Ledger__Provider", "ConnectionStrings__Ledger",
+            "Ledger__Postgres__Authentication", "ReconcileSchedule", "Reconcile__FixDrift" })
         {
             Assert.Contains(name, settings.Keys);
         }

@@ -1,0 +1,115 @@
+// databaseEngine = 'postgres': Azure Database for PostgreSQL Flexible Server (the engine the tests run on), with
+// Microsoft Entra authentication only (password auth off), TLS required, a Burstable SKU by default. The deploying
+// principal is the Entra administrator; the postprovision hook applies the migrations as that administrator and
+// creates the app's managed identity as a role. The app signs in with the identity's tokens
+// (Ledger__Postgres__Authentication=entra).
+param location string
+param tags object
+param token string
+param adminObjectId string
+param adminLogin string
+@allowed([
+  'User'
+  'Group'
+  'Application'
+])
+param adminPrincipalType string
+param appIdentityName string
+
+@description('Compute SKU of the flexible server.')
+param skuName string
+
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+@description('Compute tier of the flexible server.')
+param skuTier string
+
+var databaseName = 'funcledger'
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
+  name: 'psql-funcledger-${token}'
+  location: location
+  tags: tags
+  sku: {
+    name: skuName
+    tier: skuTier
+  }
+  properties: {
+    version: '15'
+    storage: {
+      storageSizeGB: 32
+      autoGrow: 'Enabled'
+    }
+    backup: {
+      backupRetentionDays: 7
+      geoRedundantBackup: 'Disabled'
+    }
+    highAvailability: {
+      mode: 'Disabled'
+    }
+    authConfig: {
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+      tenantId: subscription().tenantId
+    }
+    network: {
+      publicNetworkAccess: 'Enabled'
+    }
+  }
+}
+
+resource admin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2025-08-01' = {
+  parent: server
+  name: adminObjectId
+  properties: {
+    principalName: adminLogin
+    principalType: adminPrincipalType
+    tenantId: subscription().tenantId
+  }
+}
+
+// TLS on every connection (on by default; stated so that nobody turns it off by accident).
+resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2025-08-01' = {
+  parent: server
+  name: 'require_secure_transport'
+  properties: {
+    value: 'on'
+    source: 'user-override'
+  }
+  dependsOn: [
+    admin
+  ]
+}
+
+// 0.0.0.0 - 0.0.0.0 allows Azure services only: nothing outside Azure reaches the server.
+resource azureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2025-08-01' = {
+  parent: server
+  name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
+  properties: {
+    startIpAddress: '0.0.0.0'
+    endIpAddress: '0.0.0.0'
+  }
+  dependsOn: [
+    tls
+  ]
+}
+
+resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-01' = {
+  parent: server
+  name: databaseName
+  properties: {
+    charset: 'UTF8'
+    collation: 'en_US.utf8'
+  }
+  dependsOn: [
+    azureServices
+  ]
+}
+
+output host string = server.properties.fullyQualifiedDomainName
+output databaseName string = database.name
+output adminLogin string = adminLogin
+output connectionString string = 'Host=${server.properties.fullyQualifiedDomainName};Port=5432;Database=${databaseName};Username=${appIdentityName};SSL Mode=VerifyFull'

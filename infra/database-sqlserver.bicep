@@ -1,0 +1,68 @@
+// databaseEngine = 'sqlserver' (the default): Azure SQL serverless (auto-pause after an hour idle) on a logical server
+// with Microsoft Entra-only authentication. The app signs in as its user-assigned managed identity; the postprovision
+// hook applies the migrations and creates that identity as a database user.
+param location string
+param tags object
+param token string
+param adminObjectId string
+param adminLogin string
+@allowed([
+  'User'
+  'Group'
+  'Application'
+])
+param adminPrincipalType string
+param appIdentityClientId string
+
+var databaseName = 'funcledger'
+
+resource server 'Microsoft.Sql/servers@2025-01-01' = {
+  name: 'sql-funcledger-${token}'
+  location: location
+  tags: tags
+  properties: {
+    minimalTlsVersion: '1.2'
+    publicNetworkAccess: 'Enabled'
+    administrators: {
+      administratorType: 'ActiveDirectory'
+      azureADOnlyAuthentication: true
+      login: adminLogin
+      sid: adminObjectId
+      principalType: adminPrincipalType
+      tenantId: subscription().tenantId
+    }
+  }
+}
+
+// 0.0.0.0 - 0.0.0.0 is Azure's "allow Azure services" rule: nothing outside Azure reaches the server.
+resource azureServices 'Microsoft.Sql/servers/firewallRules@2025-01-01' = {
+  parent: server
+  name: 'AllowAllWindowsAzureIps'
+  properties: {
+    startIpAddress: '0.0.0.0'
+    endIpAddress: '0.0.0.0'
+  }
+}
+
+resource database 'Microsoft.Sql/servers/databases@2025-01-01' = {
+  parent: server
+  name: databaseName
+  location: location
+  tags: tags
+  sku: {
+    name: 'GP_S_Gen5_1'
+    tier: 'GeneralPurpose'
+    family: 'Gen5'
+    capacity: 1
+  }
+  properties: {
+    autoPauseDelay: 60
+    minCapacity: json('0.5')
+    zoneRedundant: false
+    requestedBackupStorageRedundancy: 'Local'
+  }
+}
+
+output host string = server.properties.fullyQualifiedDomainName
+output databaseName string = database.name
+output connectionString string = 'Server=tcp:${server.properties.fullyQualifiedDomainName},1433;Database=${databaseName};Authentication=Active Directory Managed Identity;User Id=${appIdentityClientId};Encrypt=True;TrustServerCertificate=False;'
