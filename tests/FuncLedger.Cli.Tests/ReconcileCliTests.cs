@@ -314,6 +314,29 @@ public sealed class ReconcileCliPostgresTests(PostgresTestDatabase database) : R
         Assert.Equal("error: cannot reach the database (NpgsqlException); check --provider and --connection", stderr.ToString().Trim());
         Assert.Empty(stdout.ToString());
     }
+
+    [Fact]
+    public async Task An_unknown_postgres_authentication_setting_exits_2_with_one_line_naming_it()
+    {
+        var settings = Path.Combine(Path.GetTempPath(), $"funcledger-cli-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(settings, """
+            {"IsEncrypted":false,"Values":{"Ledger__Provider":"postgres","ConnectionStrings__Ledger":"Host=127.0.0.1;Username=app",
+             "Ledger__Postgres__Authentication":"kerberos"}}
+            """);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        try
+        {
+            var code = await FuncLedgerCli.RunAsync(["status", "--settings", settings], stdout, stderr, false);
+
+            Assert.Equal(ExitCodes.Error, code);
+            Assert.Equal("error: Unknown Ledger:Postgres:Authentication 'kerberos'. Use password or entra.", stderr.ToString().Trim());
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
+    }
 }
 
 [CollectionDefinition("cli-sqlite")]
