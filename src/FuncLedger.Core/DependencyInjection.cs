@@ -44,7 +44,9 @@ public static class DependencyInjection
     {
         postgres ??= new PostgresConnectionOptions();
         postgres.Validate();
-        var credential = provider == LedgerProvider.Postgres && postgres.UsesEntra ? PostgresEntraAuthentication.Credential(postgres) : null;
+        var credential = provider == LedgerProvider.Postgres && postgres.UsesEntra
+            ? PostgresEntraAuthentication.Credential(postgres)
+            : null;
         return services.AddLedgerCore(provider, connectionString, retry, credential);
     }
 
