@@ -28,6 +28,12 @@ public static class LedgerCalls
         ledger.TransferAsync(new TransferCommand(OwnerId.From(fromOwnerId, "fromOwnerId"), OwnerId.From(toOwnerId, "toOwnerId"),
             Coins.From(amount), reason, IdempotencyKey.Parse(idempotencyKey), meta), cancellationToken);
 
+    /// <summary>A multi-leg posting from (owner, signed amount) pairs.</summary>
+    public static Task<PostingResult> PostAsync(this ILedger ledger, IEnumerable<(long OwnerId, long Amount)> legs, string reason,
+        string? idempotencyKey = null, string? meta = null, CancellationToken cancellationToken = default) =>
+        ledger.PostAsync(new PostingCommand([.. legs.Select(l => new PostingLeg(OwnerId.From(l.OwnerId), l.Amount))], reason,
+            IdempotencyKey.Parse(idempotencyKey), meta), cancellationToken);
+
     public static Task<long> GetBalanceAsync(this ILedger ledger, long ownerId, CancellationToken cancellationToken = default) =>
         ledger.GetBalanceAsync(OwnerId.From(ownerId), cancellationToken);
 

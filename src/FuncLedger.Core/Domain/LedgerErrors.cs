@@ -9,6 +9,7 @@ public static class LedgerErrorCodes
     public const string SelfTransfer = "self_transfer";
     public const string IdempotencyConflict = "idempotency_conflict";
     public const string Validation = "validation";
+    public const string UnbalancedPosting = "unbalanced_posting";
 }
 
 /// <summary>The base of every typed ledger error. Messages name wallet IDs only, never owner data.</summary>
@@ -82,4 +83,11 @@ public sealed class LedgerValidationException(IReadOnlyList<FieldError> errors)
     }
 
     public IReadOnlyList<FieldError> Errors { get; } = errors;
+}
+
+/// <summary>The legs of a multi-leg posting do not sum to zero: it would create or destroy coins.</summary>
+public sealed class UnbalancedPostingException(long sum)
+    : LedgerException(LedgerErrorCodes.UnbalancedPosting, $"The legs sum to {sum}; a posting's legs must sum to zero.")
+{
+    public long Sum { get; } = sum;
 }

@@ -37,6 +37,10 @@ public static class LedgerLimits
     /// <summary>The most awards one <c>AwardAsync</c> call pays in its one transaction (a tournament's placements).</summary>
     public const int AwardBatchSizeMax = 1_000;
 
+    /// <summary>The most legs of one multi-leg posting (a prize pool paid to 1,000 players is one posting; the same bound
+    /// as an award batch, whose commands are proven under every provider's parameter limit).</summary>
+    public const int PostingLegsMax = 1_000;
+
     /// <summary>The most awards the payout writer pays in one transaction (group commit of the queue's invocations).</summary>
     public const int PayoutBatchSizeMax = 256;
 

@@ -10,9 +10,10 @@ public static class IdempotencyKeys
     public const string CreditSuffix = "_credit";
     public const string ParticipationPrefix = "participation_award_reg_";
     public const string PlacementPrefix = "placement_award_reg_";
+    public const string LegInfix = "_leg_";
 
     /// <summary>
-    /// True for a key of a form the ledger derives (a transfer's side, an award): a client may not send it, so a client's
+    /// True for a key of a form the ledger derives (a transfer's side, an award, a posting's leg): a client may not send it, so a client's
     /// key can never take or block a derived one (a credit keyed <c>gift-1_debit</c> would make transfer <c>gift-1</c> a
     /// conflict forever; one keyed like an award would make the real payout a conflict). Ordinal, like the unique index.
     /// </summary>
@@ -20,7 +21,20 @@ public static class IdempotencyKeys
     {
         ArgumentNullException.ThrowIfNull(key);
         return key.EndsWith(DebitSuffix, StringComparison.Ordinal) || key.EndsWith(CreditSuffix, StringComparison.Ordinal)
-            || key.StartsWith(ParticipationPrefix, StringComparison.Ordinal) || key.StartsWith(PlacementPrefix, StringComparison.Ordinal);
+            || key.StartsWith(ParticipationPrefix, StringComparison.Ordinal) || key.StartsWith(PlacementPrefix, StringComparison.Ordinal)
+            || IsLeg(key);
+    }
+
+    /// <summary>Leg <paramref name="number"/> (1-based, in the request's order) of a posting with client key
+    /// <paramref name="key"/>: <c>{key}_leg_{n}</c>.</summary>
+    public static string PostingLeg(string key, int number) => string.Create(CultureInfo.InvariantCulture, $"{key}{LegInfix}{number}");
+
+    /// <summary>True for <c>..._leg_{digits}</c>, the form of a posting's leg keys.</summary>
+    private static bool IsLeg(string key)
+    {
+        var at = key.LastIndexOf(LegInfix, StringComparison.Ordinal);
+        var digits = at < 0 ? "" : key[(at + LegInfix.Length)..];
+        return digits.Length > 0 && digits.All(char.IsAsciiDigit);
     }
 
     /// <summary>The debit entry of a transfer with client key <paramref name="key"/>.</summary>

@@ -10,6 +10,7 @@ public enum LedgerOperation
     Credit = 1,
     Debit = 2,
     Transfer = 3,
+    Posting = 4,
 }
 
 /// <summary>
@@ -23,6 +24,23 @@ public static class RequestFingerprint
     {
         var text = new StringBuilder(64 + reason.Length + (meta?.Length ?? 0));
         text.Append(CultureInfo.InvariantCulture, $"v1|{(int)operation}|{fromOwnerId}|{toOwnerId}|{amount}|");
+        Append(text, reason);
+        Append(text, meta);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>A multi-leg posting's fingerprint: every leg (owner and signed amount, in order), the reason and meta. Each
+    /// leg's entry carries it, so a retry with any leg changed is a conflict.</summary>
+    public static string ComputePosting(IReadOnlyList<(long OwnerId, long Amount)> legs, string reason, string? meta)
+    {
+        ArgumentNullException.ThrowIfNull(legs);
+        var text = new StringBuilder(32 + (legs.Count * 24) + reason.Length + (meta?.Length ?? 0));
+        text.Append(CultureInfo.InvariantCulture, $"v1|{(int)LedgerOperation.Posting}|{legs.Count}|");
+        foreach (var (owner, amount) in legs)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{owner}:{amount}|");
+        }
+
         Append(text, reason);
         Append(text, meta);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));

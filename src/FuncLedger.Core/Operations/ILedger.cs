@@ -19,6 +19,10 @@ public interface ILedger
     /// <summary>Moves coins between two owners' wallets; entries carry <c>{key}_debit</c> and <c>{key}_credit</c>.</summary>
     Task<TransferResult> TransferAsync(TransferCommand command, CancellationToken cancellationToken = default);
 
+    /// <summary>Applies a multi-leg posting (legs summing to zero) in one transaction, all legs or none; wallets are locked in
+    /// ascending id order; each leg's entry carries <c>{key}_leg_{n}</c>. A keyed retry replays the whole posting.</summary>
+    Task<PostingResult> PostAsync(PostingCommand command, CancellationToken cancellationToken = default);
+
     /// <summary>The cached balance; 0 for an owner without a wallet.</summary>
     Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default);
 

@@ -44,11 +44,33 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
             new(0, to, amount, command.Reason, key is null ? null : IdempotencyKeys.TransferCredit(key), fingerprint, command.Meta,
                 CreateWallet: true),
         ];
-        var posted = await PostAsync(postings, cancellationToken);
+        var posted = await WriteAsync(postings, cancellationToken);
         var (debit, credit) = (posted[0], posted[1]);
         LogTransfer(logger, debit.WalletId, credit.WalletId, amount, debit.Replayed);
         return new TransferResult(debit.WalletId, credit.WalletId, debit.BalanceAfter, credit.BalanceAfter,
             debit.EntryId, credit.EntryId, key, debit.Replayed);
+    }
+
+    public async Task<PostingResult> PostAsync(PostingCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var key = command.Key?.Value;
+        var fingerprint = key is null ? null
+            : RequestFingerprint.ComputePosting([.. command.Legs.Select(l => (l.Owner.Value, l.Amount))], command.Reason, command.Meta);
+        var postings = new Posting[command.Legs.Count];
+        for (var i = 0; i < postings.Length; i++)
+        {
+            var leg = command.Legs[i];
+            // One group: the legs replay, conflict and fail together. Credited wallets are created on first use.
+            postings[i] = new Posting(0, leg.Owner.Value, leg.Amount, command.Reason,
+                key is null ? null : IdempotencyKeys.PostingLeg(key, i + 1), fingerprint, command.Meta, CreateWallet: leg.Amount > 0);
+        }
+
+        var posted = await WriteAsync(postings, cancellationToken);
+        var legs = posted.Select((p, i) => new PostingLegResult(command.Legs[i].Owner.Value, p.WalletId, p.EntryId, command.Legs[i].Amount,
+            p.BalanceAfter)).ToArray();
+        LogPosting(logger, legs.Length, posted[0].EntryId, posted[0].Replayed);
+        return new PostingResult(legs[0].TransactionId, legs, key, posted[0].Replayed);
     }
 
     public async Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default) =>
@@ -91,7 +113,7 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
             postings[i] = CreditPosting(i, LedgerOperation.Credit, award.Owner, award.Amount, award.Reason, award.Key, award.Meta);
         }
 
-        var posted = await PostAsync(postings, cancellationToken);
+        var posted = await WriteAsync(postings, cancellationToken);
         return [.. posted.Select((p, i) => new CreditResult(p.WalletId, p.BalanceAfter, p.EntryId, postings[i].Key, p.Replayed))];
     }
 
@@ -99,7 +121,7 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     {
         ArgumentNullException.ThrowIfNull(command);
         var posting = CreditPosting(0, operation, command.Owner, command.Amount, command.Reason, command.Key?.Value, command.Meta);
-        var posted = (await PostAsync([posting], ct))[0];
+        var posted = (await WriteAsync([posting], ct))[0];
         LogPosted(logger, operation, posted.WalletId, command.Amount.Value, posted.Replayed);
         return new CreditResult(posted.WalletId, posted.BalanceAfter, posted.EntryId, posting.Key, posted.Replayed);
     }
@@ -113,7 +135,7 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     }
 
     /// <summary>One unit of work; when a concurrent first request wins the race for a key, run once more to replay it.</summary>
-    private async Task<Posted[]> PostAsync(IReadOnlyList<Posting> postings, CancellationToken ct)
+    private async Task<Posted[]> WriteAsync(IReadOnlyList<Posting> postings, CancellationToken ct)
     {
         var store = unitOfWork.Store;
         var now = time.GetUtcNow().UtcDateTime;
@@ -135,6 +157,10 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     [LoggerMessage(EventId = 2002, Level = LogLevel.Debug,
         Message = "Transfer from wallet {FromWalletId} to wallet {ToWalletId}: {Amount} coins (replayed: {Replayed})")]
     private static partial void LogTransfer(ILogger logger, long fromWalletId, long toWalletId, long amount, bool replayed);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug,
+        Message = "Posting of {Legs} legs, first entry {EntryId} (replayed: {Replayed})")]
+    private static partial void LogPosting(ILogger logger, int legs, long entryId, bool replayed);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
         Message = "A concurrent request took the same idempotency key first; replaying it")]

@@ -22,6 +22,8 @@ namespace FuncLedger.Functions.Contracts;
 [JsonSerializable(typeof(PayoutMessage))]
 [JsonSerializable(typeof(WalletChangeResponse))]
 [JsonSerializable(typeof(TransferResponse))]
+[JsonSerializable(typeof(PostingRequest))]
+[JsonSerializable(typeof(PostingResponse))]
 [JsonSerializable(typeof(BalanceResponse))]
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(ReconcileResponse))]

@@ -13,6 +13,12 @@ public sealed record WalletChangeRequest(long? Amount, string? Reason, string? I
 public sealed record TransferRequest(
     long? FromOwnerId, long? ToOwnerId, long? Amount, string? Reason, string? IdempotencyKey, JsonElement? Meta);
 
+/// <summary>Body of <c>POST postings</c>: 2 to 1,000 legs on different owners whose signed amounts sum to zero.</summary>
+public sealed record PostingRequest(IReadOnlyList<PostingLegRequest?>? Legs, string? Reason, string? IdempotencyKey, JsonElement? Meta);
+
+/// <summary>One leg of a posting: positive credits the owner, negative debits it.</summary>
+public sealed record PostingLegRequest(long? OwnerId, long? Amount);
+
 /// <summary>
 /// The payout message the tournament system puts on <c>payout-awards</c> (base64-encoded UTF-8 JSON, as host.json says).
 /// <c>type</c> is <c>participation</c> or <c>placement</c>; <c>place</c> is required for placements and absent otherwise.

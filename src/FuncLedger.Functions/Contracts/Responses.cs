@@ -85,3 +85,13 @@ public sealed record Problem(
     long? WalletId = null,
     long? Balance = null,
     long? Amount = null);
+
+/// <summary>The result of a posting: its id (the first leg's entry) and every leg's entry and balance after it.</summary>
+public sealed record PostingResponse(long PostingId, IReadOnlyList<PostingLegResponse> Legs, string? IdempotencyKey)
+{
+    public static PostingResponse From(PostingResult r) =>
+        new(r.PostingId, [.. r.Legs.Select(l => new PostingLegResponse(l.OwnerId, l.TransactionId, l.Amount, l.BalanceAfter))], r.IdempotencyKey);
+}
+
+/// <summary>One leg as written.</summary>
+public sealed record PostingLegResponse(long OwnerId, long TransactionId, long Amount, long BalanceAfter);

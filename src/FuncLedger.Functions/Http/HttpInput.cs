@@ -13,9 +13,10 @@ namespace FuncLedger.Functions.Http;
 /// </summary>
 public static class HttpInput
 {
-    /// <summary>Reads and binds a JSON body: at most <see cref="HttpLimits.RequestBodyBytesMax"/> bytes, strict types,
-    /// no unknown fields.</summary>
-    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    /// <summary>Reads and binds a JSON body: at most <paramref name="bytesMax"/> bytes (<see cref="HttpLimits.RequestBodyBytesMax"/>
+    /// unless a route says otherwise), strict types, no unknown fields.</summary>
+    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken,
+        int bytesMax = HttpLimits.RequestBodyBytesMax)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -25,26 +26,26 @@ public static class HttpInput
             throw new HttpProblemException(ProblemCodes.UnsupportedMediaType, "Send the body as application/json.");
         }
 
-        if (request.ContentLength > HttpLimits.RequestBodyBytesMax)
+        if (request.ContentLength > bytesMax)
         {
-            throw TooLarge();
+            throw TooLarge(bytesMax);
         }
 
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(HttpLimits.RequestBodyBytesMax + 1);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(bytesMax + 1);
         try
         {
             var length = 0;
             int read;
-            while (length <= HttpLimits.RequestBodyBytesMax
+            while (length <= bytesMax
                 && (read = await request.Body.ReadAsync(
-                    buffer.AsMemory(length, HttpLimits.RequestBodyBytesMax + 1 - length), cancellationToken)) > 0)
+                    buffer.AsMemory(length, bytesMax + 1 - length), cancellationToken)) > 0)
             {
                 length += read;
             }
 
-            if (length > HttpLimits.RequestBodyBytesMax)
+            if (length > bytesMax)
             {
-                throw TooLarge();
+                throw TooLarge(bytesMax);
             }
 
             if (length == 0)
@@ -169,8 +170,8 @@ public static class HttpInput
         return response;
     }
 
-    private static HttpProblemException TooLarge() => new(ProblemCodes.PayloadTooLarge,
-        string.Create(CultureInfo.InvariantCulture, $"The body may hold at most {HttpLimits.RequestBodyBytesMax} bytes."));
+    private static HttpProblemException TooLarge(int bytesMax) => new(ProblemCodes.PayloadTooLarge,
+        string.Create(CultureInfo.InvariantCulture, $"The body may hold at most {bytesMax} bytes."));
 
     private static bool IsJson(string contentType)
     {

@@ -12,6 +12,7 @@ public static class ProblemCodes
     public const string SelfTransfer = LedgerErrorCodes.SelfTransfer;
     public const string IdempotencyConflict = LedgerErrorCodes.IdempotencyConflict;
     public const string Validation = LedgerErrorCodes.Validation;
+    public const string UnbalancedPosting = LedgerErrorCodes.UnbalancedPosting;
     public const string MalformedJson = "malformed_json";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string PayloadTooLarge = "payload_too_large";
@@ -32,6 +33,7 @@ public static class ProblemCodes
         [SelfTransfer] = 400,
         [IdempotencyConflict] = 422,
         [Validation] = 400,
+        [UnbalancedPosting] = 400,
         [MalformedJson] = 400,
         [UnsupportedMediaType] = 415,
         [PayloadTooLarge] = 413,
@@ -51,6 +53,7 @@ public static class ProblemCodes
         [SelfTransfer] = "Transfer to the same wallet",
         [IdempotencyConflict] = "Idempotency key reused with a different request",
         [Validation] = "The request is not valid",
+        [UnbalancedPosting] = "The legs of the posting do not sum to zero",
         [MalformedJson] = "The body is not valid JSON",
         [UnsupportedMediaType] = "The body must be application/json",
         [PayloadTooLarge] = "The body is too large",

@@ -30,7 +30,7 @@ public sealed class ParameterLimitTests(SqliteDatabaseFixture database) : Ledger
     public void Every_command_of_the_largest_batch_stays_within_the_provider_limit(LedgerProvider provider, int limit)
     {
         var store = LedgerStore.For(provider);
-        foreach (var postings in (int[])[1, 2, LedgerLimits.PayoutBatchSizeMax, LedgerLimits.AwardBatchSizeMax])
+        foreach (var postings in (int[])[1, 2, LedgerLimits.PayoutBatchSizeMax, LedgerLimits.AwardBatchSizeMax, LedgerLimits.PostingLegsMax])
         {
             // Keys and owners of one lookup: every posting keyed, every posting another owner (the most parameters).
             Assert.InRange(postings + postings, 1, limit);
