@@ -184,6 +184,30 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
     }
 
     [Fact]
+    public async Task The_balance_route_answers_the_balance_at_an_instant_and_refuses_a_time_without_an_offset()
+    {
+        await CreditAsync(9, """{"amount":50,"reason":"seed"}""");
+        var before = await BalanceAtAsync("9", "2000-01-01T00:00:00Z");
+        var later = await BalanceAtAsync("9", "2999-01-01T01:00:00+01:00");
+        var local = await BalanceAtAsync("9", "2026-11-20T00:00:00");
+        var garbage = await BalanceAtAsync("9", "yesterday");
+
+        Assert.Equal((200, 0L), (before.Status, before.Json.GetProperty("balance").GetInt64()));
+        Assert.Equal("2000-01-01T00:00:00+00:00", before.Json.GetProperty("asOf").GetString());
+        Assert.Equal((200, 50L), (later.Status, later.Json.GetProperty("balance").GetInt64()));
+        Assert.Equal("2999-01-01T00:00:00+00:00", later.Json.GetProperty("asOf").GetString());
+        Assert.False((await BalanceAsync("9")).Json.TryGetProperty("asOf", out _));
+        Assert.Equal((400, "validation", "asOf"), (local.Status, local.Code, local.Json.GetProperty("errors")[0].GetProperty("field").GetString()));
+        Assert.Equal((400, "validation"), (garbage.Status, garbage.Code));
+    }
+
+    private Task<Response> BalanceAtAsync(string owner, string asOf)
+    {
+        var request = Host.Request("GET", $"/api/wallets/{owner}/balance?asOf={Uri.EscapeDataString(asOf)}");
+        return FunctionsHost.SendAsync(request, Host.Function<WalletFunctions>().Balance(request, owner, default));
+    }
+
+    [Fact]
     public async Task A_debit_of_an_owner_without_a_wallet_is_a_404()
     {
         var response = await DebitAsync("404", """{"amount":1,"reason":"shop"}""");

@@ -34,6 +34,9 @@ public static class LedgerCalls
         ledger.PostAsync(new PostingCommand([.. legs.Select(l => new PostingLeg(OwnerId.From(l.OwnerId), l.Amount))], reason,
             IdempotencyKey.Parse(idempotencyKey), meta), cancellationToken);
 
+    public static Task<long> GetBalanceAsync(this ILedger ledger, long ownerId, DateTimeOffset asOf, CancellationToken cancellationToken = default) =>
+        ledger.GetBalanceAsync(OwnerId.From(ownerId), asOf, cancellationToken);
+
     public static Task<long> GetBalanceAsync(this ILedger ledger, long ownerId, CancellationToken cancellationToken = default) =>
         ledger.GetBalanceAsync(OwnerId.From(ownerId), cancellationToken);
 

@@ -26,6 +26,10 @@ public interface ILedger
     /// <summary>The cached balance; 0 for an owner without a wallet.</summary>
     Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default);
 
+    /// <summary>The balance at an instant: the balance after the wallet's last entry at or before <paramref name="asOf"/>
+    /// (0 before its first entry, or for an owner without a wallet).</summary>
+    Task<long> GetBalanceAsync(OwnerId owner, DateTimeOffset asOf, CancellationToken cancellationToken = default);
+
     /// <summary>Entries newest first in the order they were applied (id DESC); empty for an unknown owner. Paging is checked by
     /// <see cref="LedgerInput.Page"/>.</summary>
     Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(OwnerId owner, int limit = LedgerLimits.HistoryLimitDefault, int offset = 0,

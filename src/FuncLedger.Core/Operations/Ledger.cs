@@ -15,6 +15,17 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
         EF.CompileAsyncQuery((LedgerDbContext db, long ownerId) =>
             db.Wallets.Where(w => w.OwnerId == ownerId).Select(w => w.CachedBalance).FirstOrDefault());
 
+    // The last entry at or before the instant, by (wallet_id, created_at): one seek of that index. Entries are stamped under
+    // the wallet's lock and never before its last change, so per wallet created_at follows the order they were applied.
+    private readonly Func<LedgerDbContext, long, DateTime, Task<long>> _balanceAsOfQuery =
+        EF.CompileAsyncQuery((LedgerDbContext db, long ownerId, DateTime asOf) =>
+            db.LedgerEntries
+                .Where(e => e.WalletId == db.Wallets.Where(w => w.OwnerId == ownerId).Select(w => w.Id).FirstOrDefault()
+                    && e.CreatedAt <= asOf)
+                .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
+                .Select(e => e.BalanceAfter)
+                .FirstOrDefault());
+
     private readonly Func<LedgerDbContext, long, int, int, IAsyncEnumerable<HistoryItem>> _historyQuery =
         EF.CompileAsyncQuery((LedgerDbContext db, long ownerId, int offset, int limit) =>
             db.LedgerEntries
@@ -75,6 +86,9 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
 
     public async Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default) =>
         await unitOfWork.RunAsync((db, ct) => _balanceQuery(db, owner.Value), cancellationToken);
+
+    public async Task<long> GetBalanceAsync(OwnerId owner, DateTimeOffset asOf, CancellationToken cancellationToken = default) =>
+        await unitOfWork.RunAsync((db, ct) => _balanceAsOfQuery(db, owner.Value, asOf.UtcDateTime), cancellationToken);
 
     public async Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(
         OwnerId owner, int limit = LedgerLimits.HistoryLimitDefault, int offset = 0, CancellationToken cancellationToken = default)

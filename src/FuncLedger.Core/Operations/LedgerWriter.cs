@@ -131,7 +131,10 @@ internal static class LedgerWriter
         var touched = pending.Select(i => byOwner[postings[i].OwnerId]).Distinct().ToArray();
         var write = store.WriteFor(postings.Count, pending.TrueForAll(i => postings[i].Key is not null));
         var commit = transaction is null ? store.InlineCommit : "";
-        var ids = await write.ExecuteAsync(connection, transaction, touched, entries, step.Now, commit, ct);
+        // Stamped under the locks, never before a touched wallet's last change: per wallet, created_at follows the order
+        // the entries were applied even when another instance's clock ran ahead.
+        var stamp = touched.Max(w => w.UpdatedAt) is var last && last > step.Now ? last : step.Now;
+        var ids = await write.ExecuteAsync(connection, transaction, touched, entries, stamp, commit, ct);
         for (var j = 0; j < pending.Count; j++)
         {
             result[pending[j]] = new Posted(entries[j].WalletId, ids[j], entries[j].BalanceAfter, Replayed: false);

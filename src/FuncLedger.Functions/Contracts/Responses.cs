@@ -28,7 +28,8 @@ public sealed record TransferResponse(
             r.DebitTransactionId, r.CreditTransactionId, r.IdempotencyKey);
 }
 
-public sealed record BalanceResponse(long OwnerId, long Balance);
+/// <param name="AsOf">The instant asked for (UTC), when the balance is a point-in-time one; absent otherwise.</param>
+public sealed record BalanceResponse(long OwnerId, long Balance, DateTimeOffset? AsOf = null);
 
 public sealed record HistoryEntryResponse(
     long TransactionId, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey);

@@ -129,6 +129,26 @@ public static class HttpInput
                 [new ProblemFieldError(name, "Must be an integer.")]);
     }
 
+    /// <summary>An optional instant in ISO 8601 with its offset (<c>2026-11-20T00:00:00Z</c>, <c>...+01:00</c>); a time
+    /// without an offset is refused rather than guessed.</summary>
+    public static DateTimeOffset? QueryInstant(HttpRequest request, string name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var values = request.Query[name];
+        if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
+        {
+            return null;
+        }
+
+        var text = values[0]!;
+        var offset = text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
+        return values.Count == 1 && offset && text.Contains('T', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+            ? value
+            : throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+                [new ProblemFieldError(name, "Must be an ISO 8601 instant with its offset, e.g. 2026-11-20T00:00:00Z.")]);
+    }
+
     /// <summary>An optional boolean query parameter (<c>true</c> or <c>false</c>).</summary>
     public static bool? QueryBool(HttpRequest request, string name)
     {

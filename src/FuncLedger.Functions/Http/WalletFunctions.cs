@@ -32,8 +32,11 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
         http.HandleAsync(request, async () =>
         {
             var owner = HttpInput.Owner(ownerId);
-            var balance = await ledger.GetBalanceAsync(owner, cancellationToken);
-            return HttpInput.Ok(new BalanceResponse(owner.Value, balance), FuncLedgerJson.Default.BalanceResponse);
+            var asOf = HttpInput.QueryInstant(request, "asOf");
+            var balance = asOf is { } instant
+                ? await ledger.GetBalanceAsync(owner, instant, cancellationToken)
+                : await ledger.GetBalanceAsync(owner, cancellationToken);
+            return HttpInput.Ok(new BalanceResponse(owner.Value, balance, asOf?.ToUniversalTime()), FuncLedgerJson.Default.BalanceResponse);
         }, cancellationToken);
 
     [Function(nameof(Transactions))]

@@ -1,7 +1,7 @@
 namespace FuncLedger.Core.Persistence.Commands;
 
-/// <summary>A wallet row read under its lock: (id, owner_id, cached_balance, allow_overdraft). <see cref="Balance"/> is
-/// the balance the operation computes; <see cref="Original"/> the one read, which guards the write.</summary>
+/// <summary>A wallet row read under its lock: (id, owner_id, cached_balance, allow_overdraft, updated_at). <see cref="Balance"/>
+/// is the balance the operation computes; <see cref="Original"/> the one read, which guards the write.</summary>
 internal sealed class WalletRow(long id, long ownerId, long balance, bool allowOverdraft)
 {
     public long Id { get; } = id;
@@ -13,6 +13,10 @@ internal sealed class WalletRow(long id, long ownerId, long balance, bool allowO
     public long Balance { get; set; } = balance;
 
     public bool AllowOverdraft { get; } = allowOverdraft;
+
+    /// <summary>When the wallet last changed (UTC): a write stamps its entries no earlier, so a wallet's entries are in
+    /// time order in the order they were applied, whatever the clocks of the instances that wrote them.</summary>
+    public DateTime UpdatedAt { get; init; }
 }
 
 /// <summary>An existing entry found by its idempotency key: (id, wallet_id, amount, balance_after, idempotency_key,

@@ -38,7 +38,7 @@ internal static class Sql
         + $"UNION ALL SELECT {RefusalColumns} FROM ledger_refusals WHERE {keyMatch};\n";
 
     /// <summary>The columns of a <see cref="WalletRow"/>.</summary>
-    public const string WalletColumns = "id, owner_id, cached_balance, allow_overdraft";
+    public const string WalletColumns = "id, owner_id, cached_balance, allow_overdraft, updated_at";
 
     public const string InsertEntryColumns =
         "INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)";
@@ -105,7 +105,10 @@ internal static class Sql
     public static string Name(string prefix, int index) => prefix + index.ToString(CultureInfo.InvariantCulture);
 
     public static WalletRow ReadWallet(DbDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3));
+        new(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3))
+        {
+            UpdatedAt = DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc),
+        };
 
     public static async Task<long> ReadSingleInt64Async(DbDataReader reader, CancellationToken ct)
     {
