@@ -6,21 +6,44 @@ using System.Text.Json;
 
 namespace FuncLedger.Reliability.Tests;
 
-/// <summary>One write a client sent: what it asked for and, once acknowledged, the answer.</summary>
+/// <summary>One write a client sent: what it asked for and, once acknowledged, the answer. A posting pays
+/// <see cref="Amount"/> from <see cref="From"/> to each of the next <see cref="PostingPayees"/> owners.</summary>
 public sealed record Write(string Kind, long From, long To, long Amount, string Key)
 {
-    public string Path => Kind == "transfer" ? "/api/transfers" : $"/api/wallets/{From}/{Kind}";
+    public const int PostingPayees = 3;
 
-    public string Body => Kind == "transfer"
-        ? string.Create(CultureInfo.InvariantCulture, $"{{\"fromOwnerId\":{From},\"toOwnerId\":{To},\"amount\":{Amount},\"reason\":\"load\"}}")
-        : string.Create(CultureInfo.InvariantCulture, $"{{\"amount\":{Amount},\"reason\":\"load\"}}");
+    public string Path => Kind switch
+    {
+        "transfer" => "/api/transfers",
+        "posting" => "/api/postings",
+        _ => $"/api/wallets/{From}/{Kind}",
+    };
 
-    /// <summary>The change this write makes to each owner's balance once applied.</summary>
+    public string Body => Kind switch
+    {
+        "transfer" => string.Create(CultureInfo.InvariantCulture,
+            $"{{\"fromOwnerId\":{From},\"toOwnerId\":{To},\"amount\":{Amount},\"reason\":\"load\"}}"),
+        "posting" => "{\"legs\":[" + string.Join(",", Effects().Select(e =>
+            string.Create(CultureInfo.InvariantCulture, $"{{\"ownerId\":{e.Owner},\"amount\":{e.Delta}}}"))) + "],\"reason\":\"load\"}",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{{\"amount\":{Amount},\"reason\":\"load\"}}"),
+    };
+
+    /// <summary>The change this write makes to each owner's balance once applied, in the order of its entries' keys.</summary>
     public IEnumerable<(long Owner, long Delta)> Effects() => Kind switch
     {
         "credit" => [(From, Amount)],
         "debit" => [(From, -Amount)],
+        "posting" => [(From, -Amount * PostingPayees),
+            .. Enumerable.Range(1, PostingPayees).Select(i => (((From - 1 + i) % MixedWorkload.Owners) + 1, Amount))],
         _ => [(From, -Amount), (To, Amount)],
+    };
+
+    /// <summary>The keys of the entries this write makes, with each entry's amount.</summary>
+    public IEnumerable<(string Key, long Amount)> Entries() => Kind switch
+    {
+        "transfer" => [(Key + "_debit", -Amount), (Key + "_credit", Amount)],
+        "posting" => Effects().Select((e, i) => (string.Create(CultureInfo.InvariantCulture, $"{Key}_leg_{i + 1}"), e.Delta)),
+        _ => [(Key, Effects().Single().Delta)],
     };
 }
 
@@ -131,7 +154,7 @@ public sealed class LoadClient(HttpClient http, LoadLedger ledger)
     }
 }
 
-/// <summary>The mixed workload: credits, debits, transfers, reads, replays of acknowledged writes (must answer the
+/// <summary>The mixed workload: credits, debits, transfers, multi-leg postings, reads, replays of acknowledged writes (must answer the
 /// original body with Idempotent-Replayed) and reused keys with a different amount (must be 422), with hot wallets.</summary>
 public static class MixedWorkload
 {
@@ -192,7 +215,8 @@ public static class MixedWorkload
             {
                 < 45 => new Write("credit", from, 0, random.Next(1, 100), key),
                 < 65 => new Write("debit", from, 0, random.Next(1, 400), key),
-                _ => new Write("transfer", from, to == from ? (from % Owners) + 1 : to, random.Next(1, 300), key),
+                < 90 => new Write("transfer", from, to == from ? (from % Owners) + 1 : to, random.Next(1, 300), key),
+                _ => new Write("posting", from, 0, random.Next(1, 150), key),
             };
             await client.WriteAsync(write);
             if (ledger.Acknowledged.ContainsKey(write.Key))
