@@ -61,6 +61,9 @@ public static class Macro
         Emit(await MeasureAsync("hot_wallet_debit", "postgres", 8, o.Seconds, async (c, i) =>
             await ledger.DebitAsync(new DebitCommand(OwnerId.From(1), Coins.From(1), "hot", IdempotencyKey.From($"hot-{c}-{i}")))));
 
+        // 4. A 100-leg posting (a prize pool) against the 99 transfers that move the same coins.
+        Emit(await PostingsAsync(ledger, o));
+
         // 6. SQLite, 1 worker.
         var sqliteFile = Path.Combine(Path.GetTempPath(), $"funcledger-bench-{Guid.NewGuid():N}.db");
         var sqlite = new SqliteConnectionStringBuilder { DataSource = sqliteFile }.ToString();
@@ -102,6 +105,33 @@ public static class Macro
             await ReplaysAsync(ledger, "postgres", 1, o, [.. calls1], o.ReplayWarmup),
         ];
     }
+
+    /// <summary>A 100-leg posting (one payer, 99 payees) against the 99 transfers that move the same coins, 1 client each
+    /// (bench posting).</summary>
+    public static async Task<List<Figure>> PostingsAsync(Options o, int legs = 100)
+    {
+        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64, NoResetOnClose = false }.ToString();
+        await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
+        await using var services = Services(LedgerProvider.Postgres, pg);
+        var ledger = services.GetRequiredService<ILedger>();
+        var transfers = await TransfersAsync(ledger, "postgres", 1, o, [], "pt", o.Warmup);
+        var postings = await PostingsAsync(ledger, o, legs);
+        var ratio = transfers.Tps > 0 ? Math.Round(postings.Tps * (legs - 1) / transfers.Tps, 2) : 0;
+        return [transfers, postings with { Note = $"one {legs}-leg posting / {legs - 1} transfers moving the same coins: {ratio}x" }];
+    }
+
+    /// <summary>100-leg postings, 1 client: one payer (a random wallet) pays 1 coin to each of the next 99.</summary>
+    private static Task<Figure> PostingsAsync(ILedger ledger, Options o, int legs = 100) =>
+        MeasureAsync("core_posting_100_legs", "postgres", 1, o.Seconds, async (c, i) =>
+        {
+            var payer = Random.Shared.Next(1, o.Wallets - legs);
+            PostingLeg[] all =
+            [
+                new(OwnerId.From(payer), -(legs - 1)),
+                .. Enumerable.Range(1, legs - 1).Select(n => new PostingLeg(OwnerId.From(payer + n), 1)),
+            ];
+            await ledger.PostAsync(new PostingCommand(all, "bench", IdempotencyKey.From($"pp-{c}-{i}")));
+        });
 
     private static ServiceProvider Services(LedgerProvider provider, string cs) =>
         new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Error)).AddLedgerCore(provider, cs).BuildServiceProvider();
