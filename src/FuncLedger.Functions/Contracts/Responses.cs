@@ -91,7 +91,8 @@ public sealed record Problem(
 public sealed record PostingResponse(long PostingId, IReadOnlyList<PostingLegResponse> Legs, string? IdempotencyKey)
 {
     public static PostingResponse From(PostingResult r) =>
-        new(r.PostingId, [.. r.Legs.Select(l => new PostingLegResponse(l.OwnerId, l.TransactionId, l.Amount, l.BalanceAfter))], r.IdempotencyKey);
+        new(r.PostingId, [.. r.Legs.Select(l => new PostingLegResponse(l.OwnerId, l.TransactionId, l.Amount, l.BalanceAfter))],
+            r.IdempotencyKey);
 }
 
 /// <summary>One leg as written.</summary>

@@ -52,6 +52,21 @@ public abstract class PostingTests(ILedgerDatabase database) : LedgerTestBase(da
     }
 
     [Fact]
+    public async Task Meta_is_part_of_the_request_a_replay_must_match()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        (long, long)[] legs = [(1, -10), (2, 10)];
+
+        var first = await Ledger.PostAsync(legs, "fee", "meta-1", """{"tournament": 7}""");
+        var again = await Ledger.PostAsync(legs, "fee", "meta-1", """{"tournament":7}""");
+
+        Assert.True(again.Replayed);
+        Assert.Equal(first.PostingId, again.PostingId);
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.PostAsync(legs, "fee", "meta-1", """{"tournament":8}"""));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.PostAsync(legs, "fee", "meta-1"));
+    }
+
+    [Fact]
     public async Task A_posting_that_would_overdraw_one_leg_applies_no_leg_creates_no_wallet_and_is_refused_again_on_retry()
     {
         await Ledger.CreditAsync(1, 100, "seed");
