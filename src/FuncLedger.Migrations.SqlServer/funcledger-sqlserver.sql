@@ -270,3 +270,36 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127041438_CursorKey'
+)
+BEGIN
+    CREATE TABLE [ledger_settings] (
+        [name] varchar(64) NOT NULL,
+        [value] varchar(128) NOT NULL,
+        CONSTRAINT [pk_ledger_settings] PRIMARY KEY ([name])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127041438_CursorKey'
+)
+BEGIN
+    INSERT INTO ledger_settings (name, value) VALUES ('cursor_key', LOWER(CONVERT(varchar(64), CRYPT_GEN_RANDOM(32), 2)));
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127041438_CursorKey'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261127041438_CursorKey', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

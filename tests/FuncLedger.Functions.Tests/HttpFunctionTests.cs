@@ -201,6 +201,33 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
         Assert.Equal((400, "validation"), (garbage.Status, garbage.Code));
     }
 
+    [Fact]
+    public async Task History_pages_by_cursor_with_filters_and_offset_keeps_working()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            await CreditAsync(11, $$"""{"amount":{{i}},"reason":"r{{i}}"}""");
+        }
+
+        await DebitAsync("11", """{"amount":1,"reason":"spend"}""");
+        var first = await HistoryAsync("11", "?limit=2");
+        var second = await HistoryAsync("11", "?limit=2&cursor=" + Uri.EscapeDataString(first.Json.GetProperty("nextCursor").GetString()!));
+        var offset = await HistoryAsync("11", "?limit=2&offset=2");
+        var credits = await HistoryAsync("11", "?limit=10&type=credit");
+        var both = await HistoryAsync("11", "?limit=2&offset=2&type=debit");
+        var badType = await HistoryAsync("11", "?type=refund");
+        var tampered = await HistoryAsync("11", "?cursor=abc.def");
+
+        Assert.Equal(2, first.Json.GetProperty("nextOffset").GetInt32());
+        Assert.Equal(["r4", "r3"], second.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reason").GetString()));
+        Assert.Equal(["r4", "r3"], offset.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reason").GetString()));
+        Assert.Equal(5, credits.Json.GetProperty("items").GetArrayLength());
+        Assert.False(credits.Json.TryGetProperty("nextCursor", out _));
+        Assert.Equal((400, "offset"), (both.Status, both.Json.GetProperty("errors")[0].GetProperty("field").GetString()));
+        Assert.Equal((400, "type"), (badType.Status, badType.Json.GetProperty("errors")[0].GetProperty("field").GetString()));
+        Assert.Equal((400, "cursor"), (tampered.Status, tampered.Json.GetProperty("errors")[0].GetProperty("field").GetString()));
+    }
+
     private Task<Response> BalanceAtAsync(string owner, string asOf)
     {
         var request = Host.Request("GET", $"/api/wallets/{owner}/balance?asOf={Uri.EscapeDataString(asOf)}");

@@ -24,3 +24,20 @@ public sealed record PostingLegResult(long OwnerId, long WalletId, long Transact
 /// <summary>The result of a multi-leg posting (or, on a replay, the original one). <paramref name="PostingId"/> is the
 /// entry id of its first leg; its legs' keys are <c>{key}_leg_1..n</c>.</summary>
 public sealed record PostingResult(long PostingId, IReadOnlyList<PostingLegResult> Legs, string? IdempotencyKey, bool Replayed = false);
+
+/// <summary>Which entries a history page lists: credits (positive amounts) or debits (negative).</summary>
+public enum HistoryType
+{
+    Credit,
+    Debit,
+}
+
+/// <summary>A page of a wallet's history by cursor: <paramref name="Limit"/> entries at most, continuing from
+/// <paramref name="Cursor"/> (null for the first page), optionally only entries stamped in [<paramref name="From"/>,
+/// <paramref name="To"/>) and of one <paramref name="Type"/>. A cursor is valid only with the filters it was issued for.</summary>
+public sealed record HistoryQuery(
+    int Limit = LedgerLimits.HistoryLimitDefault, string? Cursor = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
+    HistoryType? Type = null);
+
+/// <summary>Newest first, in the order the entries were applied; <paramref name="NextCursor"/> is null on the last page.</summary>
+public sealed record HistoryPage(IReadOnlyList<HistoryItem> Items, string? NextCursor);

@@ -35,6 +35,11 @@ public interface ILedger
     Task<IReadOnlyList<HistoryItem>> GetHistoryAsync(OwnerId owner, int limit = LedgerLimits.HistoryLimitDefault, int offset = 0,
         CancellationToken cancellationToken = default);
 
+    /// <summary>A page of history by cursor (keyset on the entry id): pages never skip or repeat an entry while others
+    /// write to the wallet. The cursor is opaque and signed; one changed, or issued for another owner or other filters, is a
+    /// <see cref="LedgerValidationException"/> on field <c>cursor</c>.</summary>
+    Task<HistoryPage> GetHistoryPageAsync(OwnerId owner, HistoryQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Pays awards together in one transaction (the payout queue's batches, a tournament's placements); each
     /// award replays on its own deterministic key, and one conflicting award fails the whole call.</summary>
     Task<IReadOnlyList<CreditResult>> AwardAsync(IReadOnlyList<Award> awards, CancellationToken cancellationToken = default);

@@ -26,6 +26,20 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
                 .Select(e => e.BalanceAfter)
                 .FirstOrDefault());
 
+    // Keyset paging: entries below an id, newest first, with the optional time window and sign; Take(limit + 1) tells
+    // whether another page follows. Served by the (wallet_id, id) index.
+    private readonly Func<LedgerDbContext, long, long, DateTime, DateTime, int, int, IAsyncEnumerable<HistoryItem>> _historyPageQuery =
+        EF.CompileAsyncQuery((LedgerDbContext db, long ownerId, long beforeId, DateTime from, DateTime to, int sign, int take) =>
+            db.LedgerEntries
+                .Where(e => e.WalletId == db.Wallets.Where(w => w.OwnerId == ownerId).Select(w => w.Id).FirstOrDefault()
+                    && e.Id < beforeId && e.CreatedAt >= from && e.CreatedAt < to
+                    && (sign == 0 || (sign > 0 ? e.Amount > 0 : e.Amount < 0)))
+                .OrderByDescending(e => e.Id)
+                .Take(take)
+                .Select(e => new HistoryItem(e.Id, e.Amount, e.BalanceAfter, e.Reason, e.CreatedAt, e.IdempotencyKey)));
+
+    private byte[]? _cursorKey;
+
     private readonly Func<LedgerDbContext, long, int, int, IAsyncEnumerable<HistoryItem>> _historyQuery =
         EF.CompileAsyncQuery((LedgerDbContext db, long ownerId, int offset, int limit) =>
             db.LedgerEntries
@@ -104,6 +118,46 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
 
             return (IReadOnlyList<HistoryItem>)items;
         }, cancellationToken);
+    }
+
+    public async Task<HistoryPage> GetHistoryPageAsync(OwnerId owner, HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        LedgerInput.Page(query.Limit, 0);
+        var (from, to) = (query.From?.UtcDateTime ?? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc),
+            query.To?.UtcDateTime ?? DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc));
+        if (from > to)
+        {
+            throw new LedgerValidationException("from", "from must not be after to.");
+        }
+
+        return await unitOfWork.RunAsync(async (db, ct) =>
+        {
+            var key = _cursorKey ??= await CursorKeyAsync(db, ct);
+            var beforeId = query.Cursor is null ? long.MaxValue : HistoryCursor.Decode(key, query.Cursor, owner.Value, query);
+            var sign = query.Type switch { HistoryType.Credit => 1, HistoryType.Debit => -1, _ => 0 };
+            var items = new List<HistoryItem>(query.Limit + 1);
+            await foreach (var item in _historyPageQuery(db, owner.Value, beforeId, from, to, sign, query.Limit + 1).WithCancellation(ct))
+            {
+                items.Add(item);
+            }
+
+            var more = items.Count > query.Limit;
+            if (more)
+            {
+                items.RemoveAt(query.Limit);
+            }
+
+            return new HistoryPage(items, more ? HistoryCursor.Encode(key, owner.Value, items[^1].Id, query) : null);
+        }, cancellationToken);
+    }
+
+    private static async Task<byte[]> CursorKeyAsync(LedgerDbContext db, CancellationToken ct)
+    {
+        var value = await db.Set<LedgerSetting>().Where(s => s.Name == LedgerSetting.CursorKey).Select(s => s.Value)
+            .FirstOrDefaultAsync(ct);
+        return Convert.FromHexString(
+            value ?? throw new LedgerInvariantException("the ledger's cursor key is missing: apply the migrations"));
     }
 
     public async Task<IReadOnlyList<CreditResult>> AwardAsync(IReadOnlyList<Award> awards, CancellationToken cancellationToken = default)

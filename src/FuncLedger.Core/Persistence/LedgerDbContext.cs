@@ -30,5 +30,6 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new ReconciliationRunConfiguration());
         modelBuilder.ApplyConfiguration(new PayoutRejectionConfiguration());
         modelBuilder.ApplyConfiguration(new KeyedRefusalConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new LedgerSettingConfiguration());
     }
 }

@@ -34,8 +34,10 @@ public sealed record BalanceResponse(long OwnerId, long Balance, DateTimeOffset?
 public sealed record HistoryEntryResponse(
     long TransactionId, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey);
 
-/// <param name="NextOffset">The offset of the next page, or null on the last page.</param>
-public sealed record HistoryResponse(long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntryResponse> Items);
+/// <param name="NextOffset">The offset of the next page, or null on the last page (offset paging).</param>
+/// <param name="NextCursor">The cursor of the next page, or null on the last page (cursor paging, and the first offset page).</param>
+public sealed record HistoryResponse(
+    long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntryResponse> Items, string? NextCursor = null);
 
 public sealed record WalletDriftResponse(long WalletId, long CachedBalance, long LedgerBalance, long Delta);
 

@@ -149,6 +149,30 @@ public static class HttpInput
                 [new ProblemFieldError(name, "Must be an ISO 8601 instant with its offset, e.g. 2026-11-20T00:00:00Z.")]);
     }
 
+    /// <summary>An optional text query parameter, given once.</summary>
+    public static string? QueryText(HttpRequest request, string name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var values = request.Query[name];
+        return values.Count switch
+        {
+            0 => null,
+            1 when !string.IsNullOrEmpty(values[0]) => values[0],
+            _ => throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+                [new ProblemFieldError(name, "Give it once, not empty.")]),
+        };
+    }
+
+    /// <summary>An optional history filter: <c>credit</c> or <c>debit</c>.</summary>
+    public static HistoryType? QueryHistoryType(HttpRequest request, string name) => QueryText(request, name) switch
+    {
+        null => null,
+        "credit" => HistoryType.Credit,
+        "debit" => HistoryType.Debit,
+        _ => throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+            [new ProblemFieldError(name, "Must be credit or debit.")]),
+    };
+
     /// <summary>An optional boolean query parameter (<c>true</c> or <c>false</c>).</summary>
     public static bool? QueryBool(HttpRequest request, string name)
     {

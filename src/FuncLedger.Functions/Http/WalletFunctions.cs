@@ -48,13 +48,34 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
         {
             var owner = HttpInput.Owner(ownerId);
             var limit = HttpInput.QueryInt(request, "limit") ?? LedgerLimits.HistoryLimitDefault;
-            var offset = HttpInput.QueryInt(request, "offset") ?? 0;
-            var items = await ledger.GetHistoryAsync(owner, limit, offset, cancellationToken);
-            int? next = items.Count == limit ? offset + limit : null;
+            var offset = HttpInput.QueryInt(request, "offset");
+            var query = new HistoryQuery(limit, HttpInput.QueryText(request, "cursor"), HttpInput.QueryInstant(request, "from"),
+                HttpInput.QueryInstant(request, "to"), HttpInput.QueryHistoryType(request, "type"));
+            var keyset = query.Cursor is not null || query.From is not null || query.To is not null || query.Type is not null;
+            if (keyset && offset is not null)
+            {
+                throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
+                    [new ProblemFieldError("offset", "Page with offset or with cursor and filters, not both.")]);
+            }
+
+            IReadOnlyList<HistoryItem> items;
+            string? nextCursor = null;
+            if (offset is null or 0)
+            {
+                // The first page is the same either way; it carries both next positions.
+                var page = await ledger.GetHistoryPageAsync(owner, query, cancellationToken);
+                (items, nextCursor) = (page.Items, page.NextCursor);
+            }
+            else
+            {
+                items = await ledger.GetHistoryAsync(owner, limit, offset.Value, cancellationToken);
+            }
+
+            int? next = !keyset && items.Count == limit ? (offset ?? 0) + limit : null;
             return HttpInput.Ok(
-                new HistoryResponse(owner.Value, limit, offset, next,
+                new HistoryResponse(owner.Value, limit, offset ?? 0, next,
                     [.. items.Select(i => new HistoryEntryResponse(
-                        i.Id, i.Amount, i.BalanceAfter, i.Reason, i.CreatedAt, i.IdempotencyKey))]),
+                        i.Id, i.Amount, i.BalanceAfter, i.Reason, i.CreatedAt, i.IdempotencyKey))], nextCursor),
                 FuncLedgerJson.Default.HistoryResponse);
         }, cancellationToken);
 

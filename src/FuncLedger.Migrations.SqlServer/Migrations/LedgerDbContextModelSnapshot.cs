@@ -262,6 +262,27 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("payout_rejections", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_ledger_settings");
+
+                    b.ToTable("ledger_settings", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
                 {
                     b.Property<long>("Id")

@@ -242,6 +242,27 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("payout_rejections", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_ledger_settings");
+
+                    b.ToTable("ledger_settings", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
                 {
                     b.Property<long>("Id")
