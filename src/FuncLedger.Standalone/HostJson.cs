@@ -12,8 +12,7 @@ public sealed record HostJson(
     int QueueMaxDequeueCount,
     TimeSpan QueueMaxPollingInterval,
     TimeSpan QueueVisibilityTimeout,
-    QueueMessageEncoding QueueMessageEncoding,
-    IReadOnlyDictionary<string, string> LogLevels)
+    QueueMessageEncoding QueueMessageEncoding)
 {
     /// <summary>The Functions host's limits on queue batches.</summary>
     public const int BatchSizeMax = 32;
@@ -44,27 +43,7 @@ public sealed record HostJson(
             Int(queues, "maxDequeueCount", 5),
             Time(queues, "maxPollingInterval", TimeSpan.FromMinutes(1)),
             Time(queues, "visibilityTimeout", TimeSpan.Zero),
-            encoding,
-            LogLevelsOf(document.RootElement));
-    }
-
-    /// <summary>host.json's <c>logging.logLevel</c> as <c>Logging:LogLevel:*</c> settings (<c>default</c> is <c>Default</c>).</summary>
-    public IEnumerable<KeyValuePair<string, string?>> LoggingSettings() =>
-        LogLevels.Select(l => new KeyValuePair<string, string?>(
-            "Logging:LogLevel:" + (l.Key.Equals("default", StringComparison.OrdinalIgnoreCase) ? "Default" : l.Key), l.Value));
-
-    private static Dictionary<string, string> LogLevelsOf(JsonElement root)
-    {
-        var levels = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (Section(Section(root, "logging"), "logLevel") is { ValueKind: JsonValueKind.Object } section)
-        {
-            foreach (var level in section.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String))
-            {
-                levels[level.Name] = level.Value.GetString()!;
-            }
-        }
-
-        return levels;
+            encoding);
     }
 
     private static JsonElement Section(JsonElement parent, string name) =>

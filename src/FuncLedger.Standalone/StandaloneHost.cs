@@ -74,9 +74,10 @@ public static class StandaloneHost
         }
 
         var catalog = FunctionCatalog.FromAssembly(typeof(WalletFunctions).Assembly);
-        var hostJson = HostJson.Load(builder.Configuration[HostJsonSetting] ?? Path.Combine(AppContext.BaseDirectory, "host.json"));
-        // host.json's log levels, unless the command line or environment set a level itself.
-        builder.Configuration.AddInMemoryCollection(hostJson.LoggingSettings().Where(s => builder.Configuration[s.Key] is null));
+        var hostJsonPath = builder.Configuration[HostJsonSetting] ?? Path.Combine(AppContext.BaseDirectory, "host.json");
+        var hostJson = HostJson.Load(hostJsonPath);
+        // host.json's log levels, unless the command line or environment set a level itself: the worker's own rule.
+        HostLogging.Apply(builder.Configuration, hostJsonPath);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(hostJson);
         builder.Services.AddSingleton(new FunctionKeys(
