@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using FuncLedger.Core.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,9 +8,11 @@ namespace FuncLedger.Cli;
 /// <summary><c>funcledger migrate</c>: applies the configured provider's pending migrations.</summary>
 internal static class MigrateCommand
 {
+    private static readonly Option<bool> JsonOption = new("--json") { Description = "Print what was applied as JSON on stdout" };
+
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var command = new Command("migrate", "Apply the configured provider's pending migrations.");
+        var command = new Command("migrate", "Apply the configured provider's pending migrations.") { JsonOption };
         command.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, () => RunAsync(parse, stdout, stderr, ct)));
         return command;
     }
@@ -19,6 +22,13 @@ internal static class MigrateCommand
         await using var services = CliSettings.BuildServices(parse, stderr);
         var maintenance = services.GetRequiredService<ILedgerMaintenance>();
         var applied = await maintenance.MigrateAsync(ct);
+        if (parse.GetValue(JsonOption))
+        {
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(
+                new CliMigration(maintenance.Provider, [.. applied]), CliJson.Default.CliMigration));
+            return ExitCodes.Clean;
+        }
+
         await stdout.WriteLineAsync(applied.Count == 0
             ? $"{maintenance.Provider}: migrations up to date"
             : $"{maintenance.Provider}: applied {string.Join(", ", applied)}");

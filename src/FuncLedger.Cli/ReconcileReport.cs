@@ -28,4 +28,12 @@ public sealed record CliDrift(long WalletId, long CachedBalance, long LedgerBala
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CliReport))]
+[JsonSerializable(typeof(CliStatus))]
+[JsonSerializable(typeof(CliMigration))]
 internal sealed partial class CliJson : JsonSerializerContext;
+
+/// <summary><c>funcledger status --json</c>. Counts are null on a database that is not migrated.</summary>
+internal sealed record CliStatus(string Provider, IReadOnlyList<string> PendingMigrations, long? Wallets, long? Entries);
+
+/// <summary><c>funcledger migrate --json</c>: the migrations this run applied (none when up to date).</summary>
+internal sealed record CliMigration(string Provider, IReadOnlyList<string> Applied);

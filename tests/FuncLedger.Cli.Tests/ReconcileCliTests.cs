@@ -242,6 +242,33 @@ public abstract class ReconcileCliTests(ILedgerTestDatabase database) : IAsyncLi
 public sealed class ReconcileCliSqliteTests(SqliteTestDatabase database) : ReconcileCliTests(database)
 {
     [Fact]
+    public async Task Status_and_migrate_answer_json_for_scripts_before_and_after_migrating()
+    {
+        var bare = database.Unmigrated();
+        async Task<JsonElement> JsonOfAsync(params string[] args)
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            Assert.Equal(ExitCodes.Clean, await FuncLedgerCli.RunAsync([.. args, "--json", "--provider", "sqlite", "--connection", bare],
+                stdout, stderr, false));
+            return JsonDocument.Parse(stdout.ToString()).RootElement;
+        }
+
+        var before = await JsonOfAsync("status");
+        var migrated = await JsonOfAsync("migrate");
+        var again = await JsonOfAsync("migrate");
+        var after = await JsonOfAsync("status");
+
+        Assert.Equal("sqlite", before.GetProperty("provider").GetString());
+        Assert.True(before.GetProperty("pendingMigrations").GetArrayLength() > 0);
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("wallets").ValueKind);
+        Assert.Equal(before.GetProperty("pendingMigrations").GetArrayLength(), migrated.GetProperty("applied").GetArrayLength());
+        Assert.Equal(0, again.GetProperty("applied").GetArrayLength());
+        Assert.Equal(0, after.GetProperty("pendingMigrations").GetArrayLength());
+        Assert.Equal((0L, 0L), (after.GetProperty("wallets").GetInt64(), after.GetProperty("entries").GetInt64()));
+    }
+
+    [Fact]
     public async Task Pending_migrations_exit_2_and_migrate_applies_them()
     {
         var bare = database.Unmigrated();
