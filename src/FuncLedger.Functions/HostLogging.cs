@@ -31,7 +31,8 @@ public static class HostLogging
 
         return [.. levels.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String)
             .Select(p => new KeyValuePair<string, string?>(
-                "Logging:LogLevel:" + (p.Name.Equals("default", StringComparison.OrdinalIgnoreCase) ? "Default" : p.Name), p.Value.GetString()))];
+                "Logging:LogLevel:" + (p.Name.Equals("default", StringComparison.OrdinalIgnoreCase) ? "Default" : p.Name),
+                p.Value.GetString()))];
     }
 
     /// <summary>Adds host.json's levels to <paramref name="configuration"/> where it sets none itself.</summary>
