@@ -26,7 +26,7 @@ public static class RequestFingerprint
         text.Append(CultureInfo.InvariantCulture, $"v1|{(int)operation}|{fromOwnerId}|{toOwnerId}|{amount}|");
         Append(text, reason);
         Append(text, meta);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return Hash(text);
     }
 
     /// <summary>A multi-leg posting's fingerprint: every leg (owner and signed amount, in order), the reason and meta. Each
@@ -43,8 +43,10 @@ public static class RequestFingerprint
 
         Append(text, reason);
         Append(text, meta);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return Hash(text);
     }
+
+    private static string Hash(StringBuilder text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
 
     private static void Append(StringBuilder text, string? value) =>
         text.Append(CultureInfo.InvariantCulture, $"{value?.Length ?? -1}:{value}|");
