@@ -78,10 +78,9 @@ public static class HttpInput
             }
 
             var field = FieldOf(e.Path);
-            throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-                [new ProblemFieldError(field, field == "$"
-                    ? "The body must be a JSON object with the documented fields only."
-                    : "Unknown field, or a value of the wrong type (amounts and ids are integers).")]);
+            throw Invalid(field, field == "$"
+                ? "The body must be a JSON object with the documented fields only."
+                : "Unknown field, or a value of the wrong type (amounts and ids are integers).");
         }
     }
 
@@ -92,15 +91,13 @@ public static class HttpInput
         var values = request.Headers[IdempotencyHeaders.Key];
         if (values.Count > 1)
         {
-            throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-                [new ProblemFieldError("Idempotency-Key", "Send the header once.")]);
+            throw Invalid("Idempotency-Key", "Send the header once.");
         }
 
         var header = values.Count == 1 ? values[0] : null;
         if (header is not null && bodyKey is not null && !string.Equals(header, bodyKey, StringComparison.Ordinal))
         {
-            throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-                [new ProblemFieldError("idempotencyKey", "The Idempotency-Key header and the body's idempotencyKey differ.")]);
+            throw Invalid("idempotencyKey", "The Idempotency-Key header and the body's idempotencyKey differ.");
         }
 
         return header ?? bodyKey;
@@ -110,8 +107,7 @@ public static class HttpInput
     public static OwnerId Owner(string? value, string field = "ownerId") =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
             ? Core.Domain.OwnerId.From(id, field)
-            : throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-                [new ProblemFieldError(field, "Must be a positive 64-bit integer.")]);
+            : throw Invalid(field, "Must be a positive 64-bit integer.");
 
     /// <summary>An optional integer query parameter.</summary>
     public static int? QueryInt(HttpRequest request, string name)
@@ -125,8 +121,7 @@ public static class HttpInput
 
         return values.Count == 1 && int.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-                [new ProblemFieldError(name, "Must be an integer.")]);
+            : throw Invalid(name, "Must be an integer.");
     }
 
     /// <summary>An optional instant in ISO 8601 with its offset (<c>2026-11-20T00:00:00Z</c>, <c>...+01:00</c>); a time
@@ -145,8 +140,7 @@ public static class HttpInput
         return values.Count == 1 && offset && text.Contains('T', StringComparison.Ordinal)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
             ? value
-            : throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-                [new ProblemFieldError(name, "Must be an ISO 8601 instant with its offset, e.g. 2026-11-20T00:00:00Z.")]);
+            : throw Invalid(name, "Must be an ISO 8601 instant with its offset, e.g. 2026-11-20T00:00:00Z.");
     }
 
     /// <summary>An optional text query parameter, given once.</summary>
@@ -158,8 +152,7 @@ public static class HttpInput
         {
             0 => null,
             1 when !string.IsNullOrEmpty(values[0]) => values[0],
-            _ => throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-                [new ProblemFieldError(name, "Give it once, not empty.")]),
+            _ => throw Invalid(name, "Give it once, not empty."),
         };
     }
 
@@ -169,8 +162,7 @@ public static class HttpInput
         null => null,
         "credit" => HistoryType.Credit,
         "debit" => HistoryType.Debit,
-        _ => throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-            [new ProblemFieldError(name, "Must be credit or debit.")]),
+        _ => throw Invalid(name, "Must be credit or debit."),
     };
 
     /// <summary>An optional boolean query parameter (<c>true</c> or <c>false</c>).</summary>
@@ -185,8 +177,7 @@ public static class HttpInput
 
         return values.Count == 1 && bool.TryParse(values[0], out var value)
             ? value
-            : throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-                [new ProblemFieldError(name, "Must be true or false.")]);
+            : throw Invalid(name, "Must be true or false.");
     }
 
     /// <summary>Required body fields, all reported at once.</summary>
@@ -195,7 +186,7 @@ public static class HttpInput
         var missing = fields.Where(f => !f.Present).Select(f => new ProblemFieldError(f.Field, "Required.")).ToArray();
         if (missing.Length > 0)
         {
-            throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.", missing);
+            throw Invalid(missing);
         }
     }
 
@@ -213,6 +204,12 @@ public static class HttpInput
 
         return response;
     }
+
+    /// <summary>The 400 <c>validation</c> problem for one field.</summary>
+    public static HttpProblemException Invalid(string field, string message) => Invalid([new ProblemFieldError(field, message)]);
+
+    private static HttpProblemException Invalid(ProblemFieldError[] errors) =>
+        new(ProblemCodes.Validation, "One or more fields are not valid.", errors);
 
     private static HttpProblemException TooLarge(int bytesMax) => new(ProblemCodes.PayloadTooLarge,
         string.Create(CultureInfo.InvariantCulture, $"The body may hold at most {bytesMax} bytes."));

@@ -54,8 +54,7 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
             var keyset = query.Cursor is not null || query.From is not null || query.To is not null || query.Type is not null;
             if (keyset && offset is not null)
             {
-                throw new HttpProblemException(ProblemCodes.Validation, "One or more fields are not valid.",
-                    [new ProblemFieldError("offset", "Page with offset or with cursor and filters, not both.")]);
+                throw HttpInput.Invalid("offset", "Page with offset or with cursor and filters, not both.");
             }
 
             IReadOnlyList<HistoryItem> items;
