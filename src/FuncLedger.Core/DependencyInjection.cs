@@ -34,6 +34,10 @@ public static class DependencyInjection
         configuration.GetSection($"{Section}:Retry").Bind(retry);
         var postgres = new PostgresConnectionOptions();
         configuration.GetSection($"{Section}:Postgres").Bind(postgres);
+        var holds = new Domain.LedgerHoldOptions();
+        configuration.GetSection($"{Section}:Holds").Bind(holds);
+        holds.Validate();
+        services.AddSingleton(holds);
         return services.AddLedgerCore(provider, connectionString, retry, postgres);
     }
 
@@ -57,6 +61,7 @@ public static class DependencyInjection
         retry ??= new LedgerRetryOptions();
         retry.Validate();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new Domain.LedgerHoldOptions());
         if (entraCredential is not null)
         {
             // One data source for the process: it owns the pool and the token refresh. The container disposes it.
@@ -76,6 +81,7 @@ public static class DependencyInjection
         services.AddSingleton<LedgerUnitOfWork>();
         services.AddSingleton<ILedger, Ledger>();
         services.AddSingleton<IReconciler, Reconciler>();
+        services.AddSingleton<IWalletAdministration, WalletAdministration>();
         services.AddSingleton<IPayoutRejections, PayoutRejections>();
         services.AddSingleton<ILedgerMaintenance, LedgerMaintenance>();
         return services;

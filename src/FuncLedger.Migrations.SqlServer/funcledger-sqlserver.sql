@@ -303,3 +303,138 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    ALTER TABLE [wallets] ADD [frozen] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    ALTER TABLE [wallets] ADD [held] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    CREATE TABLE [ledger_holds] (
+        [id] bigint NOT NULL IDENTITY,
+        [wallet_id] bigint NOT NULL,
+        [amount] bigint NOT NULL,
+        [status] int NOT NULL,
+        [captured] bigint NOT NULL,
+        [capture_entry_id] bigint NULL,
+        [reason] nvarchar(200) NOT NULL,
+        [meta] nvarchar(2048) NULL,
+        [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [request_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [expires_at] datetime2 NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [updated_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_ledger_holds] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_ledger_holds_amount_positive] CHECK (amount > 0),
+        CONSTRAINT [ck_ledger_holds_captured] CHECK (captured >= 0 AND captured <= amount),
+        CONSTRAINT [fk_ledger_holds_wallets_wallet_id] FOREIGN KEY ([wallet_id]) REFERENCES [wallets] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    CREATE TABLE [ledger_reversals] (
+        [entry_id] bigint NOT NULL,
+        [original_entry_id] bigint NOT NULL,
+        [amount] bigint NOT NULL,
+        CONSTRAINT [pk_ledger_reversals] PRIMARY KEY ([entry_id]),
+        CONSTRAINT [ck_ledger_reversals_amount_positive] CHECK (amount > 0),
+        CONSTRAINT [fk_ledger_reversals_entry_id] FOREIGN KEY ([entry_id]) REFERENCES [ledger_entries] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_ledger_reversals_original_entry_id] FOREIGN KEY ([original_entry_id]) REFERENCES [ledger_entries] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    CREATE TABLE [wallet_changes] (
+        [id] bigint NOT NULL IDENTITY,
+        [wallet_id] bigint NOT NULL,
+        [change] varchar(16) NOT NULL,
+        [actor] nvarchar(64) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_wallet_changes] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_wallet_changes_wallets_wallet_id] FOREIGN KEY ([wallet_id]) REFERENCES [wallets] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    EXEC(N'ALTER TABLE [wallets] ADD CONSTRAINT [ck_wallets_held_non_negative] CHECK (held >= 0)');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    CREATE INDEX [ix_ledger_holds_status_expires_at] ON [ledger_holds] ([status], [expires_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    CREATE INDEX [ix_ledger_holds_wallet_id_status_expires_at] ON [ledger_holds] ([wallet_id], [status], [expires_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_ledger_holds_idempotency_key] ON [ledger_holds] ([idempotency_key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    CREATE INDEX [ix_ledger_reversals_original_entry_id] ON [ledger_reversals] ([original_entry_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    CREATE INDEX [ix_wallet_changes_wallet_id_id] ON [wallet_changes] ([wallet_id], [id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127052825_HoldsReversalsWalletAdmin'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261127052825_HoldsReversalsWalletAdmin', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

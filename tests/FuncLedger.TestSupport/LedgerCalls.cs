@@ -34,6 +34,23 @@ public static class LedgerCalls
         ledger.PostAsync(new PostingCommand([.. legs.Select(l => new PostingLeg(OwnerId.From(l.OwnerId), l.Amount))], reason,
             IdempotencyKey.Parse(idempotencyKey), meta), cancellationToken);
 
+    public static Task<HoldResult> HoldAsync(this ILedger ledger, long ownerId, long amount, string reason, string idempotencyKey,
+        DateTimeOffset? expiresAt = null, string? meta = null) =>
+        ledger.PlaceHoldAsync(new HoldCommand(OwnerId.From(ownerId), Coins.From(amount), reason, IdempotencyKey.From(idempotencyKey),
+            expiresAt, meta));
+
+    public static Task<CaptureResult> CaptureAsync(this ILedger ledger, long holdId, long? amount = null, long? toOwnerId = null,
+        string? reason = null) =>
+        ledger.CaptureHoldAsync(new CaptureCommand(holdId, amount is { } a ? Coins.From(a) : null,
+            toOwnerId is { } to ? OwnerId.From(to) : null, reason));
+
+    public static Task<ReversalResult> ReverseAsync(this ILedger ledger, long transactionId, string reason, string? idempotencyKey = null,
+        long? amount = null) =>
+        ledger.ReverseAsync(new ReverseCommand(transactionId, reason, IdempotencyKey.Parse(idempotencyKey),
+            amount is { } a ? Coins.From(a) : null));
+
+    public static Task<WalletBalance> GetWalletAsync(this ILedger ledger, long ownerId) => ledger.GetWalletAsync(OwnerId.From(ownerId));
+
     public static Task<long> GetBalanceAsync(this ILedger ledger, long ownerId, DateTimeOffset asOf, CancellationToken cancellationToken = default) =>
         ledger.GetBalanceAsync(OwnerId.From(ownerId), asOf, cancellationToken);
 

@@ -75,19 +75,24 @@ public sealed class SqlServerTestDatabase : ILedgerTestDatabase, IAsyncLifetime
         await Migrations.ApplyAsync(LedgerProvider.SqlServer, _connection);
     }
 
-    /// <summary>TRUNCATE passes the immutability trigger (it fires on DELETE only) and restarts identities; wallets are
-    /// referenced by foreign keys, so they are deleted and their identity reseeded (next id 1).</summary>
+    /// <summary>TRUNCATE restarts identities; wallets and entries are referenced by foreign keys, so they are deleted (entries
+    /// with the immutability trigger disabled for the test's reset) and their identities reseeded (next id 1).</summary>
     public async Task<string> CreateAsync()
     {
         await using var connection = new SqlConnection(_connection);
         await connection.OpenAsync();
         await using var reset = new SqlCommand("""
             DROP TRIGGER IF EXISTS trg_test_inject_fault;
-            TRUNCATE TABLE ledger_refusals; TRUNCATE TABLE ledger_entries;
-            TRUNCATE TABLE reconciliation_runs; TRUNCATE TABLE payout_rejections;
+            TRUNCATE TABLE ledger_refusals; TRUNCATE TABLE ledger_reversals; TRUNCATE TABLE ledger_holds;
+            TRUNCATE TABLE wallet_changes; TRUNCATE TABLE reconciliation_runs; TRUNCATE TABLE payout_rejections;
+            DISABLE TRIGGER trg_ledger_entries_immutable ON ledger_entries;
+            DELETE FROM ledger_entries;
+            ENABLE TRIGGER trg_ledger_entries_immutable ON ledger_entries;
             DELETE FROM wallets;
             IF EXISTS (SELECT 1 FROM sys.identity_columns WHERE object_id = OBJECT_ID('wallets') AND last_value IS NOT NULL)
                 DBCC CHECKIDENT ('wallets', RESEED, 0) WITH NO_INFOMSGS;
+            IF EXISTS (SELECT 1 FROM sys.identity_columns WHERE object_id = OBJECT_ID('ledger_entries') AND last_value IS NOT NULL)
+                DBCC CHECKIDENT ('ledger_entries', RESEED, 0) WITH NO_INFOMSGS;
             """, connection);
         await reset.ExecuteNonQueryAsync();
         return _connection;

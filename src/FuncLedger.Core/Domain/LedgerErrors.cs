@@ -10,6 +10,12 @@ public static class LedgerErrorCodes
     public const string IdempotencyConflict = "idempotency_conflict";
     public const string Validation = "validation";
     public const string UnbalancedPosting = "unbalanced_posting";
+    public const string WalletFrozen = "wallet_frozen";
+    public const string HoldNotFound = "hold_not_found";
+    public const string HoldNotPending = "hold_not_pending";
+    public const string HoldExpired = "hold_expired";
+    public const string TransactionNotFound = "transaction_not_found";
+    public const string ReversalExceedsOriginal = "reversal_exceeds_original";
 }
 
 /// <summary>The base of every typed ledger error. Messages name wallet IDs only, never owner data.</summary>
@@ -90,4 +96,51 @@ public sealed class UnbalancedPostingException(long sum)
     : LedgerException(LedgerErrorCodes.UnbalancedPosting, $"The legs sum to {sum}; a posting's legs must sum to zero.")
 {
     public long Sum { get; } = sum;
+}
+
+/// <summary>The wallet is frozen: it refuses debits, holds and transfers out until an operator unfreezes it.</summary>
+public sealed class WalletFrozenException(long walletId)
+    : LedgerException(LedgerErrorCodes.WalletFrozen, $"Wallet {walletId} is frozen: it refuses debits, holds and transfers out.")
+{
+    public long WalletId { get; } = walletId;
+}
+
+/// <summary>No hold has this id.</summary>
+public sealed class HoldNotFoundException(long holdId)
+    : LedgerException(LedgerErrorCodes.HoldNotFound, $"Hold {holdId} does not exist.")
+{
+    public long HoldId { get; } = holdId;
+}
+
+/// <summary>The hold was captured, voided or released at expiry already: it cannot be captured or voided again.</summary>
+public sealed class HoldNotPendingException(long holdId, HoldStatus status)
+    : LedgerException(LedgerErrorCodes.HoldNotPending, $"Hold {holdId} is {status.ToString().ToLowerInvariant()}, not pending.")
+{
+    public long HoldId { get; } = holdId;
+
+    public HoldStatus Status { get; } = status;
+}
+
+/// <summary>The hold is past its expiry: its coins are available again and it can no longer be captured or voided.</summary>
+public sealed class HoldExpiredException(long holdId, DateTime expiresAt)
+    : LedgerException(LedgerErrorCodes.HoldExpired, $"Hold {holdId} expired at {expiresAt:O}.")
+{
+    public long HoldId { get; } = holdId;
+}
+
+/// <summary>No entry has this transaction id.</summary>
+public sealed class TransactionNotFoundException(long transactionId)
+    : LedgerException(LedgerErrorCodes.TransactionNotFound, $"Transaction {transactionId} does not exist.")
+{
+    public long TransactionId { get; } = transactionId;
+}
+
+/// <summary>The reversal would move back more coins than the original moved, counting earlier partial reversals.</summary>
+public sealed class ReversalExceedsOriginalException(long transactionId, long remaining, long requested)
+    : LedgerException(LedgerErrorCodes.ReversalExceedsOriginal,
+        $"Transaction {transactionId} has {remaining} coins left to reverse; {requested} were requested.")
+{
+    public long TransactionId { get; } = transactionId;
+
+    public long Remaining { get; } = remaining;
 }

@@ -15,8 +15,23 @@ public sealed record TransferResult(
     string? IdempotencyKey,
     bool Replayed = false);
 
-/// <summary>One entry of a wallet's history, newest first.</summary>
-public sealed record HistoryItem(long Id, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey);
+/// <summary>One entry of a wallet's history, newest first, with its reversal links both ways: the entry it reverses, and the
+/// entries that reverse it (oldest first).</summary>
+public sealed record HistoryItem(long Id, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey)
+{
+    /// <summary>The entry this one reverses, when it is a reversal.</summary>
+    public long? Reverses { get; init; }
+
+    /// <summary>The entries that reverse this one (partial reversals add up), oldest first.</summary>
+    public IReadOnlyList<long> ReversedBy { get; init; } = [];
+
+    /// <summary>Equal when every field and link is equal.</summary>
+    public bool Equals(HistoryItem? other) => other is not null && (Id, Amount, BalanceAfter, Reason, CreatedAt, IdempotencyKey, Reverses)
+        == (other.Id, other.Amount, other.BalanceAfter, other.Reason, other.CreatedAt, other.IdempotencyKey, other.Reverses)
+        && ReversedBy.SequenceEqual(other.ReversedBy);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Amount, BalanceAfter, Reason, CreatedAt, IdempotencyKey, Reverses);
+}
 
 /// <summary>One leg of a posting as written: the owner's wallet entry and the wallet's balance right after it.</summary>
 public sealed record PostingLegResult(long OwnerId, long WalletId, long TransactionId, long Amount, long BalanceAfter);

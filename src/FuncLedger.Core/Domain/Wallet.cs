@@ -13,6 +13,13 @@ public sealed class Wallet
 
     public bool AllowOverdraft { get; set; }
 
+    /// <summary>A frozen wallet refuses debits, holds and transfers out; credits, payouts and reversals still land.</summary>
+    public bool Frozen { get; set; }
+
+    /// <summary>The coins of the wallet's pending holds, kept under the wallet's lock (an expired hold stays counted here until
+    /// the expiry timer releases it; the available balance never counts it). Checked by reconciliation.</summary>
+    public long Held { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -11,6 +11,8 @@ public static class IdempotencyKeys
     public const string ParticipationPrefix = "participation_award_reg_";
     public const string PlacementPrefix = "placement_award_reg_";
     public const string LegInfix = "_leg_";
+    public const string HoldPrefix = "hold_";
+    public const string CaptureSuffix = "_capture";
 
     /// <summary>
     /// True for a key of a form the ledger derives (a transfer's side, an award, a posting's leg): a client may not send it, so a client's
@@ -22,12 +24,38 @@ public static class IdempotencyKeys
         ArgumentNullException.ThrowIfNull(key);
         return key.EndsWith(DebitSuffix, StringComparison.Ordinal) || key.EndsWith(CreditSuffix, StringComparison.Ordinal)
             || key.StartsWith(ParticipationPrefix, StringComparison.Ordinal) || key.StartsWith(PlacementPrefix, StringComparison.Ordinal)
-            || IsLeg(key);
+            || IsLeg(key) || IsCapture(key);
+    }
+
+    /// <summary>The debit entry of hold <paramref name="holdId"/>'s capture: <c>hold_{id}_capture</c>.</summary>
+    public static string HoldCapture(long holdId) => string.Create(CultureInfo.InvariantCulture, $"{HoldPrefix}{holdId}{CaptureSuffix}");
+
+    /// <summary>The credit entry of a capture to another owner: <c>hold_{id}_capture_credit</c>.</summary>
+    public static string HoldCaptureCredit(long holdId) => HoldCapture(holdId) + CreditSuffix;
+
+    /// <summary>True for <c>hold_{digits}_capture</c> (the credit side ends with <c>_credit</c>, reserved already).</summary>
+    private static bool IsCapture(string key)
+    {
+        if (!key.StartsWith(HoldPrefix, StringComparison.Ordinal) || !key.EndsWith(CaptureSuffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var digits = key.AsSpan(HoldPrefix.Length, Math.Max(0, key.Length - HoldPrefix.Length - CaptureSuffix.Length));
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
     }
 
     /// <summary>Leg <paramref name="number"/> (1-based, in the request's order) of a posting with client key
     /// <paramref name="key"/>: <c>{key}_leg_{n}</c>.</summary>
-    public static string PostingLeg(string key, int number) => string.Create(CultureInfo.InvariantCulture, $"{key}{LegInfix}{number}");
+    public static string PostingLeg(string key, int number)
+    {
+        var leg = string.Create(CultureInfo.InvariantCulture, $"{key}{LegInfix}{number}");
+        var most = LedgerLimits.IdempotencyKeyColumnLengthMax - (leg.Length - key.Length);
+        return leg.Length <= LedgerLimits.IdempotencyKeyColumnLengthMax
+            ? leg
+            : throw new LedgerValidationException("idempotencyKey",
+                string.Create(CultureInfo.InvariantCulture, $"With {number} legs the key may have at most {most} characters."));
+    }
 
     /// <summary>True for <c>..._leg_{digits}</c>, the form of a posting's leg keys.</summary>
     private static bool IsLeg(string key)
@@ -35,6 +63,39 @@ public static class IdempotencyKeys
         var at = key.LastIndexOf(LegInfix, StringComparison.Ordinal);
         var digits = at < 0 ? "" : key[(at + LegInfix.Length)..];
         return digits.Length > 0 && digits.All(char.IsAsciiDigit);
+    }
+
+    /// <summary>
+    /// The keys of every entry of the transaction an entry keyed <paramref name="key"/> belongs to, in the order they were
+    /// written: a transfer's or a capture's two sides, every possible leg of a posting (or of a reversal), or the key alone.
+    /// Empty for an entry without a key.
+    /// </summary>
+    public static string[] TransactionKeys(string? key)
+    {
+        if (key is null)
+        {
+            return [];
+        }
+
+        if (IsCapture(key))
+        {
+            return [key, key + CreditSuffix];
+        }
+
+        if (key.EndsWith(DebitSuffix, StringComparison.Ordinal) || key.EndsWith(CreditSuffix, StringComparison.Ordinal))
+        {
+            var side = key.EndsWith(DebitSuffix, StringComparison.Ordinal) ? DebitSuffix : CreditSuffix;
+            var stem = key[..^side.Length];
+            return IsCapture(stem) ? [stem, key] : [stem + DebitSuffix, stem + CreditSuffix];
+        }
+
+        if (IsLeg(key))
+        {
+            var prefix = key[..(key.LastIndexOf(LegInfix, StringComparison.Ordinal) + LegInfix.Length)];
+            return [.. Enumerable.Range(1, LedgerLimits.PostingLegsMax).Select(n => prefix + n.ToString(CultureInfo.InvariantCulture))];
+        }
+
+        return [key];
     }
 
     /// <summary>The debit entry of a transfer with client key <paramref name="key"/>.</summary>

@@ -11,6 +11,9 @@ public enum LedgerOperation
     Debit = 2,
     Transfer = 3,
     Posting = 4,
+    Hold = 5,
+    Capture = 6,
+    Reversal = 7,
 }
 
 /// <summary>

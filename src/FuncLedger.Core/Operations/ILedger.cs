@@ -43,4 +43,28 @@ public interface ILedger
     /// <summary>Pays awards together in one transaction (the payout queue's batches, a tournament's placements); each
     /// award replays on its own deterministic key, and one conflicting award fails the whole call.</summary>
     Task<IReadOnlyList<CreditResult>> AwardAsync(IReadOnlyList<Award> awards, CancellationToken cancellationToken = default);
+
+    /// <summary>Reserves coins of the owner's wallet (a two-phase hold): 409 insufficient funds beyond the available balance
+    /// (unless overdraft), wallet frozen on a frozen wallet. Always keyed; a retry under the key returns the hold.</summary>
+    Task<HoldResult> PlaceHoldAsync(HoldCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Captures a pending hold (all or part; the rest is released): a debit, or a transfer to another owner.</summary>
+    Task<CaptureResult> CaptureHoldAsync(CaptureCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a pending hold.</summary>
+    Task<HoldResult> VoidHoldAsync(long holdId, CancellationToken cancellationToken = default);
+
+    /// <summary>A hold as it stands (a pending hold past its expiry is reported expired).</summary>
+    Task<HoldResult> GetHoldAsync(long holdId, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks every pending hold past its expiry expired and returns how many (the expiry timer).</summary>
+    Task<int> ReleaseExpiredHoldsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The wallet's balance, held coins (pending holds not yet expired), available coins and state; zeros for an owner
+    /// without a wallet.</summary>
+    Task<WalletBalance> GetWalletAsync(OwnerId owner, CancellationToken cancellationToken = default);
+
+    /// <summary>Reverses a transaction with compensating entries linked to the originals; partial reversals add up to at most
+    /// the original.</summary>
+    Task<ReversalResult> ReverseAsync(ReverseCommand command, CancellationToken cancellationToken = default);
 }

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace FuncLedger.Core.Operations;
 
 /// <summary>The transactional core: turns each command into postings and runs them as one unit of work.</summary>
-internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider time, ILogger<Ledger> logger) : ILedger
+internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider time, LedgerHoldOptions holdOptions, ILogger<Ledger> logger)
+    : ILedger
 {
     // Compiled per instance: a compiled query is bound to one model, and one process may host several providers.
     private readonly Func<LedgerDbContext, long, Task<long>> _balanceQuery =
@@ -116,7 +117,7 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
                 items.Add(item);
             }
 
-            return (IReadOnlyList<HistoryItem>)items;
+            return await LinkReversalsAsync(db, items, ct);
         }, cancellationToken);
     }
 
@@ -148,8 +149,33 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
                 items.RemoveAt(query.Limit);
             }
 
-            return new HistoryPage(items, more ? HistoryCursor.Encode(key, owner.Value, items[^1].Id, query) : null);
+            var next = more ? HistoryCursor.Encode(key, owner.Value, items[^1].Id, query) : null;
+            return new HistoryPage(await LinkReversalsAsync(db, items, ct), next);
         }, cancellationToken);
+    }
+
+    /// <summary>The page's reversal links, both ways, in one more read (none when the page is empty).</summary>
+    private static async Task<IReadOnlyList<HistoryItem>> LinkReversalsAsync(LedgerDbContext db, List<HistoryItem> items,
+        CancellationToken ct)
+    {
+        if (items.Count == 0)
+        {
+            return items;
+        }
+
+        var ids = items.Select(i => i.Id).ToArray();
+        var links = await db.Reversals.Where(r => ids.Contains(r.EntryId) || ids.Contains(r.OriginalEntryId))
+            .OrderBy(r => r.EntryId).Select(r => new { r.EntryId, r.OriginalEntryId }).ToListAsync(ct);
+        if (links.Count == 0)
+        {
+            return items;
+        }
+
+        return [.. items.Select(i => i with
+        {
+            Reverses = links.Find(l => l.EntryId == i.Id)?.OriginalEntryId,
+            ReversedBy = [.. links.Where(l => l.OriginalEntryId == i.Id).Select(l => l.EntryId)],
+        })];
     }
 
     private static async Task<byte[]> CursorKeyAsync(LedgerDbContext db, CancellationToken ct)
@@ -203,18 +229,18 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     }
 
     /// <summary>One unit of work; when a concurrent first request wins the race for a key, run once more to replay it.</summary>
-    private async Task<Posted[]> WriteAsync(IReadOnlyList<Posting> postings, CancellationToken ct)
+    private async Task<Posted[]> WriteAsync(IReadOnlyList<Posting> postings, CancellationToken ct, IWriteHook? hook = null)
     {
         var store = unitOfWork.Store;
         var now = time.GetUtcNow().UtcDateTime;
         try
         {
-            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c), ct);
+            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c, hook), ct);
         }
-        catch (Exception e) when (store.Errors.IsIdempotencyKeyViolation(e))
+        catch (Exception e) when (store.Errors.IsIdempotencyKeyViolation(e is DbUpdateException { InnerException: { } inner } ? inner : e))
         {
             LogKeyRace(logger);
-            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c), ct);
+            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c, hook), ct);
         }
     }
 

@@ -16,17 +16,24 @@ namespace FuncLedger.Core.Operations;
 internal static class LedgerWriter
 {
     public static async Task<Posted[]> PostAsync(
-        LedgerDbContext context, LedgerStore store, IReadOnlyList<Posting> postings, DateTime now, CancellationToken ct)
+        LedgerDbContext context, LedgerStore store, IReadOnlyList<Posting> postings, DateTime now, CancellationToken ct,
+        IWriteHook? hook = null)
     {
         await context.Database.OpenConnectionAsync(ct);
         var connection = context.Database.GetDbConnection();
 
         // Where the provider sends BEGIN with the first command and COMMIT with the write, any failure rolls back
-        // explicitly before the connection goes back to the pool. Elsewhere the transaction object does both.
-        await using var transaction = store.InlineBegin is null
+        // explicitly before the connection goes back to the pool. Elsewhere the transaction object does both. An operation
+        // with a hook (holds, reversals) runs more commands than the two, through EF too: it takes the transaction object.
+        await using var transaction = store.InlineBegin is null || hook is not null
             ? await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct)
             : null;
-        var step = new Step(connection, transaction, store, now);
+        if (hook is not null)
+        {
+            await context.Database.UseTransactionAsync(transaction, ct);
+        }
+
+        var step = new Step(context, connection, transaction, store, now) { Hook = hook };
         try
         {
             return await PostInTransactionAsync(step, postings, ct);
@@ -39,8 +46,11 @@ internal static class LedgerWriter
     }
 
     /// <summary>What every step of one operation shares; <see cref="Committed"/> once a refusal was kept.</summary>
-    private sealed class Step(DbConnection connection, DbTransaction? transaction, LedgerStore store, DateTime now)
+    internal sealed class Step(
+        LedgerDbContext context, DbConnection connection, DbTransaction? transaction, LedgerStore store, DateTime now)
     {
+        public LedgerDbContext Context { get; } = context;
+
         public DbConnection Connection { get; } = connection;
 
         public DbTransaction? Transaction { get; } = transaction;
@@ -50,6 +60,8 @@ internal static class LedgerWriter
         public DateTime Now { get; } = now;
 
         public bool Committed { get; set; }
+
+        public IWriteHook? Hook { get; init; }
     }
 
     private static async Task RollbackInlineAsync(DbConnection connection)
@@ -98,6 +110,11 @@ internal static class LedgerWriter
         }
 
         var byOwner = wallets.ToDictionary(w => w.OwnerId);
+        if (step.Hook is not null)
+        {
+            await step.Hook.BeforeBalancesAsync(step, byOwner, ct);
+        }
+
         var missing = new List<long>();
         foreach (var index in pending)
         {
@@ -116,7 +133,10 @@ internal static class LedgerWriter
         if (missing.Count > 0)
         {
             // A refusal is decided before any wallet is created, so a refused operation leaves no new wallet behind.
-            var trial = byOwner.Values.Select(w => new WalletRow(w.Id, w.OwnerId, w.Balance, w.AllowOverdraft))
+            var trial = byOwner.Values.Select(w => new WalletRow(w.Id, w.OwnerId, w.Balance, w.AllowOverdraft)
+                {
+                    Frozen = w.Frozen, Held = w.Held, HeldExact = w.HeldExact,
+                })
                 .Concat(missing.Select(o => new WalletRow(0, o, 0, allowOverdraft: false))).ToDictionary(w => w.OwnerId);
             await BalancesOrRefuseAsync(step, postings, pending, trial, ct);
             foreach (var owner in missing)
@@ -140,6 +160,11 @@ internal static class LedgerWriter
             result[pending[j]] = new Posted(entries[j].WalletId, ids[j], entries[j].BalanceAfter, Replayed: false);
         }
 
+        if (step.Hook is not null)
+        {
+            await step.Hook.AfterWriteAsync(step, result, ct);
+        }
+
         if (transaction is not null)
         {
             await transaction.CommitAsync(ct);
@@ -159,7 +184,7 @@ internal static class LedgerWriter
     {
         try
         {
-            return Balances(postings, pending, byOwner);
+            return await HeldBalancesAsync(step, postings, pending, byOwner, ct);
         }
         catch (InsufficientFundsException refused)
         {
@@ -183,6 +208,38 @@ internal static class LedgerWriter
         }
     }
 
+    /// <summary>
+    /// <see cref="Balances"/> against the cached held coins first: they can only overstate what is held (an expired hold stays
+    /// counted until the timer releases it). When that refuses a wallet with held coins, its exact held sum (pending holds not
+    /// yet expired) is read under the lock and the balances are computed again.
+    /// </summary>
+    private static async Task<EntryWrite[]> HeldBalancesAsync(
+        Step step, IReadOnlyList<Posting> postings, List<int> pending, Dictionary<long, WalletRow> byOwner, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                return Balances(postings, pending, byOwner);
+            }
+            catch (InsufficientFundsException refused)
+            {
+                var wallet = byOwner.Values.First(w => w.Id == refused.WalletId);
+                if (wallet.Held == 0 || wallet.HeldExact || wallet.Id == 0)
+                {
+                    throw;
+                }
+
+                wallet.Held = await ActiveHeldCommand.ExecuteAsync(step.Connection, step.Transaction, wallet.Id, step.Now, ct);
+                wallet.HeldExact = true;
+                foreach (var w in byOwner.Values)
+                {
+                    w.Balance = w.Original;
+                }
+            }
+        }
+    }
+
     /// <summary>Balances under the locks, in posting order, with checked arithmetic: the entries to write.</summary>
     private static EntryWrite[] Balances(IReadOnlyList<Posting> postings, List<int> pending, Dictionary<long, WalletRow> byOwner)
     {
@@ -201,9 +258,15 @@ internal static class LedgerWriter
                 throw new InvalidAmountException($"The amount would overflow the balance of wallet {wallet.Id}.");
             }
 
-            if (next < 0 && !wallet.AllowOverdraft)
+            if (posting.Delta < 0 && wallet.Frozen && !posting.Compensating)
             {
-                throw new InsufficientFundsException(wallet.Id, wallet.Balance, -posting.Delta);
+                throw new WalletFrozenException(wallet.Id);
+            }
+
+            // Held coins are not available: a debit may not reach into them (a credit never fails on them).
+            if (!wallet.AllowOverdraft && (next < 0 || (posting.Delta < 0 && next - wallet.Held < 0)))
+            {
+                throw new InsufficientFundsException(wallet.Id, wallet.Balance - wallet.Held, -posting.Delta);
             }
 
             wallet.Balance = next;

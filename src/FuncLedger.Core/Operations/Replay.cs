@@ -53,7 +53,9 @@ internal static class Replay
                 // Keyed and unkeyed postings never mix in one call, and existing entries imply keys.
                 if (byKey.TryGetValue(posting.Key!, out var entry))
                 {
-                    if (!string.Equals(entry.Fingerprint, posting.Fingerprint, StringComparison.Ordinal) || entry.Amount != posting.Delta)
+                    // A hold's key (a negative id) is never an entry's: the key serves another request.
+                    if (entry.Id < 0 || entry.Amount != posting.Delta
+                        || !string.Equals(entry.Fingerprint, posting.Fingerprint, StringComparison.Ordinal))
                     {
                         throw new IdempotencyConflictException(posting.Key!);
                     }

@@ -15,6 +15,12 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
 
+    public DbSet<Hold> Holds => Set<Hold>();
+
+    public DbSet<EntryReversal> Reversals => Set<EntryReversal>();
+
+    public DbSet<WalletChange> WalletChanges => Set<WalletChange>();
+
     public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
 
     public DbSet<PayoutRejection> PayoutRejections => Set<PayoutRejection>();
@@ -31,5 +37,8 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new PayoutRejectionConfiguration());
         modelBuilder.ApplyConfiguration(new KeyedRefusalConfiguration(provider));
         modelBuilder.ApplyConfiguration(new LedgerSettingConfiguration());
+        modelBuilder.ApplyConfiguration(new HoldConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new EntryReversalConfiguration());
+        modelBuilder.ApplyConfiguration(new WalletChangeConfiguration());
     }
 }

@@ -22,6 +22,122 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+                {
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("OriginalEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("original_entry_id");
+
+                    b.HasKey("EntryId")
+                        .HasName("pk_ledger_reversals");
+
+                    b.HasIndex("OriginalEntryId")
+                        .HasDatabaseName("ix_ledger_reversals_original_entry_id");
+
+                    b.ToTable("ledger_reversals", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_ledger_reversals_amount_positive", "amount > 0");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("CaptureEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("capture_entry_id");
+
+                    b.Property<long>("Captured")
+                        .HasColumnType("bigint")
+                        .HasColumnName("captured");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("Meta")
+                        .HasMaxLength(2048)
+                        .HasColumnType("nvarchar(2048)")
+                        .HasColumnName("meta");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("char(64)")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_holds");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_holds_idempotency_key");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_ledger_holds_status_expires_at");
+
+                    b.HasIndex("WalletId", "Status", "ExpiresAt")
+                        .HasDatabaseName("ix_ledger_holds_wallet_id_status_expires_at");
+
+                    b.ToTable("ledger_holds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_ledger_holds_amount_positive", "amount > 0");
+
+                            t.HasCheckConstraint("ck_ledger_holds_captured", "captured >= 0 AND captured <= amount");
+                        });
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -120,6 +236,18 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
+                    b.Property<bool>("Frozen")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bit")
+                        .HasDefaultValue(false)
+                        .HasColumnName("frozen");
+
+                    b.Property<long>("Held")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("held");
+
                     b.Property<long>("OwnerId")
                         .HasColumnType("bigint")
                         .HasColumnName("owner_id");
@@ -139,8 +267,49 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         {
                             t.HasCheckConstraint("ck_wallets_balance_non_negative", "allow_overdraft = 1 OR cached_balance >= 0");
 
+                            t.HasCheckConstraint("ck_wallets_held_non_negative", "held >= 0");
+
                             t.HasCheckConstraint("ck_wallets_owner_id_positive", "owner_id > 0");
                         });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)")
+                        .HasColumnName("change");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_changes");
+
+                    b.HasIndex("WalletId", "Id")
+                        .HasDatabaseName("ix_wallet_changes_wallet_id_id");
+
+                    b.ToTable("wallet_changes", (string)null);
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
@@ -347,6 +516,33 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_reversals_entry_id");
+
+                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("OriginalEntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_reversals_original_entry_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_holds_wallets_wallet_id");
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
                 {
                     b.HasOne("FuncLedger.Core.Domain.Wallet", null)
@@ -355,6 +551,16 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>

@@ -17,6 +17,118 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+                {
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("OriginalEntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("original_entry_id");
+
+                    b.HasKey("EntryId")
+                        .HasName("pk_ledger_reversals");
+
+                    b.HasIndex("OriginalEntryId")
+                        .HasDatabaseName("ix_ledger_reversals_original_entry_id");
+
+                    b.ToTable("ledger_reversals", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_ledger_reversals_amount_positive", "amount > 0");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("CaptureEntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("capture_entry_id");
+
+                    b.Property<long>("Captured")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("captured");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Meta")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meta");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_holds");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_holds_idempotency_key");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_ledger_holds_status_expires_at");
+
+                    b.HasIndex("WalletId", "Status", "ExpiresAt")
+                        .HasDatabaseName("ix_ledger_holds_wallet_id_status_expires_at");
+
+                    b.ToTable("ledger_holds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_ledger_holds_amount_positive", "amount > 0");
+
+                            t.HasCheckConstraint("ck_ledger_holds_captured", "captured >= 0 AND captured <= amount");
+                        });
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -106,6 +218,18 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<bool>("Frozen")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false)
+                        .HasColumnName("frozen");
+
+                    b.Property<long>("Held")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("held");
+
                     b.Property<long>("OwnerId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("owner_id");
@@ -125,8 +249,47 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         {
                             t.HasCheckConstraint("ck_wallets_balance_non_negative", "allow_overdraft OR cached_balance >= 0");
 
+                            t.HasCheckConstraint("ck_wallets_held_non_negative", "held >= 0");
+
                             t.HasCheckConstraint("ck_wallets_owner_id_positive", "owner_id > 0");
                         });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_changes");
+
+                    b.HasIndex("WalletId", "Id")
+                        .HasDatabaseName("ix_wallet_changes_wallet_id_id");
+
+                    b.ToTable("wallet_changes", (string)null);
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
@@ -325,6 +488,33 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_reversals_entry_id");
+
+                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("OriginalEntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_reversals_original_entry_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_holds_wallets_wallet_id");
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
                 {
                     b.HasOne("FuncLedger.Core.Domain.Wallet", null)
@@ -333,6 +523,16 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>

@@ -36,6 +36,12 @@ public sealed class LedgerHarness : IAsyncDisposable
 
     public Reconciliation.IReconciler Reconciler => _services.GetRequiredService<Reconciliation.IReconciler>();
 
+    public IWalletAdministration Admin => _services.GetRequiredService<IWalletAdministration>();
+
+    /// <summary>Wallets whose cached held coins differ from the sum of their pending holds.</summary>
+    public Task<long> HeldDriftCountAsync() => ScalarAsync(
+        "SELECT COUNT(*) FROM wallets w WHERE w.held <> (SELECT COALESCE(SUM(h.amount), 0) FROM ledger_holds h WHERE h.wallet_id = w.id AND h.status = 0)");
+
     public Payouts.IPayoutRejections Rejections => _services.GetRequiredService<Payouts.IPayoutRejections>();
 
     internal LedgerUnitOfWork UnitOfWork => _services.GetRequiredService<LedgerUnitOfWork>();

@@ -88,7 +88,8 @@ public sealed class ProviderCommandTests
 
         var guarded = postgres.LookupAndLockArrays.Text(keys: 1, owners: 1, guarded: true);
         Assert.StartsWith("SELECT id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint FROM ledger_entries WHERE idempotency_key = ANY(@keys)\n"
-            + "UNION ALL SELECT CAST(0 AS bigint), wallet_id, amount, balance, idempotency_key, request_fingerprint FROM ledger_refusals WHERE idempotency_key = ANY(@keys);", guarded, StringComparison.Ordinal);
+            + "UNION ALL SELECT CAST(0 AS bigint), wallet_id, amount, balance, idempotency_key, request_fingerprint FROM ledger_refusals WHERE idempotency_key = ANY(@keys)\n"
+            + "UNION ALL SELECT -id, wallet_id, -amount, CAST(0 AS bigint), idempotency_key, request_fingerprint FROM ledger_holds WHERE idempotency_key = ANY(@keys);", guarded, StringComparison.Ordinal);
         Assert.EndsWith("WHERE owner_id = ANY(@owners) AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key = ANY(@keys)) ORDER BY id FOR UPDATE;", guarded, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 0, owners: 1, guarded: true), StringComparison.Ordinal);
         Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 1, owners: 1, guarded: false), StringComparison.Ordinal);

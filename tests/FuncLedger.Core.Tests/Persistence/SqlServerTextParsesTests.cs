@@ -43,9 +43,38 @@ public sealed class SqlServerTextParsesTests
         texts.Add("create wallet", Store.CreateWallet.Text);
         texts.Add("keep a refusal", RecordRefusalCommand.Text);
         texts.Add("drift scan", DriftScanCommand.Text);
+        texts.Add("active held coins", ActiveHeldCommand.Text);
+        foreach (var (shape, query) in EfQueries())
+        {
+            texts.Add(shape, query);
+        }
+
         texts.Add("applied migrations", Store.AppliedMigrations.Text);
         texts.Add("migration script", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "funcledger-sqlserver.sql")));
         return texts;
+    }
+
+    /// <summary>The reads of holds, reversals and wallet changes, which go through EF: their SQL Server text.</summary>
+    private static IEnumerable<(string, string)> EfQueries()
+    {
+        var options = new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<LedgerDbContext>();
+        LedgerDatabase.Configure(options, LedgerProvider.SqlServer, "Server=localhost;Database=parse_only");
+        using var db = new LedgerDbContext(options.Options);
+        var now = DateTime.UtcNow;
+        long[] ids = [1, 2];
+        string[] keys = ["a_leg_1", "a_leg_2"];
+        yield return ("wallet balance with held coins", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
+            db.Wallets.Where(w => w.OwnerId == 1).Select(w => new
+            {
+                w.CachedBalance,
+                Held = db.Holds.Where(h => h.WalletId == w.Id && h.Status == HoldStatus.Pending && h.ExpiresAt > now).Sum(h => h.Amount),
+            })));
+        yield return ("due holds", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
+            db.Holds.Where(h => h.Status == HoldStatus.Pending && h.ExpiresAt <= now).OrderBy(h => h.ExpiresAt).Take(500)));
+        yield return ("reversed sums", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
+            db.Reversals.Where(r => ids.Contains(r.OriginalEntryId)).GroupBy(r => r.OriginalEntryId).Select(g => new { g.Key, S = g.Sum(r => r.Amount) })));
+        yield return ("entries by keys", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
+            db.LedgerEntries.Where(e => keys.Contains(e.IdempotencyKey!))));
     }
 
     [Theory]

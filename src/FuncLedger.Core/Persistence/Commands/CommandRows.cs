@@ -1,6 +1,7 @@
 namespace FuncLedger.Core.Persistence.Commands;
 
-/// <summary>A wallet row read under its lock: (id, owner_id, cached_balance, allow_overdraft, updated_at). <see cref="Balance"/>
+/// <summary>A wallet row read under its lock: (id, owner_id, cached_balance, allow_overdraft, updated_at, frozen,
+/// held). <see cref="Balance"/>
 /// is the balance the operation computes; <see cref="Original"/> the one read, which guards the write.</summary>
 internal sealed class WalletRow(long id, long ownerId, long balance, bool allowOverdraft)
 {
@@ -17,6 +18,15 @@ internal sealed class WalletRow(long id, long ownerId, long balance, bool allowO
     /// <summary>When the wallet last changed (UTC): a write stamps its entries no earlier, so a wallet's entries are in
     /// time order in the order they were applied, whatever the clocks of the instances that wrote them.</summary>
     public DateTime UpdatedAt { get; init; }
+
+    /// <summary>A frozen wallet refuses debits, holds and transfers out.</summary>
+    public bool Frozen { get; init; }
+
+    /// <summary>The coins held against the balance: the cached column (pending holds, expired ones included until the timer
+    /// releases them), or, once <see cref="HeldExact"/>, the pending holds not yet expired, read under the lock.</summary>
+    public long Held { get; set; }
+
+    public bool HeldExact { get; set; }
 }
 
 /// <summary>An existing entry found by its idempotency key: (id, wallet_id, amount, balance_after, idempotency_key,

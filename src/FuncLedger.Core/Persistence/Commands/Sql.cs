@@ -25,6 +25,9 @@ internal static class Sql
     /// <summary>Unique index that makes a keyed refusal single-use.</summary>
     public const string RefusalKeyIndex = "ux_ledger_refusals_idempotency_key";
 
+    /// <summary>Unique index that makes a hold's key single-use.</summary>
+    public const string HoldKeyIndex = "ux_ledger_holds_idempotency_key";
+
     /// <summary>The columns of an <see cref="EntryRow"/>.</summary>
     public const string EntryColumns = "id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint";
 
@@ -35,10 +38,15 @@ internal static class Sql
     /// <summary>The entries and the keyed refusals holding the keys that <paramref name="keyMatch"/> selects.</summary>
     public static string KeyLookup(string keyMatch) =>
         $"SELECT {EntryColumns} FROM ledger_entries WHERE {keyMatch}\n"
-        + $"UNION ALL SELECT {RefusalColumns} FROM ledger_refusals WHERE {keyMatch};\n";
+        + $"UNION ALL SELECT {RefusalColumns} FROM ledger_refusals WHERE {keyMatch}\n"
+        + $"UNION ALL SELECT {HoldColumns} FROM ledger_holds WHERE {keyMatch};\n";
+
+    /// <summary>A hold read as an <see cref="EntryRow"/>: its id negated (no entry or refusal has a negative id), the coins
+    /// it reserved as a negative amount.</summary>
+    public const string HoldColumns = "-id, wallet_id, -amount, CAST(0 AS bigint), idempotency_key, request_fingerprint";
 
     /// <summary>The columns of a <see cref="WalletRow"/>.</summary>
-    public const string WalletColumns = "id, owner_id, cached_balance, allow_overdraft, updated_at";
+    public const string WalletColumns = "id, owner_id, cached_balance, allow_overdraft, updated_at, frozen, held";
 
     public const string InsertEntryColumns =
         "INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)";
@@ -108,6 +116,8 @@ internal static class Sql
         new(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3))
         {
             UpdatedAt = DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc),
+            Frozen = reader.GetBoolean(5),
+            Held = reader.GetInt64(6),
         };
 
     public static async Task<long> ReadSingleInt64Async(DbDataReader reader, CancellationToken ct)

@@ -16,12 +16,15 @@ internal sealed class WalletConfiguration(LedgerProvider provider) : IEntityType
             t.HasCheckConstraint("ck_wallets_balance_non_negative", provider == LedgerProvider.SqlServer
                 ? "allow_overdraft = 1 OR cached_balance >= 0"
                 : "allow_overdraft OR cached_balance >= 0");
+            t.HasCheckConstraint("ck_wallets_held_non_negative", "held >= 0");
         });
         builder.HasKey(w => w.Id).HasName("pk_wallets");
         builder.Property(w => w.Id).HasColumnName("id").ValueGeneratedOnAdd();
         builder.Property(w => w.OwnerId).HasColumnName("owner_id");
         builder.Property(w => w.CachedBalance).HasColumnName("cached_balance");
         builder.Property(w => w.AllowOverdraft).HasColumnName("allow_overdraft").HasDefaultValue(false);
+        builder.Property(w => w.Frozen).HasColumnName("frozen").HasDefaultValue(false);
+        builder.Property(w => w.Held).HasColumnName("held").HasDefaultValue(0L);
         builder.Property(w => w.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
         builder.Property(w => w.UpdatedAt).HasColumnName("updated_at").HasConversion(UtcConverter.Instance);
         builder.HasIndex(w => w.OwnerId).IsUnique().HasDatabaseName("ux_wallets_owner_id");

@@ -15,7 +15,7 @@ internal sealed class PostgresErrors : DatabaseErrors
         exception is PostgresException
         {
             SqlState: PostgresErrorCodes.UniqueViolation,
-            ConstraintName: Commands.Sql.IdempotencyKeyIndex or Commands.Sql.RefusalKeyIndex,
+            ConstraintName: Commands.Sql.IdempotencyKeyIndex or Commands.Sql.RefusalKeyIndex or Commands.Sql.HoldKeyIndex,
         };
 
     public override bool IsUndefinedTable(Exception exception) =>

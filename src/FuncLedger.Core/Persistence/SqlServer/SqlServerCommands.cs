@@ -9,7 +9,7 @@ internal sealed class SqlServerLookupAndLockCommand() : RowLookupAndLockCommand(
     protected override string LockWallets(string ownerList, string guard) =>
         "DECLARE @lock_ids TABLE (id bigint PRIMARY KEY);\n"
         + $"INSERT INTO @lock_ids (id) SELECT id FROM wallets WHERE owner_id IN ({ownerList}){guard};\n"
-        + "SELECT w.id, w.owner_id, w.cached_balance, w.allow_overdraft, w.updated_at FROM @lock_ids i "
+        + "SELECT w.id, w.owner_id, w.cached_balance, w.allow_overdraft, w.updated_at, w.frozen, w.held FROM @lock_ids i "
         + "INNER LOOP JOIN wallets w WITH (UPDLOCK, ROWLOCK) ON w.id = i.id ORDER BY i.id OPTION (FORCE ORDER);";
 }
 
@@ -18,7 +18,8 @@ internal sealed class SqlServerCreateWalletCommand : CreateWalletCommand
 {
     internal override string Text =>
         "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) "
-        + "OUTPUT INSERTED.id, INSERTED.owner_id, INSERTED.cached_balance, INSERTED.allow_overdraft, INSERTED.updated_at "
+        + "OUTPUT INSERTED.id, INSERTED.owner_id, INSERTED.cached_balance, INSERTED.allow_overdraft, INSERTED.updated_at, "
+        + "INSERTED.frozen, INSERTED.held "
         + "SELECT @owner, 0, 0, @now, @now WHERE NOT EXISTS (SELECT 1 FROM wallets WITH (UPDLOCK, HOLDLOCK) WHERE owner_id = @owner);";
 }
 

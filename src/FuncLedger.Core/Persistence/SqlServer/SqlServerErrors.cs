@@ -46,5 +46,6 @@ internal sealed class SqlServerErrors : DatabaseErrors
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
         exception is SqlException { Number: DuplicateKeyRow or UniqueConstraint } e
         && (e.Message.Contains(Commands.Sql.IdempotencyKeyIndex, StringComparison.Ordinal)
-            || e.Message.Contains(Commands.Sql.RefusalKeyIndex, StringComparison.Ordinal));
+            || e.Message.Contains(Commands.Sql.RefusalKeyIndex, StringComparison.Ordinal)
+            || e.Message.Contains(Commands.Sql.HoldKeyIndex, StringComparison.Ordinal));
 }

@@ -18,7 +18,8 @@ internal sealed class SqliteErrors : DatabaseErrors
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } e
         && (e.Message.Contains("ledger_entries.idempotency_key", StringComparison.Ordinal)
-            || e.Message.Contains("ledger_refusals.idempotency_key", StringComparison.Ordinal));
+            || e.Message.Contains("ledger_refusals.idempotency_key", StringComparison.Ordinal)
+            || e.Message.Contains("ledger_holds.idempotency_key", StringComparison.Ordinal));
 
     // SQLITE_ERROR (1) with "no such table".
     public override bool IsUndefinedTable(Exception exception) =>

@@ -1,0 +1,16 @@
+namespace FuncLedger.Core.Operations;
+
+/// <summary>
+/// What an operation beyond plain postings (a hold's capture, a reversal) does inside the write's transaction, under the
+/// wallets' locks: <see cref="BeforeBalancesAsync"/> checks its own state and may adjust the locked rows (a capture releases its
+/// hold) before the balances are computed; <see cref="AfterWriteAsync"/> records what links to the new entries. A hook never
+/// runs for a pure replay. Its commands go through <see cref="LedgerWriter.Step.Context"/> (EF, on the write's transaction)
+/// or the step's connection.
+/// </summary>
+internal interface IWriteHook
+{
+    Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, Persistence.Commands.WalletRow> byOwner,
+        CancellationToken ct);
+
+    Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct);
+}

@@ -1,0 +1,267 @@
+using System.Data;
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Idempotency;
+using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Persistence.Commands;
+using Microsoft.EntityFrameworkCore;
+
+namespace FuncLedger.Core.Operations;
+
+/// <summary>Holds (two-phase): reserve, capture (a debit or a transfer of part or all), void, release at expiry.</summary>
+internal sealed partial class Ledger
+{
+    public async Task<HoldResult> PlaceHoldAsync(HoldCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var now = time.GetUtcNow().UtcDateTime;
+        var expiresAt = command.ExpiresAt?.UtcDateTime ?? now.AddMinutes(holdOptions.DefaultExpiryMinutes);
+        if (expiresAt <= now || expiresAt > now.AddMinutes(holdOptions.MaxExpiryMinutes))
+        {
+            throw new LedgerValidationException("expiresAt",
+                $"A hold expires in the future and within {holdOptions.MaxExpiryMinutes} minutes.");
+        }
+
+        var key = command.Key.Value;
+        var fingerprint = RequestFingerprint.Compute(LedgerOperation.Hold, command.Owner.Value,
+            command.ExpiresAt?.UtcDateTime.Ticks ?? 0, command.Amount.Value, command.Reason, command.Meta);
+        var hold = new Hold
+        {
+            Amount = command.Amount.Value, Reason = command.Reason, Meta = command.Meta, IdempotencyKey = key,
+            RequestFingerprint = fingerprint, ExpiresAt = expiresAt, CreatedAt = now, UpdatedAt = now, Status = HoldStatus.Pending,
+        };
+        var owner = command.Owner.Value;
+        try
+        {
+            return await unitOfWork.RunAsync((db, ct) => PlaceInTransactionAsync(db, owner, hold, now, ct), cancellationToken);
+        }
+        catch (DbUpdateException e) when (unitOfWork.Store.Errors.IsIdempotencyKeyViolation(e.InnerException ?? e))
+        {
+            // A concurrent first request took the key: run once more to replay it.
+            LogKeyRace(logger);
+            return await unitOfWork.RunAsync((db, ct) => PlaceInTransactionAsync(db, owner, hold, now, ct), cancellationToken);
+        }
+    }
+
+    private async Task<HoldResult> PlaceInTransactionAsync(LedgerDbContext db, long ownerId, Hold hold, DateTime now, CancellationToken ct)
+    {
+        var store = unitOfWork.Store;
+        var (connection, transaction) = await BeginAsync(db, ct);
+        await using (transaction)
+        {
+            var (existing, wallets) = await store.LookupAndLock.ExecuteAsync(connection, transaction, [hold.IdempotencyKey], [ownerId],
+                guarded: false, null, ct);
+            if (existing.Count > 0)
+            {
+                var row = existing.OrderBy(r => r.Id).First();
+                if (!string.Equals(row.Fingerprint, hold.RequestFingerprint, StringComparison.Ordinal))
+                {
+                    throw new IdempotencyConflictException(hold.IdempotencyKey);
+                }
+
+                await transaction.RollbackAsync(ct);
+                await db.Database.UseTransactionAsync(null, ct);
+                return row.Id < 0
+                    ? (await DescribeHoldAsync(db, -row.Id, now, ct)) with { Replayed = true }
+                    : throw new InsufficientFundsException(row.WalletId, row.BalanceAfter, -row.Amount) { Replayed = true };
+            }
+
+            var wallet = wallets.SingleOrDefault()
+                ?? throw new InvalidWalletException(InvalidWalletReason.NotFound, "The wallet does not exist.");
+            if (wallet.Frozen)
+            {
+                throw new WalletFrozenException(wallet.Id);
+            }
+
+            if (!wallet.AllowOverdraft && wallet.Balance - wallet.Held < hold.Amount)
+            {
+                var held = await ActiveHeldCommand.ExecuteAsync(connection, transaction, wallet.Id, now, ct);
+                if (wallet.Balance - held < hold.Amount)
+                {
+                    // Kept under the key like a refused debit: a retry under it is refused again.
+                    var refusal = new RefusalWrite(hold.IdempotencyKey, hold.RequestFingerprint, wallet.Id, wallet.Balance - held,
+                        -hold.Amount);
+                    await store.RecordRefusal.ExecuteAsync(connection, transaction, refusal, now, "", ct);
+                    await transaction.CommitAsync(ct);
+                    throw new InsufficientFundsException(wallet.Id, wallet.Balance - held, hold.Amount);
+                }
+            }
+
+            hold.WalletId = wallet.Id;
+            db.Holds.Add(hold);
+            await db.SaveChangesAsync(ct);
+            await db.Wallets.Where(w => w.Id == wallet.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Held, w => w.Held + hold.Amount), ct);
+            var result = await DescribeHoldAsync(db, hold.Id, now, ct);
+            await transaction.CommitAsync(ct);
+            return result;
+        }
+    }
+
+    public async Task<CaptureResult> CaptureHoldAsync(CaptureCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var now = time.GetUtcNow().UtcDateTime;
+        var hold = await unitOfWork.RunAsync((db, ct) => PendingHoldAsync(db, command.HoldId, now, ct), cancellationToken);
+        var amount = command.Amount?.Value ?? hold.Amount;
+        if (amount > hold.Amount)
+        {
+            throw new InvalidAmountException($"The capture amount exceeds the hold's {hold.Amount} coins.");
+        }
+
+        if (command.To is { } to && to.Value == hold.OwnerId)
+        {
+            throw new InvalidWalletException(InvalidWalletReason.SelfTransfer, "A capture to another owner needs a different wallet.");
+        }
+
+        var reason = command.Reason ?? hold.Reason;
+        var toOwner = command.To?.Value;
+        var fingerprint = RequestFingerprint.Compute(LedgerOperation.Capture, hold.Id, toOwner ?? 0, amount, reason, null);
+        List<Posting> postings =
+            [new(0, hold.OwnerId, -amount, reason, IdempotencyKeys.HoldCapture(hold.Id), fingerprint, hold.Meta, CreateWallet: false)];
+        if (toOwner is { } credited)
+        {
+            postings.Add(new(0, credited, amount, reason, IdempotencyKeys.HoldCaptureCredit(hold.Id), fingerprint, hold.Meta,
+                CreateWallet: true));
+        }
+
+        Posted[] posted;
+        try
+        {
+            posted = await WriteAsync(postings, cancellationToken, new CaptureHook(hold.Id, amount));
+        }
+        catch (IdempotencyConflictException)
+        {
+            // A concurrent capture of this hold with other terms won: the hold is no longer pending.
+            throw new HoldNotPendingException(hold.Id, HoldStatus.Captured);
+        }
+
+        return new CaptureResult(hold.Id, amount, hold.Amount - amount, posted[0].EntryId, posted[0].BalanceAfter,
+            posted.Length > 1 ? posted[1].EntryId : null, toOwner);
+    }
+
+    public async Task<HoldResult> VoidHoldAsync(long holdId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return await unitOfWork.RunAsync(async (db, ct) =>
+        {
+            var hold = await PendingHoldAsync(db, holdId, now, ct);
+            var (connection, transaction) = await BeginAsync(db, ct);
+            await using (transaction)
+            {
+                await unitOfWork.Store.LookupAndLock.ExecuteAsync(connection, transaction, [], [hold.OwnerId], guarded: false, null, ct);
+                await ReleaseUnderLockAsync(db, hold.Id, HoldStatus.Voided, 0, now, ct);
+                var result = await DescribeHoldAsync(db, hold.Id, now, ct);
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+        }, cancellationToken);
+    }
+
+    public async Task<HoldResult> GetHoldAsync(long holdId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return await unitOfWork.RunAsync((db, ct) => DescribeHoldAsync(db, holdId, now, ct), cancellationToken);
+    }
+
+    public async Task<WalletBalance> GetWalletAsync(OwnerId owner, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return await unitOfWork.RunAsync((db, ct) => WalletBalanceAsync(db, owner.Value, now, ct), cancellationToken);
+    }
+
+    private static async Task<WalletBalance> WalletBalanceAsync(LedgerDbContext db, long ownerId, DateTime now, CancellationToken ct)
+    {
+        var wallet = await db.Wallets.Where(w => w.OwnerId == ownerId)
+            .Select(w => new
+            {
+                w.CachedBalance, w.Frozen, w.AllowOverdraft,
+                Held = db.Holds.Where(h => h.WalletId == w.Id && h.Status == HoldStatus.Pending && h.ExpiresAt > now).Sum(h => h.Amount),
+            })
+            .FirstOrDefaultAsync(ct);
+        return wallet is null
+            ? new WalletBalance(ownerId, 0, 0, 0, Frozen: false, AllowOverdraft: false)
+            : new WalletBalance(ownerId, wallet.CachedBalance, wallet.Held, wallet.CachedBalance - wallet.Held, wallet.Frozen,
+                wallet.AllowOverdraft);
+    }
+
+    /// <summary>A hold as it stands; a pending hold past its expiry is reported expired (its coins are available again).</summary>
+    private static async Task<HoldResult> DescribeHoldAsync(LedgerDbContext db, long holdId, DateTime now, CancellationToken ct)
+    {
+        var found = await db.Holds.Where(h => h.Id == holdId)
+            .Join(db.Wallets, h => h.WalletId, w => w.Id, (h, w) => new { Hold = h, w.OwnerId })
+            .FirstOrDefaultAsync(ct) ?? throw new HoldNotFoundException(holdId);
+        var (hold, owner) = (found.Hold, found.OwnerId);
+        var status = hold.Status == HoldStatus.Pending && hold.ExpiresAt <= now ? HoldStatus.Expired : hold.Status;
+        var released = status is HoldStatus.Pending ? 0 : hold.Amount - hold.Captured;
+        var wallet = await WalletBalanceAsync(db, owner, now, ct);
+        return new HoldResult(hold.Id, owner, hold.WalletId, hold.Amount, status, hold.ExpiresAt, hold.Captured, released,
+            hold.CaptureEntryId, wallet.Balance, wallet.Held, wallet.Available);
+    }
+
+    private readonly record struct PendingHold(long Id, long OwnerId, long Amount, string Reason, string? Meta);
+
+    /// <summary>The hold, if it can still be captured or voided at <paramref name="now"/>.</summary>
+    private static async Task<PendingHold> PendingHoldAsync(LedgerDbContext db, long holdId, DateTime now, CancellationToken ct)
+    {
+        var found = await db.Holds.Where(h => h.Id == holdId)
+            .Join(db.Wallets, h => h.WalletId, w => w.Id,
+                (h, w) => new { h.Id, w.OwnerId, h.Amount, h.Reason, h.Meta, h.Status, h.ExpiresAt })
+            .FirstOrDefaultAsync(ct) ?? throw new HoldNotFoundException(holdId);
+        CheckPending(found.Id, found.Status, found.ExpiresAt, now);
+        return new PendingHold(found.Id, found.OwnerId, found.Amount, found.Reason, found.Meta);
+    }
+
+    private static void CheckPending(long holdId, HoldStatus status, DateTime expiresAt, DateTime now)
+    {
+        if (status != HoldStatus.Pending)
+        {
+            throw new HoldNotPendingException(holdId, status);
+        }
+
+        if (expiresAt <= now)
+        {
+            throw new HoldExpiredException(holdId, expiresAt);
+        }
+    }
+
+    /// <summary>Under the wallet's lock: the hold is checked pending again, marked <paramref name="status"/> with
+    /// <paramref name="captured"/> coins, and its whole amount leaves the wallet's held coins. Returns its wallet and amount.</summary>
+    internal static async Task<(long WalletId, long Amount)> ReleaseUnderLockAsync(
+        LedgerDbContext db, long holdId, HoldStatus status, long captured, DateTime now, CancellationToken ct)
+    {
+        var hold = await db.Holds.Where(h => h.Id == holdId).Select(h => new { h.WalletId, h.Amount, h.Status, h.ExpiresAt })
+            .SingleAsync(ct);
+        CheckPending(holdId, hold.Status, hold.ExpiresAt, now);
+        await db.Holds.Where(h => h.Id == holdId).ExecuteUpdateAsync(s => s
+            .SetProperty(h => h.Status, status).SetProperty(h => h.Captured, captured).SetProperty(h => h.UpdatedAt, now), ct);
+        await db.Wallets.Where(w => w.Id == hold.WalletId)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.Held, w => w.Held - hold.Amount), ct);
+        return (hold.WalletId, hold.Amount);
+    }
+
+    private static async Task<(System.Data.Common.DbConnection, System.Data.Common.DbTransaction)> BeginAsync(LedgerDbContext db,
+        CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        await db.Database.UseTransactionAsync(transaction, ct);
+        return (connection, transaction);
+    }
+
+    /// <summary>A capture's work under the locks: the hold is released (its coins no longer held) before the debit is checked
+    /// against the available balance, and linked to the debit entry after it.</summary>
+    private sealed class CaptureHook(long holdId, long captured) : IWriteHook
+    {
+        public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, WalletRow> byOwner, CancellationToken ct)
+        {
+            var (walletId, released) = await ReleaseUnderLockAsync(step.Context, holdId, HoldStatus.Captured, captured, step.Now, ct);
+            var wallet = byOwner.Values.Single(w => w.Id == walletId);
+            wallet.Held -= released;
+        }
+
+        public async Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct) =>
+            await step.Context.Holds.Where(h => h.Id == holdId)
+                .ExecuteUpdateAsync(s => s.SetProperty(h => h.CaptureEntryId, result[0].EntryId), ct);
+    }
+}

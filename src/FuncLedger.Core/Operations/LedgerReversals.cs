@@ -1,0 +1,142 @@
+using System.Globalization;
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Idempotency;
+using FuncLedger.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace FuncLedger.Core.Operations;
+
+/// <summary>Reversals: compensating entries linked to the originals, never an edit.</summary>
+internal sealed partial class Ledger
+{
+    /// <summary>One entry of the transaction being reversed.</summary>
+    internal sealed record Original(long Id, long WalletId, long OwnerId, long Amount, string? Key);
+
+    public async Task<ReversalResult> ReverseAsync(ReverseCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var key = command.Key?.Value;
+        var fingerprint = key is null ? null : RequestFingerprint.Compute(LedgerOperation.Reversal, command.TransactionId, 0,
+            command.Amount?.Value ?? 0, command.Reason, null);
+        var (group, reversed, replay) = await unitOfWork.RunAsync(
+            (db, ct) => ReadOriginalAsync(db, command.TransactionId, key, fingerprint, ct), cancellationToken);
+        if (replay is not null)
+        {
+            return replay;
+        }
+
+        var amounts = ReversalAmounts(command, group, reversed);
+        var postings = group.Select((e, i) => new Posting(0, e.OwnerId, -Math.Sign(e.Amount) * amounts[i], command.Reason,
+            key is null ? null : IdempotencyKeys.PostingLeg(key, i + 1), fingerprint, null, CreateWallet: false, Compensating: true))
+            .ToArray();
+        var posted = await WriteAsync(postings, cancellationToken, new ReversalHook(command.TransactionId, group, amounts));
+        return Reversal(command.TransactionId, group, posted, [.. postings.Select(p => p.Delta)], key);
+    }
+
+    private static ReversalResult Reversal(long transactionId, List<Original> group, Posted[] posted, long[] deltas, string? key)
+    {
+        var legs = posted.Select((p, i) => new ReversalLegResult(group[i].OwnerId, p.WalletId, p.EntryId, deltas[i], p.BalanceAfter,
+            group[i].Id)).ToArray();
+        // Coins moved back: one entry's amount; for sides that sum to zero, half of what moved.
+        var amount = group.Count == 1 ? Math.Abs(deltas[0]) : deltas.Sum(Math.Abs) / 2;
+        return new ReversalResult(legs[0].TransactionId, transactionId, amount, legs, key, posted[0].Replayed);
+    }
+
+    /// <summary>Coins per original entry: the request's amount (what is left when none) for one entry or a transfer's two
+    /// sides; every leg whole for a posting of more than two legs.</summary>
+    private static long[] ReversalAmounts(ReverseCommand command, List<Original> group, List<long> reversed)
+    {
+        var remaining = group.Select((e, i) => Math.Abs(e.Amount) - reversed[i]).ToArray();
+        var left = remaining.Min();
+        if (group.Count > 2)
+        {
+            var whole = group.Sum(e => Math.Abs(e.Amount)) / 2;
+            if (command.Amount is { } part && part.Value != whole)
+            {
+                throw new LedgerValidationException("amount", "A posting of more than two legs is reversed whole: omit the amount.");
+            }
+
+            return reversed.Any(r => r > 0) ? throw new ReversalExceedsOriginalException(command.TransactionId, 0, whole) : remaining;
+        }
+
+        var amount = command.Amount?.Value ?? left;
+        return amount > left || amount == 0
+            ? throw new ReversalExceedsOriginalException(command.TransactionId, left, amount)
+            : [.. group.Select(_ => amount)];
+    }
+
+    private static IQueryable<Original> Originals(LedgerDbContext db, System.Linq.Expressions.Expression<Func<LedgerEntry, bool>> which) =>
+        db.LedgerEntries.Where(which).Join(db.Wallets, e => e.WalletId, w => w.Id,
+            (e, w) => new Original(e.Id, e.WalletId, w.OwnerId, e.Amount, e.IdempotencyKey));
+
+    /// <summary>The entries the transaction is made of (one entry; a transfer's or a capture's two sides; a posting's legs) with
+    /// the coins each had reversed so far; or, when the key already holds this reversal, its original result.</summary>
+    private static async Task<(List<Original>, List<long>, ReversalResult?)> ReadOriginalAsync(
+        LedgerDbContext db, long transactionId, string? key, string? fingerprint, CancellationToken ct)
+    {
+        var entry = await Originals(db, e => e.Id == transactionId).FirstOrDefaultAsync(ct)
+            ?? throw new TransactionNotFoundException(transactionId);
+        var siblings = IdempotencyKeys.TransactionKeys(entry.Key);
+        List<Original> group = siblings.Length <= 1
+            ? [entry]
+            : await Originals(db, e => siblings.Contains(e.IdempotencyKey!)).ToListAsync(ct);
+        group = [.. group.OrderBy(e => Array.IndexOf(siblings, e.Key))];
+        var ids = group.Select(e => e.Id).ToArray();
+        var sums = await db.Reversals.Where(r => ids.Contains(r.OriginalEntryId)).GroupBy(r => r.OriginalEntryId)
+            .Select(g => new { g.Key, Sum = g.Sum(r => r.Amount) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
+        var reversed = group.Select(e => sums.GetValueOrDefault(e.Id)).ToList();
+        if (key is null)
+        {
+            return (group, reversed, null);
+        }
+
+        // A replay is answered from its own entries: what is left to reverse has changed since the first request.
+        var legKeys = Enumerable.Range(1, group.Count).Select(n => IdempotencyKeys.PostingLeg(key, n)).ToArray();
+        var written = await db.LedgerEntries.Where(e => legKeys.Contains(e.IdempotencyKey!))
+            .Select(e => new { e.Id, e.WalletId, e.Amount, e.BalanceAfter, e.IdempotencyKey, e.RequestFingerprint }).ToListAsync(ct);
+        if (written.Count == 0)
+        {
+            return (group, reversed, null);
+        }
+
+        if (written.Count != group.Count
+            || written.Exists(w => !string.Equals(w.RequestFingerprint, fingerprint, StringComparison.Ordinal)))
+        {
+            throw new IdempotencyConflictException(key);
+        }
+
+        var byKey = written.ToDictionary(w => w.IdempotencyKey!, StringComparer.Ordinal);
+        var posted = legKeys.Select(k => new Posted(byKey[k].WalletId, byKey[k].Id, byKey[k].BalanceAfter, Replayed: true)).ToArray();
+        return (group, reversed, Reversal(transactionId, group, posted, [.. legKeys.Select(k => byKey[k].Amount)], key));
+    }
+
+    /// <summary>Under the locks (every reversal of a transaction locks the same wallets): what is left to reverse is read again,
+    /// so two reversals racing can never move back more than the original; then each compensating entry is linked.</summary>
+    private sealed class ReversalHook(long transactionId, List<Original> group, long[] amounts) : IWriteHook
+    {
+        public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, Persistence.Commands.WalletRow> byOwner,
+            CancellationToken ct)
+        {
+            var ids = group.Select(e => e.Id).ToArray();
+            var sums = await step.Context.Reversals.Where(r => ids.Contains(r.OriginalEntryId)).GroupBy(r => r.OriginalEntryId)
+                .Select(g => new { g.Key, Sum = g.Sum(r => r.Amount) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
+            for (var i = 0; i < group.Count; i++)
+            {
+                var left = Math.Abs(group[i].Amount) - sums.GetValueOrDefault(group[i].Id);
+                if (amounts[i] > left)
+                {
+                    throw new ReversalExceedsOriginalException(transactionId, left, amounts[i]);
+                }
+            }
+        }
+
+        public async Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct)
+        {
+            step.Context.Reversals.AddRange(result.Select((p, i) => new EntryReversal
+            {
+                EntryId = p.EntryId, OriginalEntryId = group[i].Id, Amount = amounts[i],
+            }));
+            await step.Context.SaveChangesAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using FuncLedger.Core.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FuncLedger.Core.Persistence.Configurations;
+
+internal sealed class HoldConfiguration(LedgerProvider provider) : IEntityTypeConfiguration<Hold>
+{
+    public void Configure(EntityTypeBuilder<Hold> builder)
+    {
+        builder.ToTable("ledger_holds", t =>
+        {
+            t.HasCheckConstraint("ck_ledger_holds_amount_positive", "amount > 0");
+            t.HasCheckConstraint("ck_ledger_holds_captured", "captured >= 0 AND captured <= amount");
+        });
+        builder.HasKey(h => h.Id).HasName("pk_ledger_holds");
+        builder.Property(h => h.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        builder.Property(h => h.WalletId).HasColumnName("wallet_id");
+        builder.Property(h => h.Amount).HasColumnName("amount");
+        builder.Property(h => h.Status).HasColumnName("status");
+        builder.Property(h => h.Captured).HasColumnName("captured");
+        builder.Property(h => h.CaptureEntryId).HasColumnName("capture_entry_id");
+        builder.Property(h => h.Reason).HasColumnName("reason").HasMaxLength(LedgerLimits.ReasonLengthMax).IsRequired();
+        builder.Property(h => h.Meta).HasColumnName("meta").HasMaxLength(LedgerLimits.MetaBytesMax);
+        var key = builder.Property(h => h.IdempotencyKey).HasColumnName("idempotency_key")
+            .HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false).IsRequired();
+        var fingerprint = builder.Property(h => h.RequestFingerprint).HasColumnName("request_fingerprint")
+            .HasMaxLength(LedgerLimits.FingerprintLength).IsFixedLength().IsUnicode(false).IsRequired();
+        if (provider == LedgerProvider.SqlServer)
+        {
+            key.UseCollation(LedgerEntryConfiguration.BinaryCollation);
+            fingerprint.UseCollation(LedgerEntryConfiguration.BinaryCollation);
+        }
+
+        builder.Property(h => h.ExpiresAt).HasColumnName("expires_at").HasConversion(UtcConverter.Instance);
+        builder.Property(h => h.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
+        builder.Property(h => h.UpdatedAt).HasColumnName("updated_at").HasConversion(UtcConverter.Instance);
+        builder.HasOne<Wallet>().WithMany().HasForeignKey(h => h.WalletId)
+            .HasConstraintName("fk_ledger_holds_wallets_wallet_id").OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(h => h.IdempotencyKey).IsUnique().HasDatabaseName(Commands.Sql.HoldKeyIndex);
+        // The exact held sum of a wallet (pending, not expired) and the expiry timer's scan.
+        builder.HasIndex(h => new { h.WalletId, h.Status, h.ExpiresAt }).HasDatabaseName("ix_ledger_holds_wallet_id_status_expires_at");
+        builder.HasIndex(h => new { h.Status, h.ExpiresAt }).HasDatabaseName("ix_ledger_holds_status_expires_at");
+    }
+}
+
+internal sealed class EntryReversalConfiguration : IEntityTypeConfiguration<EntryReversal>
+{
+    public void Configure(EntityTypeBuilder<EntryReversal> builder)
+    {
+        builder.ToTable("ledger_reversals", t => t.HasCheckConstraint("ck_ledger_reversals_amount_positive", "amount > 0"));
+        builder.HasKey(r => r.EntryId).HasName("pk_ledger_reversals");
+        builder.Property(r => r.EntryId).HasColumnName("entry_id").ValueGeneratedNever();
+        builder.Property(r => r.OriginalEntryId).HasColumnName("original_entry_id");
+        builder.Property(r => r.Amount).HasColumnName("amount");
+        builder.HasOne<LedgerEntry>().WithMany().HasForeignKey(r => r.EntryId)
+            .HasConstraintName("fk_ledger_reversals_entry_id").OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<LedgerEntry>().WithMany().HasForeignKey(r => r.OriginalEntryId)
+            .HasConstraintName("fk_ledger_reversals_original_entry_id").OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(r => r.OriginalEntryId).HasDatabaseName("ix_ledger_reversals_original_entry_id");
+    }
+}
+
+internal sealed class WalletChangeConfiguration : IEntityTypeConfiguration<WalletChange>
+{
+    public void Configure(EntityTypeBuilder<WalletChange> builder)
+    {
+        builder.ToTable("wallet_changes");
+        builder.HasKey(c => c.Id).HasName("pk_wallet_changes");
+        builder.Property(c => c.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        builder.Property(c => c.WalletId).HasColumnName("wallet_id");
+        builder.Property(c => c.Change).HasColumnName("change").HasMaxLength(16).IsUnicode(false).IsRequired();
+        builder.Property(c => c.Actor).HasColumnName("actor").HasMaxLength(WalletChanges.ActorLengthMax).IsRequired();
+        builder.Property(c => c.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
+        builder.HasOne<Wallet>().WithMany().HasForeignKey(c => c.WalletId)
+            .HasConstraintName("fk_wallet_changes_wallets_wallet_id").OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => new { c.WalletId, c.Id }).HasDatabaseName("ix_wallet_changes_wallet_id_id");
+    }
+}

@@ -1,0 +1,157 @@
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Tests.Infrastructure;
+using FuncLedger.TestSupport;
+
+namespace FuncLedger.Core.Tests.Ledger;
+
+/// <summary>Two-phase holds: reserve, capture (all, part, to another owner), void, expiry, replays.</summary>
+public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(database)
+{
+    [Fact]
+    public async Task A_hold_lowers_the_available_balance_and_debits_cannot_reach_into_it()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+
+        var hold = await Ledger.HoldAsync(1, 60, "checkout", "cart-1");
+
+        Assert.Equal((HoldStatus.Pending, 60L, 100L, 60L, 40L), (hold.Status, hold.Amount, hold.Balance, hold.Held, hold.Available));
+        Assert.Equal(Db.Time.GetUtcNow().UtcDateTime.AddMinutes(15), hold.ExpiresAt, TimeSpan.FromSeconds(5));
+        Assert.Equal(new WalletBalance(1, 100, 60, 40, false, false), await Ledger.GetWalletAsync(1));
+        var refused = await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.DebitAsync(1, 41, "too much"));
+        Assert.Equal(40, refused.Balance);
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.TransferAsync(1, 2, 41, "too much"));
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.HoldAsync(1, 41, "too much", "cart-2"));
+        Assert.Equal(60, (await Ledger.DebitAsync(1, 40, "fits")).BalanceAfter);
+        Assert.Equal(new WalletBalance(1, 60, 60, 0, false, false), await Ledger.GetWalletAsync(1));
+        Assert.Equal(2, await Db.EntryCountAsync());
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+    }
+
+    [Fact]
+    public async Task A_whole_capture_debits_the_hold_once_and_then_the_hold_is_not_pending()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var hold = await Ledger.HoldAsync(1, 60, "checkout", "cart-1");
+
+        var capture = await Ledger.CaptureAsync(hold.HoldId);
+
+        Assert.Equal((60L, 0L, 40L), (capture.Captured, capture.Released, capture.BalanceAfter));
+        var history = await Ledger.GetHistoryAsync(1);
+        Assert.Equal(($"hold_{hold.HoldId}_capture", -60L, "checkout"), (history[0].IdempotencyKey, history[0].Amount, history[0].Reason));
+        var after = await Ledger.GetHoldAsync(hold.HoldId);
+        Assert.Equal((HoldStatus.Captured, 60L, 0L, capture.TransactionId), (after.Status, after.Captured, after.Released, after.TransactionId));
+        Assert.Equal(new WalletBalance(1, 40, 0, 40, false, false), await Ledger.GetWalletAsync(1));
+        var again = await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.CaptureAsync(hold.HoldId));
+        Assert.Equal(HoldStatus.Captured, again.Status);
+        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidHoldAsync(hold.HoldId));
+        Assert.Equal(2, await Db.EntryCountAsync());
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+    }
+
+    [Fact]
+    public async Task A_partial_capture_to_another_owner_is_a_transfer_and_releases_the_rest()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var hold = await Ledger.HoldAsync(1, 60, "entry fee", "fee-1");
+
+        var capture = await Ledger.CaptureAsync(hold.HoldId, 25, toOwnerId: 2, reason: "tournament 7 fee");
+
+        Assert.Equal((25L, 35L, 75L, 2L), (capture.Captured, capture.Released, capture.BalanceAfter, capture.ToOwnerId));
+        Assert.Equal(new WalletBalance(1, 75, 0, 75, false, false), await Ledger.GetWalletAsync(1));
+        Assert.Equal(25, await Ledger.GetBalanceAsync(2));
+        var credit = (await Ledger.GetHistoryAsync(2))[0];
+        Assert.Equal(($"hold_{hold.HoldId}_capture_credit", capture.CreditTransactionId, "tournament 7 fee"),
+            (credit.IdempotencyKey, (long?)credit.Id, credit.Reason));
+        var small = await Ledger.HoldAsync(1, 10, "x", "fee-2");
+        await Assert.ThrowsAsync<InvalidAmountException>(() => Ledger.CaptureAsync(small.HoldId, 11));
+        await Assert.ThrowsAsync<InvalidWalletException>(() => Ledger.CaptureAsync(small.HoldId, 5, 1));
+        Assert.Equal(await Db.SumOfEntriesAsync(), await Db.SumOfBalancesAsync());
+    }
+
+    [Fact]
+    public async Task A_void_releases_the_hold_once()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var hold = await Ledger.HoldAsync(1, 60, "checkout", "cart-1");
+
+        var voided = await Ledger.VoidHoldAsync(hold.HoldId);
+
+        Assert.Equal((HoldStatus.Voided, 60L, 100L, 0L, 100L), (voided.Status, voided.Released, voided.Balance, voided.Held, voided.Available));
+        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidHoldAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.CaptureAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldNotFoundException>(() => Ledger.VoidHoldAsync(hold.HoldId + 1_000));
+        await Assert.ThrowsAsync<HoldNotFoundException>(() => Ledger.GetHoldAsync(hold.HoldId + 1_000));
+        Assert.Equal(1, await Db.EntryCountAsync());
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+    }
+
+    [Fact]
+    public async Task An_expired_hold_is_never_counted_whether_the_timer_ran_or_not_and_cannot_be_captured()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var hold = await Ledger.HoldAsync(1, 60, "checkout", "cart-1", Db.Time.GetUtcNow().AddMinutes(10));
+        Db.Time.Shift(TimeSpan.FromMinutes(11));
+
+        Assert.Equal(new WalletBalance(1, 100, 0, 100, false, false), await Ledger.GetWalletAsync(1));
+        Assert.Equal((HoldStatus.Expired, 60L), ((await Ledger.GetHoldAsync(hold.HoldId)).Status, (await Ledger.GetHoldAsync(hold.HoldId)).Released));
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.CaptureAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.VoidHoldAsync(hold.HoldId));
+        // The cached held coins still count it until the timer runs; the debit reads the exact sum under the lock.
+        Assert.Equal(60, await Db.ScalarAsync("SELECT held FROM wallets"));
+        Assert.Equal(10, (await Ledger.DebitAsync(1, 90, "spend")).BalanceAfter);
+
+        Assert.Equal(1, await Ledger.ReleaseExpiredHoldsAsync());
+        Assert.Equal(0, await Ledger.ReleaseExpiredHoldsAsync());
+        Assert.Equal(0, await Db.ScalarAsync("SELECT held FROM wallets"));
+        Assert.Equal(HoldStatus.Expired, (await Ledger.GetHoldAsync(hold.HoldId)).Status);
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+    }
+
+    [Fact]
+    public async Task A_replay_returns_the_hold_and_writes_nothing_and_another_request_under_the_key_conflicts()
+    {
+        await Ledger.CreditAsync(1, 100, "seed", "seed-1");
+        var first = await Ledger.HoldAsync(1, 60, "checkout", "cart-1");
+
+        var again = await Ledger.HoldAsync(1, 60, "checkout", "cart-1");
+
+        Assert.True(again.Replayed);
+        Assert.Equal(first.HoldId, again.HoldId);
+        Assert.Equal(1, await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_holds"));
+        Assert.Equal(60, (await Ledger.GetWalletAsync(1)).Held);
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.HoldAsync(1, 61, "checkout", "cart-1"));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.CreditAsync(1, 60, "checkout", "cart-1"));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.HoldAsync(1, 10, "seed", "seed-1"));
+        Assert.Throws<LedgerValidationException>(() => IdempotencyKey.From($"hold_{first.HoldId}_capture"));
+    }
+
+    [Fact]
+    public async Task A_hold_is_refused_on_a_frozen_or_missing_wallet_and_for_a_bad_expiry_and_a_refusal_is_kept()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await Db.Admin.SetFrozenAsync(OwnerId.From(1), true, "test");
+        var now = Db.Time.GetUtcNow();
+
+        await Assert.ThrowsAsync<WalletFrozenException>(() => Ledger.HoldAsync(1, 10, "x", "h-1"));
+        await Assert.ThrowsAsync<InvalidWalletException>(() => Ledger.HoldAsync(2, 10, "x", "h-2"));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.HoldAsync(1, 10, "x", "h-3", now.AddDays(8)));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.HoldAsync(1, 10, "x", "h-4", now.AddSeconds(-1)));
+        await Db.Admin.SetFrozenAsync(OwnerId.From(1), false, "test");
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.HoldAsync(1, 101, "x", "h-5"));
+        await Ledger.CreditAsync(1, 100, "top-up");
+        var again = await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.HoldAsync(1, 101, "x", "h-5"));
+        Assert.True(again.Replayed);
+        await Db.SetOverdraftAsync(1);
+        Assert.Equal(-101, (await Ledger.HoldAsync(1, 301, "credit line", "h-6")).Available);
+        Assert.Equal(0, await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_holds WHERE status <> 0"));
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class HoldSqliteTests(SqliteDatabaseFixture database) : HoldTests(database);
+
+[Collection(PostgresCollection.Name)]
+public sealed class HoldPostgresTests(PostgresDatabaseFixture database) : HoldTests(database);
+
+[SqlServerLane, Collection(SqlServerCollection.Name)]
+public sealed class HoldSqlServerTests(SqlServerDatabaseFixture database) : HoldTests(database);

@@ -1,0 +1,60 @@
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Tests.Infrastructure;
+using FuncLedger.TestSupport;
+
+namespace FuncLedger.Core.Tests.Ledger;
+
+/// <summary>Freeze, unfreeze and overdraft: what a frozen wallet refuses and takes, and the record of every change.</summary>
+public abstract class WalletAdministrationTests(ILedgerDatabase database) : LedgerTestBase(database)
+{
+    [Fact]
+    public async Task A_frozen_wallet_refuses_money_out_takes_money_in_and_every_change_is_recorded_once()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await Ledger.CreditAsync(2, 100, "seed");
+
+        var frozen = await Db.Admin.SetFrozenAsync(OwnerId.From(1), true, "key:0a1b2c3d");
+        var repeated = await Db.Admin.SetFrozenAsync(OwnerId.From(1), true, "key:0a1b2c3d");
+
+        Assert.Equal((true, true, false), (frozen.Frozen, frozen.Changed, repeated.Changed));
+        await Assert.ThrowsAsync<WalletFrozenException>(() => Ledger.DebitAsync(1, 1, "x"));
+        await Assert.ThrowsAsync<WalletFrozenException>(() => Ledger.TransferAsync(1, 2, 1, "x"));
+        await Assert.ThrowsAsync<WalletFrozenException>(() => Ledger.PostAsync([(1, -1), (2, 1)], "x"));
+        await Ledger.CreditAsync(1, 5, "refund");
+        await Ledger.TransferAsync(2, 1, 5, "gift");
+        await Ledger.AwardParticipationAsync(77, 1, 5);
+        Assert.Equal(115, await Ledger.GetBalanceAsync(1));
+        Assert.True((await Ledger.GetWalletAsync(1)).Frozen);
+
+        await Db.Admin.SetFrozenAsync(OwnerId.From(1), false, "cli:ops");
+        Assert.Equal(114, (await Ledger.DebitAsync(1, 1, "x")).BalanceAfter);
+        var changes = await Db.Admin.ChangesAsync(OwnerId.From(1), 10);
+        Assert.Equal([(WalletChanges.Unfreeze, "cli:ops"), (WalletChanges.Freeze, "key:0a1b2c3d")], changes.Select(c => (c.Change, c.Actor)));
+        Assert.Empty(await Db.Admin.ChangesAsync(OwnerId.From(2), 10));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Db.Admin.SetFrozenAsync(OwnerId.From(1), true, ""));
+    }
+
+    [Fact]
+    public async Task Overdraft_can_be_turned_on_for_a_new_wallet_and_off_only_at_zero_or_above()
+    {
+        var on = await Db.Admin.SetOverdraftAsync(OwnerId.From(9), true, "cli:ops");
+        Assert.Equal(-50, (await Ledger.DebitAsync(9, 50, "house float")).BalanceAfter);
+
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Db.Admin.SetOverdraftAsync(OwnerId.From(9), false, "cli:ops"));
+        await Ledger.CreditAsync(9, 50, "settle");
+        var off = await Db.Admin.SetOverdraftAsync(OwnerId.From(9), false, "cli:ops");
+
+        Assert.Equal((true, true, false), (on.AllowOverdraft, on.Changed, off.AllowOverdraft));
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.DebitAsync(9, 1, "x"));
+        Assert.Equal(2, (await Db.Admin.ChangesAsync(null, 10)).Count);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class WalletAdministrationSqliteTests(SqliteDatabaseFixture database) : WalletAdministrationTests(database);
+
+[Collection(PostgresCollection.Name)]
+public sealed class WalletAdministrationPostgresTests(PostgresDatabaseFixture database) : WalletAdministrationTests(database);
+
+[SqlServerLane, Collection(SqlServerCollection.Name)]
+public sealed class WalletAdministrationSqlServerTests(SqlServerDatabaseFixture database) : WalletAdministrationTests(database);
