@@ -276,6 +276,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           value: reconcileSchedule
         }
         {
+          name: 'HoldExpirySchedule'
+          value: '0 * * * * *'
+        }
+        {
           name: 'Reconcile__FixDrift'
           value: 'false'
         }

@@ -256,6 +256,7 @@ public static class Macro
             $"--ConnectionStrings:Ledger={pg}",
             $"--AzureWebJobsStorage={o.Azurite}",
             "--ReconcileSchedule=0 0 3 * * *",
+            "--HoldExpirySchedule=0 * * * * *",
             "--Logging:LogLevel:Default=Warning",
         ]));
         await app.StartAsync();

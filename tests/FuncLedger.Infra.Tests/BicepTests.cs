@@ -290,7 +290,7 @@ public sealed class BicepTests
         Assert.True(Props(One("Microsoft.Insights/components")).GetProperty("DisableLocalAuth").GetBoolean());
         var settings = AppSettings();
         foreach (var name in new[] { "APPLICATIONINSIGHTS_CONNECTION_STRING", "Ledger__Provider", "ConnectionStrings__Ledger",
-            "Ledger__Postgres__Authentication", "ReconcileSchedule", "Reconcile__FixDrift" })
+            "Ledger__Postgres__Authentication", "ReconcileSchedule", "HoldExpirySchedule", "Reconcile__FixDrift" })
         {
             Assert.Contains(name, settings.Keys);
         }

@@ -47,6 +47,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
             ["ConnectionStrings__Ledger"] = connectionString,
             ["AzureWebJobsStorage"] = azurite,
             ["ReconcileSchedule"] = "0 0 3 * * *",
+            ["HoldExpirySchedule"] = "0 * * * * *",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",

@@ -51,7 +51,7 @@ public sealed class ContractTests(StandaloneFixture app)
             .Select(e => $"{e.Name} {e.Methods} {e.RawText!.TrimStart('/')}")
             .Order();
 
-        Assert.Equal(8, expected.Count());
+        Assert.Equal(16, expected.Count());
         Assert.Equal(expected, catalog);
         Assert.Equal(expected.Select(e => e[..e.LastIndexOf(' ')]), served);
     }
@@ -69,8 +69,8 @@ public sealed class ContractTests(StandaloneFixture app)
         Assert.Equal(timers, app.Services.GetServices<TimerScheduler>().Select(t => t.Function)
             .Select(f => $"{f.Name} {f.Schedule} {f.RunOnStartup}"));
         Assert.Equal(["PayoutAwards payout-awards AzureWebJobsStorage"], queues);
-        Assert.Equal(["NightlyReconciliation %ReconcileSchedule% False"], timers);
-        Assert.Equal("0 0 3 * * *", app.Services.GetServices<TimerScheduler>().Single().Expression);
+        Assert.Equal(["HoldExpiry %HoldExpirySchedule% False", "NightlyReconciliation %ReconcileSchedule% False"], timers.Order());
+        Assert.Equal(["0 * * * * *", "0 0 3 * * *"], app.Services.GetServices<TimerScheduler>().Select(t => t.Expression).Order());
     }
 
     private static JsonElement OpenApi() =>

@@ -66,6 +66,7 @@ public sealed class StandaloneFixture : IAsyncLifetime
                 $"--ConnectionStrings:Ledger={_database.ConnectionString}",
                 $"--AzureWebJobsStorage={azurite}",
                 "--ReconcileSchedule=0 0 3 * * *",
+                "--HoldExpirySchedule=0 * * * * *",
             ]),
             builder => builder.Logging.AddProvider(Logs));
         await _app.StartAsync();

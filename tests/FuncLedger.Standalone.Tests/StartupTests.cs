@@ -27,6 +27,7 @@ public sealed class StartupTests
         start.Environment["Ledger__Provider"] = provider;
         start.Environment["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
         start.Environment.Remove("ReconcileSchedule");
+        start.Environment["HoldExpirySchedule"] = "0 * * * * *";
         start.Environment["ConnectionStrings__Ledger"] = "Data Source=" + Path.Combine(Path.GetTempPath(), $"startup-{Guid.NewGuid():N}.db");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 

@@ -29,6 +29,15 @@ namespace FuncLedger.Functions.Contracts;
 [JsonSerializable(typeof(ReconcileResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(HoldRequest))]
+[JsonSerializable(typeof(CaptureRequest))]
+[JsonSerializable(typeof(ReverseRequest))]
+[JsonSerializable(typeof(OverdraftRequest))]
+[JsonSerializable(typeof(HoldResponse))]
+[JsonSerializable(typeof(CaptureResponse))]
+[JsonSerializable(typeof(VoidResponse))]
+[JsonSerializable(typeof(ReversalResponse))]
+[JsonSerializable(typeof(WalletAdminResponse))]
 public sealed partial class FuncLedgerJson : JsonSerializerContext;
 
 /// <summary>Tells a body that is not JSON at all from JSON of the wrong shape (checked only after binding failed).</summary>

@@ -24,3 +24,15 @@ public sealed record PostingLegRequest(long? OwnerId, long? Amount);
 /// <c>type</c> is <c>participation</c> or <c>placement</c>; <c>place</c> is required for placements and absent otherwise.
 /// </summary>
 public sealed record PayoutMessage(string? Type, long? RegistrationId, long? OwnerId, long? Amount, int? Place);
+
+/// <summary>Body of <c>POST wallets/{ownerId}/holds</c>; <c>expiresAt</c> is an ISO 8601 instant with its offset.</summary>
+public sealed record HoldRequest(long? Amount, string? Reason, string? ExpiresAt, string? IdempotencyKey, JsonElement? Meta);
+
+/// <summary>Body of <c>POST holds/{holdId}/capture</c> (optional): part of the hold, to another owner, another reason.</summary>
+public sealed record CaptureRequest(long? Amount, long? ToOwnerId, string? Reason);
+
+/// <summary>Body of <c>POST transactions/{transactionId}/reverse</c>: the reason; the amount for a partial reversal.</summary>
+public sealed record ReverseRequest(long? Amount, string? Reason, string? IdempotencyKey);
+
+/// <summary>Body of <c>PUT admin/wallets/{ownerId}/overdraft</c>.</summary>
+public sealed record OverdraftRequest(bool? AllowOverdraft);

@@ -29,10 +29,17 @@ public sealed record TransferResponse(
 }
 
 /// <param name="AsOf">The instant asked for (UTC), when the balance is a point-in-time one; absent otherwise.</param>
-public sealed record BalanceResponse(long OwnerId, long Balance, DateTimeOffset? AsOf = null);
+/// <param name="Held">Coins reserved by pending holds not yet expired (absent on a point-in-time balance).</param>
+/// <param name="Available">Balance less held: what may be spent (absent on a point-in-time balance).</param>
+/// <param name="Frozen">True when the wallet refuses debits, holds and transfers out (absent on a point-in-time balance).</param>
+public sealed record BalanceResponse(long OwnerId, long Balance, DateTimeOffset? AsOf = null, long? Held = null, long? Available = null,
+    bool? Frozen = null);
 
+/// <param name="Reverses">The entry this one reverses, when it is a reversal.</param>
+/// <param name="ReversedBy">The entries that reverse this one, oldest first (absent when none).</param>
 public sealed record HistoryEntryResponse(
-    long TransactionId, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey);
+    long TransactionId, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey, long? Reverses = null,
+    IReadOnlyList<long>? ReversedBy = null);
 
 /// <param name="NextOffset">The offset of the next page, or null on the last page (offset paging).</param>
 /// <param name="NextCursor">The cursor of the next page, or null on the last page (cursor paging, and the first offset page).</param>

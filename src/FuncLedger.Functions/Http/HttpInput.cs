@@ -135,13 +135,29 @@ public static class HttpInput
             return null;
         }
 
-        var text = values[0]!;
+        return values.Count == 1 ? Instant(values[0], name) : throw Invalid(name, "Give it once.");
+    }
+
+    /// <summary>An optional instant in ISO 8601 with its offset (a query parameter's or a body field's text).</summary>
+    public static DateTimeOffset? Instant(string? text, string field)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
         var offset = text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
-        return values.Count == 1 && offset && text.Contains('T', StringComparison.Ordinal)
+        return offset && text.Contains('T', StringComparison.Ordinal)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
             ? value
-            : throw Invalid(name, "Must be an ISO 8601 instant with its offset, e.g. 2026-11-20T00:00:00Z.");
+            : throw Invalid(field, "Must be an ISO 8601 instant with its offset, e.g. 2026-11-20T00:00:00Z.");
     }
+
+    /// <summary>A path segment that must be an id (a positive 64-bit integer): a hold's, a transaction's.</summary>
+    public static long Id(string? value, string field) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+            ? id
+            : throw Invalid(field, "Must be a positive 64-bit integer.");
 
     /// <summary>An optional text query parameter, given once.</summary>
     public static string? QueryText(HttpRequest request, string name)
@@ -193,10 +209,11 @@ public static class HttpInput
     public static string? Meta(JsonElement? meta) =>
         meta is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } m ? m.GetRawText() : null;
 
-    /// <summary>A 200 JSON response; a replay carries <c>Idempotent-Replayed: true</c> with the original body.</summary>
-    public static JsonResponse<T> Ok<T>(T value, JsonTypeInfo<T> type, bool replayed = false)
+    /// <summary>A 200 JSON response (or <paramref name="status"/>); a replay carries <c>Idempotent-Replayed: true</c> with the
+    /// original body.</summary>
+    public static JsonResponse<T> Ok<T>(T value, JsonTypeInfo<T> type, bool replayed = false, int status = StatusCodes.Status200OK)
     {
-        var response = new JsonResponse<T>(StatusCodes.Status200OK, value, type);
+        var response = new JsonResponse<T>(status, value, type);
         if (replayed)
         {
             response.Headers[IdempotencyHeaders.Replayed] = "true";

@@ -33,10 +33,15 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
         {
             var owner = HttpInput.Owner(ownerId);
             var asOf = HttpInput.QueryInstant(request, "asOf");
-            var balance = asOf is { } instant
-                ? await ledger.GetBalanceAsync(owner, instant, cancellationToken)
-                : await ledger.GetBalanceAsync(owner, cancellationToken);
-            return HttpInput.Ok(new BalanceResponse(owner.Value, balance, asOf?.ToUniversalTime()), FuncLedgerJson.Default.BalanceResponse);
+            if (asOf is { } instant)
+            {
+                var then = await ledger.GetBalanceAsync(owner, instant, cancellationToken);
+                return HttpInput.Ok(new BalanceResponse(owner.Value, then, instant.ToUniversalTime()), FuncLedgerJson.Default.BalanceResponse);
+            }
+
+            var wallet = await ledger.GetWalletAsync(owner, cancellationToken);
+            return HttpInput.Ok(new BalanceResponse(owner.Value, wallet.Balance, null, wallet.Held, wallet.Available, wallet.Frozen),
+                FuncLedgerJson.Default.BalanceResponse);
         }, cancellationToken);
 
     [Function(nameof(Transactions))]
@@ -73,8 +78,8 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
             int? next = !keyset && items.Count == limit ? (offset ?? 0) + limit : null;
             return HttpInput.Ok(
                 new HistoryResponse(owner.Value, limit, offset ?? 0, next,
-                    [.. items.Select(i => new HistoryEntryResponse(
-                        i.Id, i.Amount, i.BalanceAfter, i.Reason, i.CreatedAt, i.IdempotencyKey))], nextCursor),
+                    [.. items.Select(i => new HistoryEntryResponse(i.Id, i.Amount, i.BalanceAfter, i.Reason, i.CreatedAt, i.IdempotencyKey,
+                        i.Reverses, i.ReversedBy.Count == 0 ? null : i.ReversedBy))], nextCursor),
                 FuncLedgerJson.Default.HistoryResponse);
         }, cancellationToken);
 

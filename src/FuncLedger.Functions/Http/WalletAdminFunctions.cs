@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+using FuncLedger.Core.Operations;
+using FuncLedger.Functions.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FuncLedger.Functions.Http;
+
+/// <summary>Wallet administration (master key): freeze, unfreeze, overdraft. Every change is recorded with the key's id.</summary>
+public sealed class WalletAdminFunctions(IWalletAdministration admin, LedgerHttp http)
+{
+    [Function(nameof(FreezeWallet))]
+    public Task<IActionResult> FreezeWallet(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "admin/wallets/{ownerId}/freeze")] HttpRequest request,
+        string ownerId,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, async () => Answer(
+            await admin.SetFrozenAsync(HttpInput.Owner(ownerId), true, ActorOf(request), cancellationToken)), cancellationToken);
+
+    [Function(nameof(UnfreezeWallet))]
+    public Task<IActionResult> UnfreezeWallet(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "admin/wallets/{ownerId}/unfreeze")] HttpRequest request,
+        string ownerId,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, async () => Answer(
+            await admin.SetFrozenAsync(HttpInput.Owner(ownerId), false, ActorOf(request), cancellationToken)), cancellationToken);
+
+    [Function(nameof(SetOverdraft))]
+    public Task<IActionResult> SetOverdraft(
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "admin/wallets/{ownerId}/overdraft")] HttpRequest request,
+        string ownerId,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, async () =>
+        {
+            var owner = HttpInput.Owner(ownerId);
+            var body = await HttpInput.ReadJsonAsync(request, FuncLedgerJson.Default.OverdraftRequest, cancellationToken);
+            HttpInput.Require(("allowOverdraft", body.AllowOverdraft is not null));
+            return Answer(await admin.SetOverdraftAsync(owner, body.AllowOverdraft!.Value, ActorOf(request), cancellationToken));
+        }, cancellationToken);
+
+    private static IActionResult Answer(WalletAdminResult result) =>
+        HttpInput.Ok(WalletAdminResponse.From(result), FuncLedgerJson.Default.WalletAdminResponse);
+
+    /// <summary>Who made a change: the calling key's id (<c>key:</c> and the first 12 hex digits of its SHA-256), never the key.
+    /// </summary>
+    public static string ActorOf(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var key = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
+        return string.IsNullOrEmpty(key)
+            ? "key:unknown"
+            : "key:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..12];
+    }
+}
