@@ -83,7 +83,8 @@ public sealed class HoldFunctions(ILedger ledger, LedgerHttp http)
             HttpInput.Require(("reason", body.Reason is not null));
             var key = HttpInput.IdempotencyKey(request, body.IdempotencyKey);
             using var claim = http.ClaimKey(key);
-            var command = new ReverseCommand(id, body.Reason!, IdempotencyKey.Parse(key), body.Amount is { } amount ? Coins.From(amount) : null);
+            var amount = body.Amount is { } coins ? Coins.From(coins) : (Coins?)null;
+            var command = new ReverseCommand(id, body.Reason!, IdempotencyKey.Parse(key), amount);
             var result = await ledger.ReverseAsync(command, cancellationToken);
             return HttpInput.Ok(ReversalResponse.From(result), FuncLedgerJson.Default.ReversalResponse, result.Replayed);
         }, cancellationToken);

@@ -36,7 +36,8 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
             if (asOf is { } instant)
             {
                 var then = await ledger.GetBalanceAsync(owner, instant, cancellationToken);
-                return HttpInput.Ok(new BalanceResponse(owner.Value, then, instant.ToUniversalTime()), FuncLedgerJson.Default.BalanceResponse);
+                return HttpInput.Ok(new BalanceResponse(owner.Value, then, instant.ToUniversalTime()),
+                    FuncLedgerJson.Default.BalanceResponse);
             }
 
             var wallet = await ledger.GetWalletAsync(owner, cancellationToken);
