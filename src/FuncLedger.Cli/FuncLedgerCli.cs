@@ -22,6 +22,7 @@ public static class FuncLedgerCli
             ReconcileCommand.Create(stdout, stderr, interactive),
             MigrateCommand.Create(stdout, stderr),
             StatusCommand.Create(stdout, stderr),
+            WalletsCommand.Create(stdout, stderr),
         };
         root.Options.Add(CliSettings.ProviderOption);
         root.Options.Add(CliSettings.ConnectionOption);

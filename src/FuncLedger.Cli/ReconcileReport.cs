@@ -30,6 +30,8 @@ public sealed record CliDrift(long WalletId, long CachedBalance, long LedgerBala
 [JsonSerializable(typeof(CliReport))]
 [JsonSerializable(typeof(CliStatus))]
 [JsonSerializable(typeof(CliMigration))]
+[JsonSerializable(typeof(FuncLedger.Core.Operations.WalletAdminResult))]
+[JsonSerializable(typeof(FuncLedger.Core.Operations.WalletChangeRecord[]))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>funcledger status --json</c>. Counts are null on a database that is not migrated.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FuncLedger.Core;
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Operations;
 using FuncLedger.Core.Persistence;
 using FuncLedger.TestSupport;
@@ -235,6 +236,31 @@ public abstract class ReconcileCliTests(ILedgerTestDatabase database) : IAsyncLi
         Assert.Contains("pending migrations: none", status.Stdout, StringComparison.Ordinal);
         Assert.Contains("wallets: 1", status.Stdout, StringComparison.Ordinal);
         Assert.Contains("entries: 1", status.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wallets_freeze_overdraft_and_changes_act_like_the_admin_routes_and_record_the_operator()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+
+        var freeze = await CliAsync("wallets", "freeze", "1");
+        var again = await CliAsync("wallets", "freeze", "1", "--json");
+        var refused = await Assert.ThrowsAsync<WalletFrozenException>(() => Ledger.DebitAsync(1, 1, "x"));
+        var overdraft = await CliAsync("wallets", "overdraft", "1", "on");
+        var bad = await CliAsync("wallets", "overdraft", "1", "maybe");
+        var unfreeze = await CliAsync("wallets", "unfreeze", "1");
+        var changes = await CliAsync("wallets", "changes", "--owner", "1", "--json");
+
+        Assert.Equal((0, "wallet 1: frozen True, overdraft False"), (freeze.ExitCode, freeze.Stdout.Trim()));
+        Assert.Contains("\"changed\":false", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, overdraft.ExitCode);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal(0, unfreeze.ExitCode);
+        Assert.NotNull(refused);
+        var records = System.Text.Json.JsonDocument.Parse(changes.Stdout).RootElement;
+        Assert.Equal(["unfreeze", "overdraft_on", "freeze"], records.EnumerateArray().Select(r => r.GetProperty("change").GetString()));
+        Assert.All(records.EnumerateArray(), r => Assert.StartsWith("cli:", r.GetProperty("actor").GetString(), StringComparison.Ordinal));
+        Assert.Equal(99, (await Ledger.DebitAsync(1, 1, "x")).BalanceAfter);
     }
 }
 

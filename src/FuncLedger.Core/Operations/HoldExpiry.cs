@@ -14,16 +14,15 @@ internal sealed partial class Ledger
     public async Task<int> ReleaseExpiredHoldsAsync(CancellationToken cancellationToken = default)
     {
         var total = 0;
-        while (true)
+        int released;
+        do
         {
             var now = time.GetUtcNow().UtcDateTime;
-            var released = await unitOfWork.RunAsync((db, ct) => ReleaseExpiredBatchAsync(db, now, ct), cancellationToken);
+            released = await unitOfWork.RunAsync((db, ct) => ReleaseExpiredBatchAsync(db, now, ct), cancellationToken);
             total += released;
-            if (released < ExpiryBatchMax)
-            {
-                return total;
-            }
         }
+        while (released == ExpiryBatchMax);
+        return total;
     }
 
     private async Task<int> ReleaseExpiredBatchAsync(Persistence.LedgerDbContext db, DateTime now, CancellationToken ct)

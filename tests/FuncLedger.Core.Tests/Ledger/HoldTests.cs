@@ -99,6 +99,8 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
         // The cached held coins still count it until the timer runs; the debit reads the exact sum under the lock.
         Assert.Equal(60, await Db.ScalarAsync("SELECT held FROM wallets"));
         Assert.Equal(10, (await Ledger.DebitAsync(1, 90, "spend")).BalanceAfter);
+        Assert.Equal(0, (await Ledger.HoldAsync(1, 10, "fits once the expired hold is not counted", "cart-9")).Available);
+        await Ledger.VoidHoldAsync((await Ledger.GetHoldAsync(hold.HoldId + 1)).HoldId);
 
         Assert.Equal(1, await Ledger.ReleaseExpiredHoldsAsync());
         Assert.Equal(0, await Ledger.ReleaseExpiredHoldsAsync());
@@ -146,6 +148,99 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
         Assert.Equal(0, await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_holds WHERE status <> 0"));
     }
 }
+
+/// <summary>Races and edges of the hold, reversal and administration commands.</summary>
+public abstract class HoldRaceTests(ILedgerDatabase database) : LedgerTestBase(database)
+{
+    [Fact]
+    public async Task Concurrent_requests_under_one_hold_key_make_one_hold_and_concurrent_captures_capture_once()
+    {
+        await Ledger.CreditAsync(1, 1_000, "seed");
+
+        var holds = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.HoldAsync(1, 100, "checkout", "race-1"))));
+        var captures = await Task.WhenAll(Enumerable.Range(1, 6).Select(n => Task.Run(async () =>
+        {
+            try
+            {
+                return (await Ledger.CaptureAsync(holds[0].HoldId, n * 10)).Captured;
+            }
+            catch (HoldNotPendingException)
+            {
+                return 0;
+            }
+        })));
+
+        Assert.Single(holds.Select(h => h.HoldId).Distinct());
+        Assert.Equal(1, await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_holds"));
+        Assert.Single(captures, c => c > 0);
+        Assert.Equal(1_000 - captures.Sum(), await Ledger.GetBalanceAsync(1));
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+    }
+
+    [Fact]
+    public async Task Concurrent_partial_reversals_never_move_back_more_than_the_original()
+    {
+        await Ledger.CreditAsync(2, 1_000, "seed");
+        var credit = await Ledger.CreditAsync(1, 100, "bonus");
+
+        var moved = await Task.WhenAll(Enumerable.Range(0, 6).Select(n => Task.Run(async () =>
+        {
+            try
+            {
+                return (await Ledger.ReverseAsync(credit.TransactionId, "claw back", $"claw-{n}", 30)).Amount;
+            }
+            catch (ReversalExceedsOriginalException)
+            {
+                return 0;
+            }
+        })));
+
+        Assert.Equal(90, moved.Sum());
+        Assert.Equal(10, await Ledger.GetBalanceAsync(1));
+    }
+
+    [Fact]
+    public void Commands_and_keys_refuse_what_they_cannot_hold()
+    {
+        Assert.Throws<LedgerValidationException>(() => new HoldCommand(OwnerId.From(1), Coins.From(1), "r", null!));
+        Assert.Throws<LedgerValidationException>(() => new CaptureCommand(0));
+        Assert.Throws<LedgerValidationException>(() => new ReverseCommand(0, "r"));
+        Assert.Throws<LedgerValidationException>(() => Core.Idempotency.IdempotencyKeys.PostingLeg(new string('k', 120), 1_000));
+        Assert.Empty(Core.Idempotency.IdempotencyKeys.TransactionKeys(null));
+        Assert.Equal(["hold_7_capture", "hold_7_capture_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("hold_7_capture"));
+        Assert.Equal(["hold_7_capture", "hold_7_capture_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("hold_7_capture_credit"));
+        Assert.Equal(["t_debit", "t_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("t_credit"));
+        Assert.False(Core.Idempotency.IdempotencyKeys.IsReserved("hold__capture"));
+        Assert.False(Core.Idempotency.IdempotencyKeys.IsReserved("hold_x1_capture"));
+        foreach (var (defaults, most) in new[] { (0, 10), (20, 10), (10, 600_000) })
+        {
+            Assert.Throws<InvalidOperationException>(() => new LedgerHoldOptions { DefaultExpiryMinutes = defaults, MaxExpiryMinutes = most }.Validate());
+        }
+
+        var item = new HistoryItem(1, 2, 3, "r", DateTime.UnixEpoch, null) { ReversedBy = [4] };
+        Assert.Equal(item, item with { ReversedBy = [4] });
+        Assert.NotEqual(item, item with { ReversedBy = [5] });
+        Assert.NotEqual(item, item with { Reverses = 9 });
+        Assert.False(item.Equals(null));
+        Assert.Equal(item.GetHashCode(), (item with { ReversedBy = [4] }).GetHashCode());
+    }
+
+    [Fact]
+    public async Task Change_records_are_asked_for_in_bounds()
+    {
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Db.Admin.ChangesAsync(null, 0));
+        await Assert.ThrowsAsync<LedgerValidationException>(() => Db.Admin.ChangesAsync(null, 1_001));
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class HoldRaceSqliteTests(SqliteDatabaseFixture database) : HoldRaceTests(database);
+
+[Collection(PostgresCollection.Name)]
+public sealed class HoldRacePostgresTests(PostgresDatabaseFixture database) : HoldRaceTests(database);
+
+[SqlServerLane, Collection(SqlServerCollection.Name)]
+public sealed class HoldRaceSqlServerTests(SqlServerDatabaseFixture database) : HoldRaceTests(database);
 
 [Collection(SqliteCollection.Name)]
 public sealed class HoldSqliteTests(SqliteDatabaseFixture database) : HoldTests(database);
