@@ -1,4 +1,3 @@
-using System.Data;
 using FuncLedger.Core.Domain;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,10 +35,8 @@ internal sealed partial class Ledger
             return 0;
         }
 
-        await db.Database.OpenConnectionAsync(ct);
-        var connection = db.Database.GetDbConnection();
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        await db.Database.UseTransactionAsync(transaction, ct);
+        var (connection, transaction) = await Persistence.LedgerTransaction.BeginAsync(db, ct);
+        await using var _ = transaction;
         // The wallets' locks first, in ascending id order like every write; then the holds, checked again under them.
         var owners = due.Select(d => d.OwnerId).Distinct().ToArray();
         await unitOfWork.Store.LookupAndLock.ExecuteAsync(connection, transaction, [], owners, guarded: false, null, ct);

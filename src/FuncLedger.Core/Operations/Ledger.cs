@@ -229,18 +229,25 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     }
 
     /// <summary>One unit of work; when a concurrent first request wins the race for a key, run once more to replay it.</summary>
-    private async Task<Posted[]> WriteAsync(IReadOnlyList<Posting> postings, CancellationToken ct, IWriteHook? hook = null)
+    private Task<Posted[]> WriteAsync(IReadOnlyList<Posting> postings, CancellationToken ct, IWriteHook? hook = null)
     {
         var store = unitOfWork.Store;
         var now = time.GetUtcNow().UtcDateTime;
+        return RunReplayingKeyRaceAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c, hook), ct);
+    }
+
+    /// <summary>One unit of work; when a concurrent first request took its key (the insert lost the race), once more: the
+    /// second run finds the key and replays it.</summary>
+    private async Task<T> RunReplayingKeyRaceAsync<T>(Func<LedgerDbContext, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
         try
         {
-            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c, hook), ct);
+            return await unitOfWork.RunAsync(work, ct);
         }
-        catch (Exception e) when (store.Errors.IsIdempotencyKeyViolation(e is DbUpdateException { InnerException: { } inner } ? inner : e))
+        catch (Exception e) when (unitOfWork.Store.Errors.IsKeyRace(e))
         {
             LogKeyRace(logger);
-            return await unitOfWork.RunAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c, hook), ct);
+            return await unitOfWork.RunAsync(work, ct);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Data;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Persistence;
@@ -30,22 +29,13 @@ internal sealed partial class Ledger
             RequestFingerprint = fingerprint, ExpiresAt = expiresAt, CreatedAt = now, UpdatedAt = now, Status = HoldStatus.Pending,
         };
         var owner = command.Owner.Value;
-        try
-        {
-            return await unitOfWork.RunAsync((db, ct) => PlaceInTransactionAsync(db, owner, hold, now, ct), cancellationToken);
-        }
-        catch (DbUpdateException e) when (unitOfWork.Store.Errors.IsIdempotencyKeyViolation(e.InnerException ?? e))
-        {
-            // A concurrent first request took the key: run once more to replay it.
-            LogKeyRace(logger);
-            return await unitOfWork.RunAsync((db, ct) => PlaceInTransactionAsync(db, owner, hold, now, ct), cancellationToken);
-        }
+        return await RunReplayingKeyRaceAsync((db, ct) => PlaceInTransactionAsync(db, owner, hold, now, ct), cancellationToken);
     }
 
     private async Task<HoldResult> PlaceInTransactionAsync(LedgerDbContext db, long ownerId, Hold hold, DateTime now, CancellationToken ct)
     {
         var store = unitOfWork.Store;
-        var (connection, transaction) = await BeginAsync(db, ct);
+        var (connection, transaction) = await LedgerTransaction.BeginAsync(db, ct);
         await using (transaction)
         {
             var (existing, wallets) = await store.LookupAndLock.ExecuteAsync(connection, transaction, [hold.IdempotencyKey], [ownerId],
@@ -145,7 +135,7 @@ internal sealed partial class Ledger
         return await unitOfWork.RunAsync(async (db, ct) =>
         {
             var hold = await PendingHoldAsync(db, holdId, now, ct);
-            var (connection, transaction) = await BeginAsync(db, ct);
+            var (connection, transaction) = await LedgerTransaction.BeginAsync(db, ct);
             await using (transaction)
             {
                 await unitOfWork.Store.LookupAndLock.ExecuteAsync(connection, transaction, [], [hold.OwnerId], guarded: false, null, ct);
@@ -237,16 +227,6 @@ internal sealed partial class Ledger
         await db.Wallets.Where(w => w.Id == hold.WalletId)
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.Held, w => w.Held - hold.Amount), ct);
         return (hold.WalletId, hold.Amount);
-    }
-
-    private static async Task<(System.Data.Common.DbConnection, System.Data.Common.DbTransaction)> BeginAsync(LedgerDbContext db,
-        CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        var connection = db.Database.GetDbConnection();
-        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        await db.Database.UseTransactionAsync(transaction, ct);
-        return (connection, transaction);
     }
 
     /// <summary>A capture's work under the locks: the hold is released (its coins no longer held) before the debit is checked

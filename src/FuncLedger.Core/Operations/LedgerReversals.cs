@@ -65,6 +65,15 @@ internal sealed partial class Ledger
             : [.. group.Select(_ => amount)];
     }
 
+    /// <summary>The coins reversed so far of each entry of <paramref name="group"/>, in its order.</summary>
+    private static async Task<List<long>> ReversedAsync(LedgerDbContext db, List<Original> group, CancellationToken ct)
+    {
+        var ids = group.Select(e => e.Id).ToArray();
+        var sums = await db.Reversals.Where(r => ids.Contains(r.OriginalEntryId)).GroupBy(r => r.OriginalEntryId)
+            .Select(g => new { g.Key, Sum = g.Sum(r => r.Amount) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
+        return [.. group.Select(e => sums.GetValueOrDefault(e.Id))];
+    }
+
     private static IQueryable<Original> Originals(LedgerDbContext db, System.Linq.Expressions.Expression<Func<LedgerEntry, bool>> which) =>
         db.LedgerEntries.Where(which).Join(db.Wallets, e => e.WalletId, w => w.Id,
             (e, w) => new Original(e.Id, e.WalletId, w.OwnerId, e.Amount, e.IdempotencyKey));
@@ -81,10 +90,7 @@ internal sealed partial class Ledger
             ? [entry]
             : await Originals(db, e => siblings.Contains(e.IdempotencyKey!)).ToListAsync(ct);
         group = [.. group.OrderBy(e => Array.IndexOf(siblings, e.Key))];
-        var ids = group.Select(e => e.Id).ToArray();
-        var sums = await db.Reversals.Where(r => ids.Contains(r.OriginalEntryId)).GroupBy(r => r.OriginalEntryId)
-            .Select(g => new { g.Key, Sum = g.Sum(r => r.Amount) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
-        var reversed = group.Select(e => sums.GetValueOrDefault(e.Id)).ToList();
+        var reversed = await ReversedAsync(db, group, ct);
         if (key is null)
         {
             return (group, reversed, null);
@@ -117,12 +123,10 @@ internal sealed partial class Ledger
         public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, Persistence.Commands.WalletRow> byOwner,
             CancellationToken ct)
         {
-            var ids = group.Select(e => e.Id).ToArray();
-            var sums = await step.Context.Reversals.Where(r => ids.Contains(r.OriginalEntryId)).GroupBy(r => r.OriginalEntryId)
-                .Select(g => new { g.Key, Sum = g.Sum(r => r.Amount) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
+            var reversed = await ReversedAsync(step.Context, group, ct);
             for (var i = 0; i < group.Count; i++)
             {
-                var left = Math.Abs(group[i].Amount) - sums.GetValueOrDefault(group[i].Id);
+                var left = Math.Abs(group[i].Amount) - reversed[i];
                 if (amounts[i] > left)
                 {
                     throw new ReversalExceedsOriginalException(transactionId, left, amounts[i]);

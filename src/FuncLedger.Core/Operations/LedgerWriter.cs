@@ -141,7 +141,7 @@ internal static class LedgerWriter
             await BalancesOrRefuseAsync(step, postings, pending, trial, ct);
             foreach (var owner in missing)
             {
-                byOwner[owner] = await CreateWalletAsync(step, owner, ct);
+                byOwner[owner] = await step.Store.CreateOrLockWalletAsync(step.Connection, step.Transaction, owner, step.Now, ct);
             }
         }
 
@@ -274,19 +274,5 @@ internal static class LedgerWriter
         }
 
         return entries;
-    }
-
-    private static async Task<WalletRow> CreateWalletAsync(Step step, long ownerId, CancellationToken ct)
-    {
-        var created = await step.Store.CreateWallet.ExecuteAsync(step.Connection, step.Transaction, ownerId, step.Now, ct);
-        if (created is not null)
-        {
-            return created;
-        }
-
-        // A concurrent first credit created it; wait for its lock like any other wallet.
-        var (_, wallets) = await step.Store.LookupAndLock.ExecuteAsync(
-            step.Connection, step.Transaction, [], [ownerId], guarded: false, null, ct);
-        return wallets.Single();
     }
 }

@@ -1,4 +1,3 @@
-using System.Data;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -65,15 +64,11 @@ internal sealed class WalletAdministration(LedgerUnitOfWork unitOfWork, TimeProv
         return await unitOfWork.RunAsync(async (db, ct) =>
         {
             var store = unitOfWork.Store;
-            await db.Database.OpenConnectionAsync(ct);
-            var connection = db.Database.GetDbConnection();
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            await db.Database.UseTransactionAsync(transaction, ct);
+            var (connection, transaction) = await LedgerTransaction.BeginAsync(db, ct);
+            await using var _ = transaction;
             var (_, wallets) = await store.LookupAndLock.ExecuteAsync(connection, transaction, [], [owner.Value], guarded: false, null, ct);
             // A wallet that does not exist yet is created (or, when a concurrent first credit wins, locked like any other).
-            var wallet = wallets.SingleOrDefault() ?? await store.CreateWallet.ExecuteAsync(connection, transaction, owner.Value, now, ct)
-                ?? (await store.LookupAndLock.ExecuteAsync(connection, transaction, [], [owner.Value], guarded: false, null, ct))
-                    .Wallets.Single();
+            var wallet = wallets.SingleOrDefault() ?? await store.CreateOrLockWalletAsync(connection, transaction, owner.Value, now, ct);
             var (frozen, allow) = change switch
             {
                 WalletChanges.Freeze => (true, wallet.AllowOverdraft),

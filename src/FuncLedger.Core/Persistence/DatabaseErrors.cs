@@ -11,6 +11,11 @@ internal abstract class DatabaseErrors
     /// <summary>True when an insert lost the race for an idempotency key to a concurrent first request.</summary>
     public abstract bool IsIdempotencyKeyViolation(Exception exception);
 
+    /// <summary><see cref="IsIdempotencyKeyViolation"/> for a command's error and for the same error inside EF's
+    /// <c>DbUpdateException</c> (an insert through the context).</summary>
+    public bool IsKeyRace(Exception exception) => IsIdempotencyKeyViolation(
+        exception is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: { } inner } ? inner : exception);
+
     /// <summary>True when a statement named a table that does not exist (a database not migrated yet).</summary>
     public abstract bool IsUndefinedTable(Exception exception);
 

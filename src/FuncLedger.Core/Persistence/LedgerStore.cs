@@ -54,6 +54,21 @@ internal abstract class LedgerStore
     /// <summary>The write for an operation of <paramref name="postings"/> postings, all keyed or not.</summary>
     public virtual WriteCommand WriteFor(int postings, bool allKeyed) => Write;
 
+    /// <summary>Creates the owner's wallet; when a concurrent first credit created it, waits for its lock like any other
+    /// wallet. Either way the wallet comes back locked.</summary>
+    public async Task<WalletRow> CreateOrLockWalletAsync(DbConnection connection, DbTransaction? transaction, long ownerId, DateTime now,
+        CancellationToken ct)
+    {
+        var created = await CreateWallet.ExecuteAsync(connection, transaction, ownerId, now, ct);
+        if (created is not null)
+        {
+            return created;
+        }
+
+        var (_, wallets) = await LookupAndLock.ExecuteAsync(connection, transaction, [], [ownerId], guarded: false, null, ct);
+        return wallets.Single();
+    }
+
     /// <summary>Ends an inline transaction after a failure or a pure replay.</summary>
     public static async Task RollbackInlineAsync(DbConnection connection, CancellationToken ct)
     {

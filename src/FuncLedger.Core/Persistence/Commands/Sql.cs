@@ -48,6 +48,9 @@ internal static class Sql
     /// <summary>The columns of a <see cref="WalletRow"/>.</summary>
     public const string WalletColumns = "id, owner_id, cached_balance, allow_overdraft, updated_at, frozen, held";
 
+    /// <summary><see cref="WalletColumns"/>, each behind <paramref name="prefix"/> (<c>w.</c>, <c>INSERTED.</c>).</summary>
+    public static string WalletColumnsOf(string prefix) => string.Join(", ", WalletColumns.Split(", ").Select(c => prefix + c));
+
     public const string InsertEntryColumns =
         "INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)";
 

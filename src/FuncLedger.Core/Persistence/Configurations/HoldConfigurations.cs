@@ -26,11 +26,7 @@ internal sealed class HoldConfiguration(LedgerProvider provider) : IEntityTypeCo
             .HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false).IsRequired();
         var fingerprint = builder.Property(h => h.RequestFingerprint).HasColumnName("request_fingerprint")
             .HasMaxLength(LedgerLimits.FingerprintLength).IsFixedLength().IsUnicode(false).IsRequired();
-        if (provider == LedgerProvider.SqlServer)
-        {
-            key.UseCollation(LedgerEntryConfiguration.BinaryCollation);
-            fingerprint.UseCollation(LedgerEntryConfiguration.BinaryCollation);
-        }
+        LedgerEntryConfiguration.Ordinal(provider, key!, fingerprint!);
 
         builder.Property(h => h.ExpiresAt).HasColumnName("expires_at").HasConversion(UtcConverter.Instance);
         builder.Property(h => h.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);

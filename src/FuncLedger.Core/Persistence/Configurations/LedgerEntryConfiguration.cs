@@ -11,6 +11,20 @@ internal sealed class LedgerEntryConfiguration(LedgerProvider provider) : IEntit
     /// <summary>SQL Server's binary collation for keys: ordinal comparison, whatever the database's default.</summary>
     public const string BinaryCollation = "Latin1_General_100_BIN2";
 
+    /// <summary>Keys and fingerprints compare byte for byte, as the core compares them (ordinal): under Azure SQL's default
+    /// case-insensitive collation `order-a` and `Order-A` would be one key to the unique index and two to the replay check.
+    /// Every table holding keys (entries, kept refusals, holds) uses this.</summary>
+    internal static void Ordinal(LedgerProvider provider, params PropertyBuilder<string?>[] columns)
+    {
+        if (provider == LedgerProvider.SqlServer)
+        {
+            foreach (var column in columns)
+            {
+                column.UseCollation(BinaryCollation);
+            }
+        }
+    }
+
     public void Configure(EntityTypeBuilder<LedgerEntry> builder)
     {
         builder.ToTable("ledger_entries", t =>
@@ -29,13 +43,7 @@ internal sealed class LedgerEntryConfiguration(LedgerProvider provider) : IEntit
             .HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false);
         var fingerprint = builder.Property(e => e.RequestFingerprint).HasColumnName("request_fingerprint")
             .HasMaxLength(LedgerLimits.FingerprintLength).IsFixedLength().IsUnicode(false);
-        if (provider == LedgerProvider.SqlServer)
-        {
-            // Keys compare byte for byte, as the core compares them (ordinal): under Azure SQL's default case-insensitive
-            // collation `order-a` and `Order-A` would be one key to the unique index and two to the replay check.
-            idempotencyKey.UseCollation(BinaryCollation);
-            fingerprint.UseCollation(BinaryCollation);
-        }
+        Ordinal(provider, idempotencyKey, fingerprint);
         builder.Property(e => e.Meta).HasColumnName("meta").HasMaxLength(LedgerLimits.MetaBytesMax);
         builder.Property(e => e.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
 

@@ -65,12 +65,7 @@ internal sealed class KeyedRefusalConfiguration(LedgerProvider provider) : IEnti
             .HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false).IsRequired();
         var fingerprint = builder.Property(r => r.RequestFingerprint).HasColumnName("request_fingerprint")
             .HasMaxLength(LedgerLimits.FingerprintLength).IsFixedLength().IsUnicode(false).IsRequired();
-        if (provider == LedgerProvider.SqlServer)
-        {
-            // Ordinal, as on ledger_entries: one key to the unique index is one key to the replay check.
-            key.UseCollation(LedgerEntryConfiguration.BinaryCollation);
-            fingerprint.UseCollation(LedgerEntryConfiguration.BinaryCollation);
-        }
+        LedgerEntryConfiguration.Ordinal(provider, key!, fingerprint!);
 
         builder.Property(r => r.WalletId).HasColumnName("wallet_id");
         builder.Property(r => r.Balance).HasColumnName("balance");

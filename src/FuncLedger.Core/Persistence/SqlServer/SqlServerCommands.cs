@@ -9,18 +9,19 @@ internal sealed class SqlServerLookupAndLockCommand() : RowLookupAndLockCommand(
     protected override string LockWallets(string ownerList, string guard) =>
         "DECLARE @lock_ids TABLE (id bigint PRIMARY KEY);\n"
         + $"INSERT INTO @lock_ids (id) SELECT id FROM wallets WHERE owner_id IN ({ownerList}){guard};\n"
-        + "SELECT w.id, w.owner_id, w.cached_balance, w.allow_overdraft, w.updated_at, w.frozen, w.held FROM @lock_ids i "
+        + $"SELECT {Sql.WalletColumnsOf("w.")} FROM @lock_ids i "
         + "INNER LOOP JOIN wallets w WITH (UPDLOCK, ROWLOCK) ON w.id = i.id ORDER BY i.id OPTION (FORCE ORDER);";
 }
 
 /// <summary>The wallet's row comes back through OUTPUT; the key range is locked so two first credits insert one wallet.</summary>
 internal sealed class SqlServerCreateWalletCommand : CreateWalletCommand
 {
-    internal override string Text =>
+    private static readonly string InsertText =
         "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) "
-        + "OUTPUT INSERTED.id, INSERTED.owner_id, INSERTED.cached_balance, INSERTED.allow_overdraft, INSERTED.updated_at, "
-        + "INSERTED.frozen, INSERTED.held "
+        + $"OUTPUT {Sql.WalletColumnsOf("INSERTED.")} "
         + "SELECT @owner, 0, 0, @now, @now WHERE NOT EXISTS (SELECT 1 FROM wallets WITH (UPDLOCK, HOLDLOCK) WHERE owner_id = @owner);";
+
+    internal override string Text => InsertText;
 }
 
 /// <summary>ledger_entries carries the immutability trigger, and SQL Server refuses OUTPUT without INTO on a table with
