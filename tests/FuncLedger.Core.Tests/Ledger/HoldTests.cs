@@ -210,6 +210,9 @@ public abstract class HoldRaceTests(ILedgerDatabase database) : LedgerTestBase(d
         Assert.Equal(["hold_7_capture", "hold_7_capture_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("hold_7_capture"));
         Assert.Equal(["hold_7_capture", "hold_7_capture_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("hold_7_capture_credit"));
         Assert.Equal(["t_debit", "t_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("t_credit"));
+        Assert.Equal(["order-1"], Core.Idempotency.IdempotencyKeys.TransactionKeys("order-1"));
+        Assert.Equal(("p_leg_1", "p_leg_1000", 1_000), (Core.Idempotency.IdempotencyKeys.TransactionKeys("p_leg_7")[0],
+            Core.Idempotency.IdempotencyKeys.TransactionKeys("p_leg_7")[^1], Core.Idempotency.IdempotencyKeys.TransactionKeys("p_leg_7").Length));
         Assert.False(Core.Idempotency.IdempotencyKeys.IsReserved("hold__capture"));
         Assert.False(Core.Idempotency.IdempotencyKeys.IsReserved("hold_x1_capture"));
         foreach (var (defaults, most) in new[] { (0, 10), (20, 10), (10, 600_000) })
