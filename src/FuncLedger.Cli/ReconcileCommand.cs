@@ -74,8 +74,10 @@ internal static class ReconcileCommand
     {
         foreach (var drift in report.Drifts)
         {
+            var held = drift.HeldDelta == 0 ? ""
+                : string.Create(CultureInfo.InvariantCulture, $" held {drift.CachedHeld} pending holds {drift.PendingHeld}");
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"drift: wallet {drift.WalletId} cached {drift.CachedBalance} ledger {drift.LedgerBalance} delta {drift.Delta:+#;-#;0}"));
+                $"drift: wallet {drift.WalletId} cached {drift.CachedBalance} ledger {drift.LedgerBalance} delta {drift.Delta:+#;-#;0}{held}"));
         }
 
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

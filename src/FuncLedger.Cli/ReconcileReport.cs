@@ -20,11 +20,11 @@ public sealed record CliReport(
     {
         ArgumentNullException.ThrowIfNull(r);
         return new(!r.Fix, r.WalletsChecked, r.DriftCount, r.CorrectionsApplied, r.BalancesTotal, r.EntriesTotal, r.TotalsMatch,
-            r.Duration.TotalMilliseconds, [.. r.Drifts.Select(d => new CliDrift(d.WalletId, d.CachedBalance, d.LedgerBalance, d.Delta))]);
+            r.Duration.TotalMilliseconds, [.. r.Drifts.Select(d => new CliDrift(d.WalletId, d.CachedBalance, d.LedgerBalance, d.Delta, d.CachedHeld, d.PendingHeld))]);
     }
 }
 
-public sealed record CliDrift(long WalletId, long CachedBalance, long LedgerBalance, long Delta);
+public sealed record CliDrift(long WalletId, long CachedBalance, long LedgerBalance, long Delta, long CachedHeld, long PendingHeld);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CliReport))]

@@ -73,6 +73,27 @@ public abstract class ReconcileCliTests(ILedgerTestDatabase database) : IAsyncLi
     }
 
     [Fact]
+    public async Task Held_coins_that_differ_from_the_pending_holds_are_named_and_fixed()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await Ledger.HoldAsync(1, 30, "cart", "cli-held-1");
+        await Sql.ExecuteAsync(database.Provider, _connection, "UPDATE wallets SET held = 4 WHERE owner_id = 1");
+        var walletId = await ScalarAsync("SELECT id FROM wallets WHERE owner_id = 1");
+
+        var dry = await CliAsync("reconcile", "--dry-run");
+        var json = await CliAsync("reconcile", "--dry-run", "--json");
+        var fix = await CliAsync("reconcile");
+
+        Assert.Equal(ExitCodes.Drift, dry.ExitCode);
+        Assert.Contains($"drift: wallet {walletId} cached 100 ledger 100 delta 0 held 4 pending holds 30", dry.Stdout, StringComparison.Ordinal);
+        var drift = System.Text.Json.JsonDocument.Parse(json.Stdout).RootElement.GetProperty("drifts")[0];
+        Assert.Equal((4L, 30L), (drift.GetProperty("cachedHeld").GetInt64(), drift.GetProperty("pendingHeld").GetInt64()));
+        Assert.Contains("drifts found: 1, corrections applied: 1", fix.Stdout, StringComparison.Ordinal);
+        Assert.Equal(30, await ScalarAsync("SELECT held FROM wallets WHERE owner_id = 1"));
+        Assert.Equal(ExitCodes.Clean, (await CliAsync("reconcile", "--dry-run")).ExitCode);
+    }
+
+    [Fact]
     public async Task A_real_run_corrects_the_drift_and_a_second_run_is_clean()
     {
         await Ledger.CreditAsync(1, 100, "seed");

@@ -390,6 +390,8 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
         Assert.True(dry.Json.GetProperty("dryRun").GetBoolean());
         Assert.Equal(1, dry.Json.GetProperty("driftCount").GetInt64());
         Assert.Equal(10, dry.Json.GetProperty("drifts")[0].GetProperty("delta").GetInt64());
+        Assert.Equal(0, dry.Json.GetProperty("drifts")[0].GetProperty("cachedHeld").GetInt64());
+        Assert.Equal(0, dry.Json.GetProperty("drifts")[0].GetProperty("pendingHeld").GetInt64());
         Assert.Equal(90, await BalanceOfAsync(1));
 
         var fix = await ReconcileAsync("?dryRun=false");

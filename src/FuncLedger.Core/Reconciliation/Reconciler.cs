@@ -50,7 +50,7 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
         request.Progress?.Report(new ReconciliationProgress("scan", scan.WalletsChecked, scan.WalletsChecked));
         foreach (var drift in scan.Drifts)
         {
-            LogDrift(logger, drift.WalletId, drift.CachedBalance, drift.LedgerBalance);
+            LogDrift(logger, drift.WalletId, drift.CachedBalance, drift.LedgerBalance, drift.CachedHeld, drift.PendingHeld);
         }
 
         long corrections = 0;
@@ -126,9 +126,9 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
         }
 
         var wallet = sums[0];
-        if (wallet.Cached != wallet.Sum)
+        if (wallet.Drifts)
         {
-            LogCorrected(logger, walletId, wallet.Cached, wallet.Sum);
+            LogCorrected(logger, walletId, wallet.Cached, wallet.Sum, wallet.CachedHeld, wallet.PendingHeld);
         }
 
         return wallet.Sum;
@@ -151,7 +151,7 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
 
             if (row.DriftId is { } driftId)
             {
-                drifts.Add(new WalletDrift(driftId, row.Cached, row.Ledger));
+                drifts.Add(new WalletDrift(driftId, row.Cached, row.Ledger, row.Held, row.Pending));
             }
         }
 
@@ -164,22 +164,25 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
     private async Task<long> FixChunkAsync(LedgerDbContext db, long[] walletIds, CancellationToken ct)
     {
         var sums = await store.LockSumSet.RunAsync(db, walletIds, time.GetUtcNow().UtcDateTime, ct);
-        var fixes = sums.Where(s => s.Cached != s.Sum).ToArray();
+        var fixes = sums.Where(s => s.Drifts).ToArray();
         foreach (var fix in fixes)
         {
-            LogCorrected(logger, fix.WalletId, fix.Cached, fix.Sum);
+            LogCorrected(logger, fix.WalletId, fix.Cached, fix.Sum, fix.CachedHeld, fix.PendingHeld);
         }
 
         return fixes.Length;
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
-        Message = "Wallet {WalletId} drifts: cached {CachedBalance}, ledger {LedgerBalance}")]
-    private static partial void LogDrift(ILogger logger, long walletId, long cachedBalance, long ledgerBalance);
+        Message = "Wallet {WalletId} drifts: cached {CachedBalance}, ledger {LedgerBalance}; held {CachedHeld}, pending holds {PendingHeld}")]
+    private static partial void LogDrift(ILogger logger, long walletId, long cachedBalance, long ledgerBalance, long cachedHeld,
+        long pendingHeld);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
-        Message = "Wallet {WalletId} corrected: cached {CachedBalance} set to ledger {LedgerBalance}")]
-    private static partial void LogCorrected(ILogger logger, long walletId, long cachedBalance, long ledgerBalance);
+        Message = "Wallet {WalletId} corrected: cached {CachedBalance} set to ledger {LedgerBalance}; held {CachedHeld} set to "
+            + "pending holds {PendingHeld}")]
+    private static partial void LogCorrected(ILogger logger, long walletId, long cachedBalance, long ledgerBalance, long cachedHeld,
+        long pendingHeld);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
         Message = "Reconciliation ({Trigger}, fix {Fix}): {WalletsChecked} wallets checked, {DriftCount} drifted, "

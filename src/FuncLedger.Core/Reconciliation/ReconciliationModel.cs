@@ -39,11 +39,17 @@ public sealed record ReconcileRequest(
 /// wallets.</summary>
 public sealed record ReconciliationProgress(string Stage, long Done, long Total);
 
-/// <summary>One wallet whose cached balance differs from the sum of its entries.</summary>
-public sealed record WalletDrift(long WalletId, long CachedBalance, long LedgerBalance)
+/// <summary>One wallet whose cached balance differs from the sum of its entries, or whose cached held coins differ from the
+/// sum of its pending holds.</summary>
+/// <param name="CachedHeld">The wallet's cached held coins.</param>
+/// <param name="PendingHeld">The sum of its pending holds (expired ones the timer has not released yet included).</param>
+public sealed record WalletDrift(long WalletId, long CachedBalance, long LedgerBalance, long CachedHeld = 0, long PendingHeld = 0)
 {
     /// <summary>What the correction adds to the cached balance.</summary>
     public long Delta => checked(LedgerBalance - CachedBalance);
+
+    /// <summary>What the correction adds to the cached held coins.</summary>
+    public long HeldDelta => checked(PendingHeld - CachedHeld);
 }
 
 /// <summary>What a reconciliation run found and did. Names wallet IDs only, never owner data.</summary>

@@ -46,7 +46,8 @@ public sealed record HistoryEntryResponse(
 public sealed record HistoryResponse(
     long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntryResponse> Items, string? NextCursor = null);
 
-public sealed record WalletDriftResponse(long WalletId, long CachedBalance, long LedgerBalance, long Delta);
+/// <param name="CachedHeld">The wallet's cached held coins; <paramref name="PendingHeld"/> the sum of its pending holds.</param>
+public sealed record WalletDriftResponse(long WalletId, long CachedBalance, long LedgerBalance, long Delta, long CachedHeld, long PendingHeld);
 
 /// <summary>A reconciliation report: wallet IDs only, never owner data. <c>drifts</c> lists at most 1000 wallets;
 /// <c>driftCount</c> is exact.</summary>
@@ -70,7 +71,7 @@ public sealed record ReconcileResponse(
         new(r.RunId, !r.Fix, r.StartedAt, r.FinishedAt, r.Duration.TotalMilliseconds, r.WalletsChecked, r.DriftCount, r.CorrectionsApplied,
             r.BalancesTotal, r.EntriesTotal, r.TotalsMatch,
             [.. r.Drifts.Take(DriftsListedMax)
-                .Select(d => new WalletDriftResponse(d.WalletId, d.CachedBalance, d.LedgerBalance, d.Delta))]);
+                .Select(d => new WalletDriftResponse(d.WalletId, d.CachedBalance, d.LedgerBalance, d.Delta, d.CachedHeld, d.PendingHeld))]);
 }
 
 /// <param name="Status"><c>healthy</c> or <c>unhealthy</c>.</param>

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using FuncLedger.TestSupport;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Reconciliation;
@@ -99,6 +100,47 @@ public abstract class ReconciliationTests(ILedgerDatabase database) : LedgerTest
         Assert.Equal(0, await Ledger.GetBalanceAsync(1));
         Assert.Equal(-20, await Ledger.GetBalanceAsync(2));
         Assert.Equal(0, await Db.DriftedWalletCountAsync());
+    }
+
+    [Fact]
+    public async Task Cached_held_coins_that_differ_from_the_pending_holds_are_drift_and_a_fix_rebuilds_them()
+    {
+        await Ledger.CreditAsync(2, 50, "seed");
+        await Ledger.HoldAsync(2, 10, "cart", "held-3");
+        Db.Time.Shift(TimeSpan.FromHours(1));
+        await Ledger.CreditAsync(1, 100, "seed");
+        await Ledger.HoldAsync(1, 30, "cart", "held-1");
+        await Ledger.VoidHoldAsync((await Ledger.HoldAsync(1, 20, "cart", "held-2")).HoldId);
+        await Ledger.CreditAsync(3, 70, "seed");
+        await Ledger.HoldAsync(3, 7, "cart", "held-4");
+        await Db.ExecuteAsync("UPDATE wallets SET held = 5 WHERE owner_id = 1");
+        await Db.ExecuteAsync("UPDATE wallets SET held = 0, cached_balance = 69 WHERE owner_id = 3");
+        var before = await Db.SnapshotAsync();
+
+        var dryRun = await Db.Reconciler.RunAsync(new ReconcileRequest(Fix: false, ReconciliationTriggers.Cli, Record: false));
+
+        // Wallet 2's hold expired without the timer: still pending, so its cached held coins agree and it does not drift.
+        Assert.Equal(
+            [new WalletDrift(await Db.WalletIdAsync(1), 100, 100, 5, 30), new WalletDrift(await Db.WalletIdAsync(3), 69, 70, 0, 7)],
+            dryRun.Drifts);
+        Assert.Equal([25L, 7L], dryRun.Drifts.Select(d => d.HeldDelta));
+        Assert.Equal(before, await Db.SnapshotAsync());
+        Assert.Equal(2, await Db.HeldDriftCountAsync());
+
+        var report = await Db.Reconciler.RunAsync(new ReconcileRequest(Fix: true, ReconciliationTriggers.Cli, ChunkSize: 1));
+
+        Assert.Equal(2, report.CorrectionsApplied);
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+        Assert.Equal(new WalletBalance(1, 100, 30, 70, false, false), await Ledger.GetWalletAsync(1));
+        Assert.Equal(new WalletBalance(3, 70, 7, 63, false, false), await Ledger.GetWalletAsync(3));
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.DebitAsync(1, 71, "reaches into the hold"));
+
+        await Db.ExecuteAsync("UPDATE wallets SET held = 999 WHERE owner_id = 2");
+        Assert.Equal(50, await Db.Reconciler.RecalculateAsync(await Db.WalletIdAsync(2)));
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+        Assert.Equal(1, await Ledger.ReleaseExpiredHoldsAsync());
+        Assert.Empty((await Db.Reconciler.RunAsync(new ReconcileRequest(Fix: false, ReconciliationTriggers.Cli))).Drifts);
     }
 
     [Fact]

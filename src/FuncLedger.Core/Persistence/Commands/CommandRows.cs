@@ -40,9 +40,13 @@ internal readonly record struct EntryWrite(
 /// <summary>What a key lookup found, and the wallets it locked (ascending id order).</summary>
 internal readonly record struct LookupResult(List<EntryRow> Existing, List<WalletRow> Wallets);
 
-/// <summary>A wallet locked for a recalculation: its cached balance and the sum of its entries, read under the lock.</summary>
-internal readonly record struct WalletSum(long WalletId, long Cached, long Sum);
+/// <summary>A wallet locked for a recalculation: its cached balance and the sum of its entries, its cached held coins and
+/// the sum of its pending holds, read under the lock.</summary>
+internal readonly record struct WalletSum(long WalletId, long Cached, long Sum, long CachedHeld = 0, long PendingHeld = 0)
+{
+    public bool Drifts => Cached != Sum || CachedHeld != PendingHeld;
+}
 
 /// <summary>One row of the drift scan: a drifted wallet (<see cref="DriftId"/> set, count 1), or every wallet that
 /// does not drift together (<see cref="DriftId"/> null).</summary>
-internal readonly record struct DriftRow(long? DriftId, long Count, long Cached, long Ledger);
+internal readonly record struct DriftRow(long? DriftId, long Count, long Cached, long Ledger, long Held = 0, long Pending = 0);

@@ -6,9 +6,11 @@ namespace FuncLedger.Core.Persistence.Commands;
 /// <summary>
 /// Reconciliation's scan, one set-based statement read in one pass: the entries are aggregated per wallet once, joined
 /// to the wallets, and grouped on the drifted wallet's id, so every drifted wallet comes back as its own row
-/// (drift_id, 1, cached_balance, ledger_balance) and all the others as one row (NULL, count, sum of cached balances, sum
-/// of their entries). Summing every row gives the global check without a second scan of the entries. One statement: one
-/// consistent snapshot, without blocking writers; only drifted wallets and one summary row leave the server.
+/// (drift_id, 1, cached_balance, ledger_balance, held, pending holds) and all the others as one row (NULL, count, sums).
+/// A wallet drifts when its cached balance differs from the sum of its entries or its cached held coins from the sum of
+/// its pending holds (expired ones included until the expiry timer releases them, as the write path keeps it). Summing
+/// every row gives the global check without a second scan of the entries. One statement: one consistent snapshot,
+/// without blocking writers; only drifted wallets and one summary row leave the server.
 /// </summary>
 internal sealed class DriftScanCommand
 {
@@ -16,10 +18,12 @@ internal sealed class DriftScanCommand
 
     internal const string Text =
         "SELECT d.drift_id, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(d.cached), 0) AS BIGINT), "
-        + "CAST(COALESCE(SUM(d.ledger), 0) AS BIGINT) FROM ("
-        + "SELECT CASE WHEN w.cached_balance <> COALESCE(s.total, 0) THEN w.id END AS drift_id, w.cached_balance AS cached, "
-        + "COALESCE(s.total, 0) AS ledger "
-        + "FROM wallets w LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id"
+        + "CAST(COALESCE(SUM(d.ledger), 0) AS BIGINT), CAST(COALESCE(SUM(d.held), 0) AS BIGINT), "
+        + "CAST(COALESCE(SUM(d.pending), 0) AS BIGINT) FROM ("
+        + "SELECT CASE WHEN w.cached_balance <> COALESCE(s.total, 0) OR w.held <> COALESCE(h.total, 0) THEN w.id END AS drift_id, "
+        + "w.cached_balance AS cached, COALESCE(s.total, 0) AS ledger, w.held AS held, COALESCE(h.total, 0) AS pending "
+        + "FROM wallets w LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id "
+        + "LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_holds WHERE status = 0 GROUP BY wallet_id) h ON h.wallet_id = w.id"
         + ") d GROUP BY d.drift_id;";
 
     public async Task<List<DriftRow>> ExecuteAsync(DbConnection connection, CancellationToken ct)
@@ -30,7 +34,8 @@ internal sealed class DriftScanCommand
         while (await reader.ReadAsync(ct))
         {
             long? driftId = await reader.IsDBNullAsync(0, ct) ? null : reader.GetInt64(0);
-            rows.Add(new DriftRow(driftId, reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+            rows.Add(new DriftRow(driftId, reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt64(5)));
         }
 
         return rows;

@@ -9,8 +9,10 @@ namespace FuncLedger.Core.Persistence.Commands;
 /// The one rule that rebuilds cached balances, shared by a single wallet's recalculation and reconciliation's fix: in
 /// one transaction, lock the wallets in ascending id order, read the sum of each one's entries under those locks (a
 /// second statement, because under READ COMMITTED a statement's snapshot predates its lock wait), and set every cached
-/// balance that differs from its sum. A wallet a concurrent write moved since it was chosen is set to what its entries
-/// say now. Parameters: @w0.. (wallet ids); the update binds @w{i}, @b{i} and @now.
+/// balance that differs from its sum, and the cached held coins to the sum of its pending holds (summed in the update
+/// itself, under the same lock, so a chunk's parameters stay within SQL Server's 2,100). A wallet a concurrent write moved
+/// since it was chosen is set to what its entries and holds say now. Parameters: @w0.. (wallet ids); the update binds
+/// @w{i}, @b{i} and @now.
 /// </summary>
 internal class LockSumSetCommand(string rowLockClause)
 {
@@ -22,7 +24,7 @@ internal class LockSumSetCommand(string rowLockClause)
         var connection = context.Database.GetDbConnection();
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var sums = await LockAndSumAsync(connection, transaction, walletIds, ct);
-        var fixes = sums.Where(s => s.Cached != s.Sum).ToArray();
+        var fixes = sums.Where(s => s.Drifts).ToArray();
         if (fixes.Length > 0)
         {
             await using var write = Sql.Create(connection, transaction, SetText(fixes.Length));
@@ -35,22 +37,26 @@ internal class LockSumSetCommand(string rowLockClause)
         return sums;
     }
 
-    /// <summary>The lock (result set: id, cached_balance) and the sums (result set: wallet_id, sum) for this many wallets.</summary>
+    /// <summary>The lock (result set: id, cached_balance, held), the sums of the entries (result set: wallet_id, sum) and of
+    /// the pending holds (result set: wallet_id, sum) for this many wallets.</summary>
     internal string LockText(int wallets)
     {
         var ids = Sql.List("@w", wallets);
         return LockWallets(ids)
-            + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_entries WHERE wallet_id IN ({ids}) GROUP BY wallet_id;";
+            + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_entries WHERE wallet_id IN ({ids}) GROUP BY wallet_id;"
+            + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_holds WHERE wallet_id IN ({ids}) AND status = 0 GROUP BY wallet_id;";
     }
 
-    /// <summary>Sets the balances: @w{i} gets @b{i}; parameter @now.</summary>
+    /// <summary>Sets the balances: @w{i} gets @b{i} and the sum of its pending holds; parameter @now.</summary>
     internal static string SetText(int wallets)
     {
-        var sql = new StringBuilder(80 * wallets);
+        var sql = new StringBuilder(200 * wallets);
         for (var i = 0; i < wallets; i++)
         {
+            var wallet = Sql.Name("@w", i);
             sql.Append("UPDATE wallets SET cached_balance = ").Append(Sql.Name("@b", i))
-                .Append(", updated_at = @now WHERE id = ").Append(Sql.Name("@w", i)).Append(";\n");
+                .Append(", held = (SELECT COALESCE(SUM(amount), 0) FROM ledger_holds WHERE wallet_id = ").Append(wallet)
+                .Append(" AND status = 0), updated_at = @now WHERE id = ").Append(wallet).Append(";\n");
         }
 
         return sql.ToString();
@@ -75,7 +81,7 @@ internal class LockSumSetCommand(string rowLockClause)
     }
 
     protected virtual string LockWallets(string idList) =>
-        $"SELECT id, cached_balance FROM wallets WHERE id IN ({idList}) ORDER BY id{rowLockClause};";
+        $"SELECT id, cached_balance, held FROM wallets WHERE id IN ({idList}) ORDER BY id{rowLockClause};";
 
     private async Task<WalletSum[]> LockAndSumAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<long> walletIds, CancellationToken ct)
@@ -83,20 +89,28 @@ internal class LockSumSetCommand(string rowLockClause)
         await using var read = Sql.Create(connection, transaction, LockText(walletIds.Count));
         BindLock(read, walletIds);
 
-        var cached = new List<(long Id, long Balance)>(walletIds.Count);
-        var sums = new Dictionary<long, long>(walletIds.Count);
+        var cached = new List<(long Id, long Balance, long Held)>(walletIds.Count);
         await using var reader = await read.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            cached.Add((reader.GetInt64(0), reader.GetInt64(1)));
+            cached.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
         }
 
+        var sums = await ReadSumsAsync(reader, walletIds.Count, ct);
+        var pending = await ReadSumsAsync(reader, walletIds.Count, ct);
+        return [.. cached.OrderBy(w => w.Id)
+            .Select(w => new WalletSum(w.Id, w.Balance, sums.GetValueOrDefault(w.Id), w.Held, pending.GetValueOrDefault(w.Id)))];
+    }
+
+    private static async Task<Dictionary<long, long>> ReadSumsAsync(DbDataReader reader, int capacity, CancellationToken ct)
+    {
         await reader.NextResultAsync(ct);
+        var sums = new Dictionary<long, long>(capacity);
         while (await reader.ReadAsync(ct))
         {
             sums[reader.GetInt64(0)] = reader.GetInt64(1);
         }
 
-        return [.. cached.OrderBy(w => w.Id).Select(w => new WalletSum(w.Id, w.Balance, sums.GetValueOrDefault(w.Id)))];
+        return sums;
     }
 }

@@ -41,6 +41,6 @@ internal sealed class SqlServerLockSumSetCommand() : LockSumSetCommand("")
     protected override string LockWallets(string idList) =>
         "DECLARE @fix_ids TABLE (id bigint PRIMARY KEY);\n"
         + $"INSERT INTO @fix_ids (id) SELECT id FROM wallets WHERE id IN ({idList});\n"
-        + "SELECT w.id, w.cached_balance FROM @fix_ids i "
+        + "SELECT w.id, w.cached_balance, w.held FROM @fix_ids i "
         + "INNER LOOP JOIN wallets w WITH (UPDLOCK, ROWLOCK) ON w.id = i.id ORDER BY i.id OPTION (FORCE ORDER);";
 }
