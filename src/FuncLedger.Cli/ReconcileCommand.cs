@@ -77,7 +77,8 @@ internal static class ReconcileCommand
             var held = drift.HeldDelta == 0 ? ""
                 : string.Create(CultureInfo.InvariantCulture, $" held {drift.CachedHeld} pending holds {drift.PendingHeld}");
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"drift: wallet {drift.WalletId} cached {drift.CachedBalance} ledger {drift.LedgerBalance} delta {drift.Delta:+#;-#;0}{held}"));
+                $"drift: wallet {drift.WalletId} cached {drift.CachedBalance} ledger {drift.LedgerBalance} "
+                + $"delta {drift.Delta:+#;-#;0}{held}"));
         }
 
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -20,7 +20,8 @@ public sealed record CliReport(
     {
         ArgumentNullException.ThrowIfNull(r);
         return new(!r.Fix, r.WalletsChecked, r.DriftCount, r.CorrectionsApplied, r.BalancesTotal, r.EntriesTotal, r.TotalsMatch,
-            r.Duration.TotalMilliseconds, [.. r.Drifts.Select(d => new CliDrift(d.WalletId, d.CachedBalance, d.LedgerBalance, d.Delta, d.CachedHeld, d.PendingHeld))]);
+            r.Duration.TotalMilliseconds,
+            [.. r.Drifts.Select(d => new CliDrift(d.WalletId, d.CachedBalance, d.LedgerBalance, d.Delta, d.CachedHeld, d.PendingHeld))]);
     }
 }
 

@@ -19,6 +19,9 @@ public sealed record TransferResult(
 /// entries that reverse it (oldest first).</summary>
 public sealed record HistoryItem(long Id, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey)
 {
+    /// <summary>The client's key (or a key the ledger derived from it); null for an unkeyed operation.</summary>
+    public string? IdempotencyKey { get; init; } = Idempotency.IdempotencyKeys.IsInternal(IdempotencyKey) ? null : IdempotencyKey;
+
     /// <summary>The entry this one reverses, when it is a reversal.</summary>
     public long? Reverses { get; init; }
 

@@ -14,6 +14,11 @@ public static class IdempotencyKeys
     public const string HoldPrefix = "hold_";
     public const string CaptureSuffix = "_capture";
 
+    /// <summary>The stem of the keys the ledger gives the entries of an unkeyed transaction of more than one entry (a transfer, a
+    /// posting, a reversal of several sides), so its sides stay linked for a reversal. It holds a space, which a client's key
+    /// never does, so no client key can take or block one; the history shows these entries without a key.</summary>
+    public const string InternalPrefix = "txn ";
+
     /// <summary>
     /// True for a key of a form the ledger derives (a transfer's side, an award, a posting's leg): a client may not send it, so a client's
     /// key can never take or block a derived one (a credit keyed <c>gift-1_debit</c> would make transfer <c>gift-1</c> a
@@ -26,6 +31,12 @@ public static class IdempotencyKeys
             || key.StartsWith(ParticipationPrefix, StringComparison.Ordinal) || key.StartsWith(PlacementPrefix, StringComparison.Ordinal)
             || IsLeg(key) || IsCapture(key);
     }
+
+    /// <summary>A new stem for an unkeyed transaction's entries: <c>txn {32 hex digits}</c>.</summary>
+    public static string NewInternal() => InternalPrefix + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+
+    /// <summary>True for a key the ledger gave an unkeyed transaction's entry (<see cref="NewInternal"/>).</summary>
+    public static bool IsInternal(string? key) => key is not null && key.StartsWith(InternalPrefix, StringComparison.Ordinal);
 
     /// <summary>The debit entry of hold <paramref name="holdId"/>'s capture: <c>hold_{id}_capture</c>.</summary>
     public static string HoldCapture(long holdId) => string.Create(CultureInfo.InvariantCulture, $"{HoldPrefix}{holdId}{CaptureSuffix}");

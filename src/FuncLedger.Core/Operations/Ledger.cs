@@ -61,14 +61,13 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     {
         ArgumentNullException.ThrowIfNull(command);
         var (from, to, amount, key) = (command.From.Value, command.To.Value, command.Amount.Value, command.Key?.Value);
-        var fingerprint = key is null ? null
-            : RequestFingerprint.Compute(LedgerOperation.Transfer, from, to, amount, command.Reason, command.Meta);
+        // Unkeyed, the two sides still get linked keys (an internal stem), so a reversal finds both.
+        var stem = key ?? IdempotencyKeys.NewInternal();
+        var fingerprint = RequestFingerprint.Compute(LedgerOperation.Transfer, from, to, amount, command.Reason, command.Meta);
         Posting[] postings =
         [
-            new(0, from, -amount, command.Reason, key is null ? null : IdempotencyKeys.TransferDebit(key), fingerprint, command.Meta,
-                CreateWallet: false),
-            new(0, to, amount, command.Reason, key is null ? null : IdempotencyKeys.TransferCredit(key), fingerprint, command.Meta,
-                CreateWallet: true),
+            new(0, from, -amount, command.Reason, IdempotencyKeys.TransferDebit(stem), fingerprint, command.Meta, CreateWallet: false),
+            new(0, to, amount, command.Reason, IdempotencyKeys.TransferCredit(stem), fingerprint, command.Meta, CreateWallet: true),
         ];
         var posted = await WriteAsync(postings, cancellationToken);
         var (debit, credit) = (posted[0], posted[1]);
@@ -81,15 +80,16 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     {
         ArgumentNullException.ThrowIfNull(command);
         var key = command.Key?.Value;
-        var fingerprint = key is null ? null
-            : RequestFingerprint.ComputePosting([.. command.Legs.Select(l => (l.Owner.Value, l.Amount))], command.Reason, command.Meta);
+        var stem = key ?? IdempotencyKeys.NewInternal();
+        var fingerprint =
+            RequestFingerprint.ComputePosting([.. command.Legs.Select(l => (l.Owner.Value, l.Amount))], command.Reason, command.Meta);
         var postings = new Posting[command.Legs.Count];
         for (var i = 0; i < postings.Length; i++)
         {
             var leg = command.Legs[i];
             // One group: the legs replay, conflict and fail together. Credited wallets are created on first use.
             postings[i] = new Posting(0, leg.Owner.Value, leg.Amount, command.Reason,
-                key is null ? null : IdempotencyKeys.PostingLeg(key, i + 1), fingerprint, command.Meta, CreateWallet: leg.Amount > 0);
+                IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, command.Meta, CreateWallet: leg.Amount > 0);
         }
 
         var posted = await WriteAsync(postings, cancellationToken);

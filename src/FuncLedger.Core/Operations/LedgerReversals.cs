@@ -26,8 +26,12 @@ internal sealed partial class Ledger
         }
 
         var amounts = ReversalAmounts(command, group, reversed);
+        // Unkeyed, a reversal of several sides gets linked keys (an internal stem), so it can be reversed whole in turn.
+        var stem = key ?? (group.Count > 1 ? IdempotencyKeys.NewInternal() : null);
+        fingerprint ??= stem is null ? null : RequestFingerprint.Compute(LedgerOperation.Reversal, command.TransactionId, 0,
+            command.Amount?.Value ?? 0, command.Reason, null);
         var postings = group.Select((e, i) => new Posting(0, e.OwnerId, -Math.Sign(e.Amount) * amounts[i], command.Reason,
-            key is null ? null : IdempotencyKeys.PostingLeg(key, i + 1), fingerprint, null, CreateWallet: false, Compensating: true))
+            stem is null ? null : IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, null, CreateWallet: false, Compensating: true))
             .ToArray();
         var posted = await WriteAsync(postings, cancellationToken, new ReversalHook(command.TransactionId, group, amounts));
         return Reversal(command.TransactionId, group, posted, [.. postings.Select(p => p.Delta)], key);

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using FuncLedger.Core.Domain;
+using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Persistence.Commands;
 using Microsoft.EntityFrameworkCore;
@@ -191,7 +192,7 @@ internal static class LedgerWriter
             var group = postings[pending[0]].Group;
             var refusedIndex = pending.Find(i => postings[i].Delta < 0 && byOwner[postings[i].OwnerId].Id == refused.WalletId);
             var posting = postings[refusedIndex];
-            if (posting.Key is not null && pending.TrueForAll(i => postings[i].Group == group))
+            if (posting.Key is not null && !IdempotencyKeys.IsInternal(posting.Key) && pending.TrueForAll(i => postings[i].Group == group))
             {
                 var keep = new RefusalWrite(posting.Key, posting.Fingerprint!, refused.WalletId, refused.Balance, posting.Delta);
                 var commit = step.Transaction is null ? step.Store.InlineCommit : "";

@@ -174,7 +174,8 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
-        Message = "Wallet {WalletId} drifts: cached {CachedBalance}, ledger {LedgerBalance}; held {CachedHeld}, pending holds {PendingHeld}")]
+        Message = "Wallet {WalletId} drifts: cached {CachedBalance}, ledger {LedgerBalance}; "
+            + "held {CachedHeld}, pending holds {PendingHeld}")]
     private static partial void LogDrift(ILogger logger, long walletId, long cachedBalance, long ledgerBalance, long cachedHeld,
         long pendingHeld);
 

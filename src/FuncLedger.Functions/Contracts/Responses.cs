@@ -47,7 +47,8 @@ public sealed record HistoryResponse(
     long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntryResponse> Items, string? NextCursor = null);
 
 /// <param name="CachedHeld">The wallet's cached held coins; <paramref name="PendingHeld"/> the sum of its pending holds.</param>
-public sealed record WalletDriftResponse(long WalletId, long CachedBalance, long LedgerBalance, long Delta, long CachedHeld, long PendingHeld);
+public sealed record WalletDriftResponse(
+    long WalletId, long CachedBalance, long LedgerBalance, long Delta, long CachedHeld, long PendingHeld);
 
 /// <summary>A reconciliation report: wallet IDs only, never owner data. <c>drifts</c> lists at most 1000 wallets;
 /// <c>driftCount</c> is exact.</summary>

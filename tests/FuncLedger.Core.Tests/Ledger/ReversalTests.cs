@@ -67,6 +67,34 @@ public abstract class ReversalTests(ILedgerDatabase database) : LedgerTestBase(d
     }
 
     [Fact]
+    public async Task An_unkeyed_transfer_or_posting_reverses_every_side_and_its_entries_still_show_no_key()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var transfer = await Ledger.TransferAsync(1, 2, 70, "gift");
+        var posting = await Ledger.PostAsync([(1, -30), (3, 20), (4, 10)], "prizes");
+        var refusals = await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_refusals");
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.TransferAsync(1, 2, 1, "nothing left"));
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.PostAsync([(1, -1), (2, 1)], "nothing left"));
+
+        var undoTransfer = await Ledger.ReverseAsync(transfer.CreditTransactionId, "gift returned", amount: 50);
+        var undoPosting = await Ledger.ReverseAsync(posting.Legs[2].TransactionId, "pool cancelled");
+
+        Assert.Equal([(1L, 50L), (2L, -50L)], undoTransfer.Legs.Select(l => (l.OwnerId, l.Amount)));
+        Assert.Equal([(1L, 30L), (3L, -20L), (4L, -10L)], undoPosting.Legs.Select(l => (l.OwnerId, l.Amount)));
+        Assert.Equal((80L, 20L, 0L, 0L), (await Ledger.GetBalanceAsync(1), await Ledger.GetBalanceAsync(2),
+            await Ledger.GetBalanceAsync(3), await Ledger.GetBalanceAsync(4)));
+        Assert.Equal(30, (await Ledger.ReverseAsync(undoPosting.ReversalId, "the undo was wrong")).Amount);
+        Assert.Equal((50L, 20L, 10L), (await Ledger.GetBalanceAsync(1), await Ledger.GetBalanceAsync(3), await Ledger.GetBalanceAsync(4)));
+        await Assert.ThrowsAsync<ReversalExceedsOriginalException>(() => Ledger.ReverseAsync(transfer.DebitTransactionId, "more", amount: 21));
+        // Unkeyed stays unkeyed to the client: no key in history, no refusal kept, no replay.
+        Assert.All(await Ledger.GetHistoryAsync(1), h => Assert.Null(h.IdempotencyKey));
+        Assert.All(await Ledger.GetHistoryAsync(3), h => Assert.Null(h.IdempotencyKey));
+        Assert.Equal(refusals, await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_refusals"));
+        Assert.Equal(await Db.SumOfEntriesAsync(), await Db.SumOfBalancesAsync());
+        Assert.Equal(100, await Db.SumOfBalancesAsync());
+    }
+
+    [Fact]
     public async Task A_reversal_that_would_overdraw_is_refused_and_changes_nothing_and_a_frozen_wallet_takes_reversals()
     {
         await Ledger.CreditAsync(2, 10, "seed");

@@ -22,7 +22,8 @@ internal sealed class DriftScanCommand
         + "CAST(COALESCE(SUM(d.pending), 0) AS BIGINT) FROM ("
         + "SELECT CASE WHEN w.cached_balance <> COALESCE(s.total, 0) OR w.held <> COALESCE(h.total, 0) THEN w.id END AS drift_id, "
         + "w.cached_balance AS cached, COALESCE(s.total, 0) AS ledger, w.held AS held, COALESCE(h.total, 0) AS pending "
-        + "FROM wallets w LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id "
+        + "FROM wallets w "
+        + "LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id "
         + "LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_holds WHERE status = 0 GROUP BY wallet_id) h ON h.wallet_id = w.id"
         + ") d GROUP BY d.drift_id;";
 

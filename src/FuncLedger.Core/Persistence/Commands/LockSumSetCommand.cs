@@ -44,7 +44,8 @@ internal class LockSumSetCommand(string rowLockClause)
         var ids = Sql.List("@w", wallets);
         return LockWallets(ids)
             + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_entries WHERE wallet_id IN ({ids}) GROUP BY wallet_id;"
-            + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_holds WHERE wallet_id IN ({ids}) AND status = 0 GROUP BY wallet_id;";
+            + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_holds WHERE wallet_id IN ({ids}) AND status = 0 "
+            + "GROUP BY wallet_id;";
     }
 
     /// <summary>Sets the balances: @w{i} gets @b{i} and the sum of its pending holds; parameter @now.</summary>
