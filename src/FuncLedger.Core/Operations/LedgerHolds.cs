@@ -201,9 +201,10 @@ internal sealed partial class Ledger
         return new PendingHold(found.Id, found.OwnerId, found.Amount, found.Reason, found.Meta);
     }
 
+    /// <summary>Past its expiry a hold answers <see cref="HoldExpiredException"/> whether or not the timer released it yet.</summary>
     private static void CheckPending(long holdId, HoldStatus status, DateTime expiresAt, DateTime now)
     {
-        if (status != HoldStatus.Pending)
+        if (status is not HoldStatus.Pending and not HoldStatus.Expired)
         {
             throw new HoldNotPendingException(holdId, status);
         }

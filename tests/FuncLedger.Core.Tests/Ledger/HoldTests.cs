@@ -106,6 +106,8 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
         Assert.Equal(0, await Ledger.ReleaseExpiredHoldsAsync());
         Assert.Equal(0, await Db.ScalarAsync("SELECT held FROM wallets"));
         Assert.Equal(HoldStatus.Expired, (await Ledger.GetHoldAsync(hold.HoldId)).Status);
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.CaptureAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.VoidHoldAsync(hold.HoldId));
         Assert.Equal(0, await Db.HeldDriftCountAsync());
     }
 
