@@ -7,20 +7,35 @@ using System.Text.Json;
 namespace FuncLedger.Reliability.Tests;
 
 /// <summary>One write a client sent: what it asked for and, once acknowledged, the answer. A posting pays
-/// <see cref="Amount"/> from <see cref="From"/> to each of the next <see cref="PostingPayees"/> owners.</summary>
-public sealed record Write(string Kind, long From, long To, long Amount, string Key)
+/// <see cref="Amount"/> from <see cref="From"/> to each of the next <see cref="PostingPayees"/> owners. A capture or void
+/// names its hold in <see cref="Target"/> (a capture moves <see cref="Amount"/> from <see cref="From"/>, the hold's owner,
+/// to <see cref="To"/> when set); a reversal names the transaction in <see cref="Target"/> and the write it reverses in
+/// <see cref="Of"/>, moving <see cref="Amount"/> back on each of its sides. Captures and voids carry no key: the hold is
+/// theirs.</summary>
+public sealed record Write(string Kind, long From, long To, long Amount, string Key, long Target = 0, Write? Of = null)
 {
     public const int PostingPayees = 3;
+
+    public bool SendsKey => Kind is not ("capture" or "void");
+
+    /// <summary>Writes a replay of which must answer the original body (a hold's answer carries the balance of its time).</summary>
+    public bool Replayable => Kind is "credit" or "debit" or "transfer" or "posting" or "reverse";
 
     public string Path => Kind switch
     {
         "transfer" => "/api/transfers",
         "posting" => "/api/postings",
+        "hold" => $"/api/wallets/{From}/holds",
+        "capture" or "void" => $"/api/holds/{Target}/{Kind}",
+        "reverse" => $"/api/transactions/{Target}/reverse",
         _ => $"/api/wallets/{From}/{Kind}",
     };
 
-    public string Body => Kind switch
+    public string? Body => Kind switch
     {
+        "void" => null,
+        "capture" when To > 0 => string.Create(CultureInfo.InvariantCulture, $"{{\"amount\":{Amount},\"toOwnerId\":{To}}}"),
+        "capture" => string.Create(CultureInfo.InvariantCulture, $"{{\"amount\":{Amount}}}"),
         "transfer" => string.Create(CultureInfo.InvariantCulture,
             $"{{\"fromOwnerId\":{From},\"toOwnerId\":{To},\"amount\":{Amount},\"reason\":\"load\"}}"),
         "posting" => "{\"legs\":[" + string.Join(",", Effects().Select(e =>
@@ -31,6 +46,10 @@ public sealed record Write(string Kind, long From, long To, long Amount, string 
     /// <summary>The change this write makes to each owner's balance once applied, in the order of its entries' keys.</summary>
     public IEnumerable<(long Owner, long Delta)> Effects() => Kind switch
     {
+        "hold" or "void" => [],
+        "capture" when To > 0 => [(From, -Amount), (To, Amount)],
+        "capture" => [(From, -Amount)],
+        "reverse" => Of!.Effects().Select(e => (e.Owner, -Math.Sign(e.Delta) * Amount)),
         "credit" => [(From, Amount)],
         "debit" => [(From, -Amount)],
         "posting" => [(From, -Amount * PostingPayees),
@@ -41,6 +60,10 @@ public sealed record Write(string Kind, long From, long To, long Amount, string 
     /// <summary>The keys of the entries this write makes, with each entry's amount.</summary>
     public IEnumerable<(string Key, long Amount)> Entries() => Kind switch
     {
+        "hold" or "void" => [],
+        "capture" => Effects().Select((e, i) => (string.Create(CultureInfo.InvariantCulture, $"hold_{Target}_capture") + (i == 0 ? "" : "_credit"),
+            e.Delta)),
+        "reverse" => Effects().Select((e, i) => (string.Create(CultureInfo.InvariantCulture, $"{Key}_leg_{i + 1}"), e.Delta)),
         "transfer" => [(Key + "_debit", -Amount), (Key + "_credit", Amount)],
         "posting" => Effects().Select((e, i) => (string.Create(CultureInfo.InvariantCulture, $"{Key}_leg_{i + 1}"), e.Delta)),
         _ => [(Key, Effects().Single().Delta)],
@@ -138,10 +161,17 @@ public sealed class LoadClient(HttpClient http, LoadLedger ledger)
     public async Task WriteAsync(Write write)
     {
         Interlocked.Increment(ref ledger.Sent);
-        var (status, body, _) = await SendAsync("POST", write.Path, write.Body, write.Key);
+        var (status, body, _) = await SendAsync("POST", write.Path, write.Body, write.SendsKey ? write.Key : null);
+        if (status == 409 && write.Kind is "capture" or "void" && await AppliedAsync(write))
+        {
+            // A capture or void has no key: when the first attempt applied and its answer was lost (a killed process), the retry
+            // finds the hold no longer pending; the hold itself says whether it was this write.
+            status = 200;
+        }
+
         switch (status)
         {
-            case 200:
+            case 200 or 201:
                 ledger.Acknowledged.TryAdd(write.Key, (write, body));
                 break;
             case 409 or 400 or 404 or 422:
@@ -152,9 +182,19 @@ public sealed class LoadClient(HttpClient http, LoadLedger ledger)
                 break;
         }
     }
+
+    private async Task<bool> AppliedAsync(Write write)
+    {
+        var (status, body, _) = await SendAsync("GET", $"/api/holds/{write.Target}", null, null);
+        var hold = MixedWorkload.Json(body);
+        return status == 200 && (write.Kind == "void"
+            ? hold.GetProperty("status").GetString() == "voided"
+            : hold.GetProperty("status").GetString() == "captured" && hold.GetProperty("captured").GetInt64() == write.Amount);
+    }
 }
 
-/// <summary>The mixed workload: credits, debits, transfers, multi-leg postings, reads, replays of acknowledged writes (must answer the
+/// <summary>The mixed workload: credits, debits, transfers, multi-leg postings, holds, captures (part or whole, to another owner or
+/// not), voids, reversals (part or whole) of credits, debits and transfers, reads, replays of acknowledged writes (must answer the
 /// original body with Idempotent-Replayed) and reused keys with a different amount (must be 422), with hot wallets.</summary>
 public static class MixedWorkload
 {
@@ -174,6 +214,8 @@ public static class MixedWorkload
     {
         var random = new Random(seed + clientId);
         var mine = new List<Write>();
+        var holds = new List<(long Id, long Owner, long Amount)>();
+        var reversible = new List<(Write Write, long TransactionId)>();
         long Owner() => random.Next(100) < 30 ? random.Next(1, HotOwners + 1) : random.Next(1, Owners + 1);
         for (var i = 0; i < operations; i++)
         {
@@ -211,19 +253,59 @@ public static class MixedWorkload
 
             var from = Owner();
             var to = Owner();
+            to = to == from ? (from % Owners) + 1 : to;
             var write = roll switch
             {
-                < 45 => new Write("credit", from, 0, random.Next(1, 100), key),
-                < 65 => new Write("debit", from, 0, random.Next(1, 400), key),
-                < 90 => new Write("transfer", from, to == from ? (from % Owners) + 1 : to, random.Next(1, 300), key),
-                _ => new Write("posting", from, 0, random.Next(1, 150), key),
+                < 39 => new Write("credit", from, 0, random.Next(1, 100), key),
+                < 51 => new Write("debit", from, 0, random.Next(1, 400), key),
+                < 69 => new Write("transfer", from, to, random.Next(1, 300), key),
+                < 75 => new Write("posting", from, 0, random.Next(1, 150), key),
+                < 90 when holds.Count > 0 => HoldWrite(random, holds, roll < 84 ? "capture" : "void", to, key),
+                < 90 => new Write("hold", from, 0, random.Next(1, 300), key),
+                _ when reversible.Count > 0 => ReverseWrite(random, reversible, key),
+                _ => new Write("hold", from, 0, random.Next(1, 300), key),
             };
             await client.WriteAsync(write);
-            if (ledger.Acknowledged.ContainsKey(write.Key))
+            if (!ledger.Acknowledged.TryGetValue(write.Key, out var acknowledged))
             {
-                mine.Add(write);
+                continue;
+            }
+
+            mine.AddRange(write.Replayable ? [write] : []);
+            var answer = Json(acknowledged.Body);
+            switch (write.Kind)
+            {
+                case "hold":
+                    holds.Add((answer.GetProperty("holdId").GetInt64(), write.From, write.Amount));
+                    break;
+                case "credit" or "debit":
+                    reversible.Add((write, answer.GetProperty("transactionId").GetInt64()));
+                    break;
+                case "transfer":
+                    reversible.Add((write, answer.GetProperty("debitTransactionId").GetInt64()));
+                    break;
             }
         }
+    }
+
+    /// <summary>A capture (part or whole, to another owner one time in two) or a void of one of this client's pending holds; the hold
+    /// leaves the list whatever the answer, so it is acted on once.</summary>
+    private static Write HoldWrite(Random random, List<(long Id, long Owner, long Amount)> holds, string kind, long other, string key)
+    {
+        var index = random.Next(holds.Count);
+        var (id, owner, amount) = holds[index];
+        holds.RemoveAt(index);
+        var to = random.Next(2) == 0 && other != owner ? other : 0;
+        return new Write(kind, owner, kind == "capture" ? to : 0, kind == "capture" ? random.Next(1, (int)amount + 1) : amount, key, id);
+    }
+
+    /// <summary>A reversal of part or all of one of this client's credits, debits or transfers, once each.</summary>
+    private static Write ReverseWrite(Random random, List<(Write Write, long TransactionId)> reversible, string key)
+    {
+        var index = random.Next(reversible.Count);
+        var (original, transactionId) = reversible[index];
+        reversible.RemoveAt(index);
+        return new Write("reverse", original.From, original.To, random.Next(1, (int)original.Amount + 1), key, transactionId, original);
     }
 
     public static JsonElement Json(string body) => JsonDocument.Parse(body).RootElement;

@@ -57,6 +57,7 @@ public abstract class Scenarios(ReliabilityFixture fx, ITestOutputHelper output)
 
         var report = await Invariants.CheckAsync(fx, load);
         Assert.True(load.Replays > 0 && load.Conflicts > 0 && !load.Rejected.IsEmpty);
+        AssertEveryKindAcknowledged(load);
         ReliabilityFixture.Summary(output, "mixed load", load, 0, report);
     }
 
@@ -76,7 +77,16 @@ public abstract class Scenarios(ReliabilityFixture fx, ITestOutputHelper output)
 
         var report = await Invariants.CheckAsync(fx, load);
         Assert.True(load.ConnectionErrors > 0, "the kill cut no request off: the fault was not injected mid-load");
+        AssertEveryKindAcknowledged(load);
         ReliabilityFixture.Summary(output, $"kill -9 x{Profile.CrashCycles}", load, Profile.CrashCycles, report);
+    }
+
+    /// <summary>The load really mixed every primitive in: each kind of write was acknowledged at least once.</summary>
+    protected static void AssertEveryKindAcknowledged(LoadLedger load)
+    {
+        var kinds = load.Acknowledged.Values.Select(a => a.Write.Kind).ToHashSet();
+        Assert.All(new[] { "credit", "debit", "transfer", "posting", "hold", "capture", "void", "reverse" },
+            kind => Assert.True(kinds.Contains(kind), $"no {kind} was acknowledged"));
     }
 
     protected async Task<long> CountAsync(string sql)
@@ -156,6 +166,7 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
         // connection; none answered 500.
         Assert.DoesNotContain(500, load.UnexpectedStatuses);
         Assert.True(load.ServiceUnavailable + load.ConnectionErrors > 0, "the restart cut no request off");
+        AssertEveryKindAcknowledged(load);
         ReliabilityFixture.Summary(Output, "PostgreSQL restart", load, 1, report);
     }
 

@@ -28,4 +28,25 @@ internal abstract class DatabaseErrors
         exception is DbException { IsTransient: true } || exception is TimeoutException
         || exception.InnerException is DbException { IsTransient: true } or TimeoutException or IOException
             or System.Net.Sockets.SocketException;
+
+    /// <summary><see cref="IsTransient"/> for the error or any it wraps: EF wraps a provider's error in a DbUpdateException
+    /// (an insert through the context), and that in its execution strategy's InvalidOperationException.</summary>
+    public bool IsTransientAnywhere(Exception exception) => Causes(exception).Any(IsTransient);
+
+    /// <summary><see cref="IsUnavailable"/> for the error or any it wraps (see <see cref="IsTransientAnywhere"/>).</summary>
+    public bool IsUnavailableAnywhere(Exception exception) => Causes(exception).Any(IsUnavailable);
+
+    /// <summary>True for a state error the driver itself raised (an InvalidOperationException thrown inside
+    /// <paramref name="driver"/>: the transaction is already completed, the connection is not open). The ledger never uses a
+    /// transaction or connection after it is done with it, so mid-operation this means the connection broke under it.</summary>
+    protected static bool IsDriverStateError(Exception exception, System.Reflection.Assembly driver) =>
+        exception is InvalidOperationException { InnerException: null } && exception.TargetSite?.DeclaringType?.Assembly == driver;
+
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            yield return cause;
+        }
+    }
 }

@@ -65,7 +65,7 @@ internal sealed partial class LedgerUnitOfWork
                 Delay = TimeSpan.FromMilliseconds(options.RetryDelayBaseMs),
                 MaxDelay = TimeSpan.FromMilliseconds(options.RetryDelayMaxMs),
                 ShouldHandle = args => ValueTask.FromResult(
-                    options.RetryAttemptsMax > 0 && args.Outcome.Exception is { } e && store.Errors.IsTransient(e)),
+                    options.RetryAttemptsMax > 0 && args.Outcome.Exception is { } e && store.Errors.IsTransientAnywhere(e)),
                 OnRetry = args =>
                 {
                     LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.GetType().Name);
@@ -95,7 +95,8 @@ internal sealed partial class LedgerUnitOfWork
                 (Contexts: _contexts, Work: work),
                 cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException && (Store.Errors.IsTransient(e) || Store.Errors.IsUnavailable(e)))
+        catch (Exception e) when (e is not OperationCanceledException
+            && (Store.Errors.IsTransientAnywhere(e) || Store.Errors.IsUnavailableAnywhere(e)))
         {
             throw new LedgerUnavailableException(e);
         }

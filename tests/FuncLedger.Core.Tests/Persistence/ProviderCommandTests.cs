@@ -72,6 +72,29 @@ public sealed class ProviderCommandTests
     }
 
     [Fact]
+    public void A_server_restart_is_unavailable_however_EF_wraps_it_and_so_is_the_driver_refusing_a_broken_transaction()
+    {
+        var postgres = LedgerStore.For(LedgerProvider.Postgres).Errors;
+        var shutdown = new PostgresException("terminating connection", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown);
+        var deadlock = new PostgresException("deadlock", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected);
+        // What a hold's insert through the context threw when PostgreSQL restarted mid-request (a 500 before).
+        var wrapped = new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
+            new Microsoft.EntityFrameworkCore.DbUpdateException("An error occurred while saving the entity changes.", shutdown));
+        Exception stateError;
+        using (var closed = new NpgsqlConnection("Host=127.0.0.1"))
+        {
+            stateError = Assert.Throws<InvalidOperationException>(() => closed.BeginTransaction());
+        }
+
+        Assert.False(postgres.IsUnavailable(wrapped));
+        Assert.True(postgres.IsUnavailableAnywhere(wrapped));
+        Assert.True(postgres.IsTransientAnywhere(new Microsoft.EntityFrameworkCore.DbUpdateException("save", deadlock)));
+        Assert.True(postgres.IsUnavailableAnywhere(stateError));
+        Assert.False(postgres.IsUnavailableAnywhere(new InvalidOperationException("a bug of ours")));
+        Assert.False(postgres.IsTransientAnywhere(wrapped));
+    }
+
+    [Fact]
     public void Only_PostgreSQL_binds_arrays_and_its_array_lookup_still_locks_in_ascending_id_order_behind_the_guard()
     {
         var postgres = PostgresStore.Instance;

@@ -21,9 +21,10 @@ internal sealed class PostgresErrors : DatabaseErrors
     public override bool IsUndefinedTable(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable };
 
-    // Class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections).
+    // Class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections);
+    // Npgsql's own state errors once the connection broke (a transaction completed under the operation).
     public override bool IsUnavailable(Exception exception) =>
-        base.IsUnavailable(exception)
+        base.IsUnavailable(exception) || IsDriverStateError(exception, typeof(NpgsqlConnection).Assembly)
         || exception is PostgresException p && (p.SqlState.StartsWith("08", StringComparison.Ordinal)
             || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                 or PostgresErrorCodes.TooManyConnections);

@@ -35,7 +35,7 @@ internal sealed class SqlServerErrors : DatabaseErrors
         exception is SqlException e && (e.Number is Deadlock or SnapshotConflict || AzureTransient.Contains(e.Number));
 
     public override bool IsUnavailable(Exception exception) =>
-        base.IsUnavailable(exception) || IsTransient(exception)
+        base.IsUnavailable(exception) || IsTransient(exception) || IsDriverStateError(exception, typeof(SqlException).Assembly)
         || exception is SqlException
         {
             Number: ConnectionBroken or NetworkNameGone or Timeout or ConnectionAborted or ConnectionReset or ConnectionTimedOut,
