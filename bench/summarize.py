@@ -36,6 +36,9 @@ ratio("hot wallet 8 workers / transfer 1", tps("f", "hot_wallet_debit", "postgre
 posting = tps("f", "core_posting_100_legs", "postgres", 1)
 ratio("100-leg posting (99 payees) / 99 transfers", posting and posting * 99, core1, 5.0,
       "coins moved to 99 payees per second: one posting against 99 transfers at 1 client")
+holdcap = tps("f", "core_hold_capture", "postgres", 1)
+ratio("hold + capture / two transfers", holdcap and holdcap * 2, core1, 1.0,
+      "a checkout (hold, then capture to another wallet) against the two transfers it could be written as, 1 client")
 ratio("HTTP 8 conns / transfer 8", tps("f", "http_transfer", "postgres", 8), core8, 0.7)
 ratio("HTTP 32 conns / transfer 8", tps("f", "http_transfer", "postgres", 32), core8, 0.7)
 ratio("payouts via Azurite / floor 8 clients", tps("f", "payout_awards", "postgres", 1), tps("y", "floor", 8), 2.0)

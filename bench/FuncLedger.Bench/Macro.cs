@@ -61,8 +61,10 @@ public static class Macro
         Emit(await MeasureAsync("hot_wallet_debit", "postgres", 8, o.Seconds, async (c, i) =>
             await ledger.DebitAsync(new DebitCommand(OwnerId.From(1), Coins.From(1), "hot", IdempotencyKey.From($"hot-{c}-{i}")))));
 
-        // 4. A 100-leg posting (a prize pool) against the 99 transfers that move the same coins.
+        // 4. A 100-leg posting (a prize pool) against the 99 transfers that move the same coins; a hold and its capture to another
+        // wallet (a checkout) against two transfers.
         Emit(await PostingsAsync(ledger, o));
+        Emit(await HoldCapturesAsync(ledger, o));
 
         // 6. SQLite, 1 worker.
         var sqliteFile = Path.Combine(Path.GetTempPath(), $"funcledger-bench-{Guid.NewGuid():N}.db");
@@ -116,9 +118,26 @@ public static class Macro
         var ledger = services.GetRequiredService<ILedger>();
         var transfers = await TransfersAsync(ledger, "postgres", 1, o, [], "pt", o.Warmup);
         var postings = await PostingsAsync(ledger, o, legs);
+        var holds = await HoldCapturesAsync(ledger, o);
         var ratio = transfers.Tps > 0 ? Math.Round(postings.Tps * (legs - 1) / transfers.Tps, 2) : 0;
-        return [transfers, postings with { Note = $"one {legs}-leg posting / {legs - 1} transfers moving the same coins: {ratio}x" }];
+        var pair = transfers.Tps > 0 ? Math.Round(holds.Tps * 2 / transfers.Tps, 2) : 0;
+        return
+        [
+            transfers,
+            postings with { Note = $"one {legs}-leg posting / {legs - 1} transfers moving the same coins: {ratio}x" },
+            holds with { Note = $"one hold + its capture to another wallet / two transfers: {pair}x" },
+        ];
     }
+
+    /// <summary>A checkout, 1 client: a keyed hold on a random wallet, then its capture to the next wallet (a transfer).</summary>
+    private static Task<Figure> HoldCapturesAsync(ILedger ledger, Options o) =>
+        MeasureAsync("core_hold_capture", "postgres", 1, o.Seconds, async (c, i) =>
+        {
+            var payer = Random.Shared.Next(1, o.Wallets - 1);
+            var hold = await ledger.PlaceHoldAsync(new HoldCommand(OwnerId.From(payer), Coins.From(5), "bench checkout",
+                IdempotencyKey.From($"hc-{c}-{i}")));
+            await ledger.CaptureHoldAsync(new CaptureCommand(hold.HoldId, To: OwnerId.From(payer + 1)));
+        });
 
     /// <summary>100-leg postings, 1 client: one payer (a random wallet) pays 1 coin to each of the next 99.</summary>
     private static Task<Figure> PostingsAsync(ILedger ledger, Options o, int legs = 100) =>

@@ -8,7 +8,8 @@ using FuncLedger.Bench;
 
 // bench macro --pg <cs> --azurite <cs> [--seconds 10] [--wallets 10000] [--warmup 15] --root <repo>
 // bench transfer --pg <cs> [--seconds 10] [--warmup 15] [--replay-warmup 1]   core transfers at 1 and 8 clients and replays at 1 (A/B runs)
-// bench posting --pg <cs> [--seconds 10] [--warmup 15]   a 100-leg posting against the 99 transfers moving the same coins
+// bench posting --pg <cs> [--seconds 10] [--warmup 15]   a 100-leg posting against the 99 transfers moving the same coins,
+//                                                        and a hold + capture against two transfers
 // bench queue --pg <cs> [--concurrency 256]          the queue function's path in-process only
 // bench drain --azurite <cs> [--messages 2000] [--batch 32]   Azurite's receive + delete ceiling only
 // bench micro            (BenchmarkDotNet, short run)
