@@ -16,8 +16,8 @@ internal sealed partial class Ledger
     {
         ArgumentNullException.ThrowIfNull(command);
         var key = command.Key?.Value;
-        var fingerprint = key is null ? null : RequestFingerprint.Compute(LedgerOperation.Reversal, command.TransactionId, 0,
-            command.Amount?.Value ?? 0, command.Reason, null);
+        var fingerprint = RequestFingerprint.Compute(LedgerOperation.Reversal, command.TransactionId, 0, command.Amount?.Value ?? 0,
+            command.Reason, null);
         var (group, reversed, replay) = await unitOfWork.RunAsync(
             (db, ct) => ReadOriginalAsync(db, command.TransactionId, key, fingerprint, ct), cancellationToken);
         if (replay is not null)
@@ -28,8 +28,6 @@ internal sealed partial class Ledger
         var amounts = ReversalAmounts(command, group, reversed);
         // Unkeyed, a reversal of several sides gets linked keys (an internal stem), so it can be reversed whole in turn.
         var stem = key ?? (group.Count > 1 ? IdempotencyKeys.NewInternal() : null);
-        fingerprint ??= stem is null ? null : RequestFingerprint.Compute(LedgerOperation.Reversal, command.TransactionId, 0,
-            command.Amount?.Value ?? 0, command.Reason, null);
         var postings = group.Select((e, i) => new Posting(0, e.OwnerId, -Math.Sign(e.Amount) * amounts[i], command.Reason,
             stem is null ? null : IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, null, CreateWallet: false, Compensating: true))
             .ToArray();

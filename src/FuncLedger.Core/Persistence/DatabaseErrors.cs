@@ -11,10 +11,9 @@ internal abstract class DatabaseErrors
     /// <summary>True when an insert lost the race for an idempotency key to a concurrent first request.</summary>
     public abstract bool IsIdempotencyKeyViolation(Exception exception);
 
-    /// <summary><see cref="IsIdempotencyKeyViolation"/> for a command's error and for the same error inside EF's
-    /// <c>DbUpdateException</c> (an insert through the context).</summary>
-    public bool IsKeyRace(Exception exception) => IsIdempotencyKeyViolation(
-        exception is Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: { } inner } ? inner : exception);
+    /// <summary><see cref="IsIdempotencyKeyViolation"/> for a command's error and for the same error inside what EF wraps it
+    /// in (a <c>DbUpdateException</c> for an insert through the context).</summary>
+    public bool IsKeyRace(Exception exception) => Causes(exception).Any(IsIdempotencyKeyViolation);
 
     /// <summary>True when a statement named a table that does not exist (a database not migrated yet).</summary>
     public abstract bool IsUndefinedTable(Exception exception);
@@ -24,10 +23,10 @@ internal abstract class DatabaseErrors
     /// connections). Never retried inside the core, because a commit's outcome may be unknown; the caller retries with the
     /// same idempotency key, which applies the operation at most once.
     /// </summary>
+    /// <remarks>One exception at a time: <see cref="IsUnavailableAnywhere"/> walks what it wraps.</remarks>
     public virtual bool IsUnavailable(Exception exception) =>
-        exception is DbException { IsTransient: true } || exception is TimeoutException
-        || exception.InnerException is DbException { IsTransient: true } or TimeoutException or IOException
-            or System.Net.Sockets.SocketException;
+        exception is DbException { IsTransient: true } or TimeoutException
+        || exception.InnerException is IOException or System.Net.Sockets.SocketException;
 
     /// <summary><see cref="IsTransient"/> for the error or any it wraps: EF wraps a provider's error in a DbUpdateException
     /// (an insert through the context), and that in its execution strategy's InvalidOperationException.</summary>
