@@ -31,13 +31,12 @@ public static class Invariants
         var report = new Report(
             await Scalar("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries"),
             await Scalar("SELECT COALESCE(SUM(cached_balance), 0) FROM wallets"),
-            await Scalar("SELECT COUNT(*) FROM wallets w WHERE cached_balance <> (SELECT COALESCE(SUM(amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id)"),
+            await Scalar(InvariantSql.DriftedWallets),
             // Available (balance less the cached held coins, which count every pending hold: none expires within a scenario).
             await Scalar($"SELECT COUNT(*) FROM wallets WHERE cached_balance - held < 0 AND allow_overdraft = {Sql.Bool(fx.Provider, false)}"),
             await Scalar("SELECT COUNT(*) FROM (SELECT idempotency_key FROM ledger_entries WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key HAVING COUNT(*) > 1) d"),
-            await Scalar("SELECT COUNT(*) FROM wallets w WHERE held <> (SELECT COALESCE(SUM(h.amount), 0) FROM ledger_holds h WHERE h.wallet_id = w.id AND h.status = 0)"),
-            await Scalar("SELECT COUNT(*) FROM (SELECT original_entry_id, SUM(amount) AS total FROM ledger_reversals GROUP BY original_entry_id) r "
-                + "JOIN ledger_entries e ON e.id = r.original_entry_id WHERE r.total > ABS(e.amount)"),
+            await Scalar(InvariantSql.HeldDrift),
+            await Scalar(InvariantSql.ReversedBeyondOriginal),
             await Scalar("SELECT COUNT(*) FROM ledger_holds"),
             await Scalar("SELECT COUNT(*) FROM ledger_reversals"));
 

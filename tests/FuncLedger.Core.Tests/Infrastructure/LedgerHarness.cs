@@ -1,3 +1,4 @@
+using FuncLedger.TestSupport;
 using System.Data.Common;
 using FuncLedger.Core;
 using FuncLedger.Core.Operations;
@@ -39,8 +40,7 @@ public sealed class LedgerHarness : IAsyncDisposable
     public IWalletAdministration Admin => _services.GetRequiredService<IWalletAdministration>();
 
     /// <summary>Wallets whose cached held coins differ from the sum of their pending holds.</summary>
-    public Task<long> HeldDriftCountAsync() => ScalarAsync(
-        "SELECT COUNT(*) FROM wallets w WHERE w.held <> (SELECT COALESCE(SUM(h.amount), 0) FROM ledger_holds h WHERE h.wallet_id = w.id AND h.status = 0)");
+    public Task<long> HeldDriftCountAsync() => ScalarAsync(InvariantSql.HeldDrift);
 
     public Payouts.IPayoutRejections Rejections => _services.GetRequiredService<Payouts.IPayoutRejections>();
 
@@ -74,8 +74,7 @@ public sealed class LedgerHarness : IAsyncDisposable
     public Task<long> WalletCountAsync() => ScalarAsync("SELECT COUNT(*) FROM wallets");
 
     /// <summary>Wallets whose cached balance differs from the sum of their entries.</summary>
-    public Task<long> DriftedWalletCountAsync() => ScalarAsync(
-        "SELECT COUNT(*) FROM wallets w WHERE w.cached_balance <> (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.wallet_id = w.id)");
+    public Task<long> DriftedWalletCountAsync() => ScalarAsync(InvariantSql.DriftedWallets);
 
     public Task<long> WalletIdAsync(long ownerId) => ScalarAsync($"SELECT id FROM wallets WHERE owner_id = {ownerId}");
 
