@@ -79,7 +79,8 @@ public static class DependencyInjection
         services.AddSingleton(LedgerStore.For(provider));
         services.AddSingleton(retry);
         services.AddSingleton<LedgerUnitOfWork>();
-        services.AddSingleton<ILedger, Ledger>();
+        services.AddSingleton<Ledger>();
+        services.AddSingleton<ILedger>(sp => new Diagnostics.InstrumentedLedger(sp.GetRequiredService<Ledger>()));
         services.AddSingleton<IReconciler, Reconciler>();
         services.AddSingleton<IWalletAdministration, WalletAdministration>();
         services.AddSingleton<IPayoutRejections, PayoutRejections>();

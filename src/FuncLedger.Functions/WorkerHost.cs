@@ -13,7 +13,7 @@ public static class WorkerHost
         HostLogging.Apply(builder.Configuration, Path.Combine(AppContext.BaseDirectory, "host.json"));
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddFuncLedgerFunctions(builder.Configuration);
-        builder.Services.AddFuncLedgerTelemetry(builder.Configuration);
+        builder.Services.AddFuncLedgerTelemetry(builder.Configuration, worker: true);
         return builder;
     }
 }

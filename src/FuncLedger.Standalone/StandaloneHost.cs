@@ -84,6 +84,7 @@ public static class StandaloneHost
             (builder.Configuration[FunctionKeys.FunctionKeysSetting] ?? "").Split(','),
             builder.Configuration[FunctionKeys.MasterKeySetting] ?? ""));
         builder.Services.AddFuncLedgerFunctions(builder.Configuration);
+        builder.Services.AddFuncLedgerTelemetry(builder.Configuration, worker: false);
         foreach (var queue in catalog.Queues)
         {
             builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, queue));

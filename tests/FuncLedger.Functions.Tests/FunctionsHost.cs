@@ -17,7 +17,8 @@ public sealed class FunctionsHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public FunctionsHost(LedgerProvider provider, string connectionString, IDictionary<string, string?>? settings = null)
+    public FunctionsHost(LedgerProvider provider, string connectionString, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection, IConfiguration>? configure = null)
     {
         Provider = provider;
         ConnectionString = connectionString;
@@ -32,11 +33,12 @@ public sealed class FunctionsHost : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        _services = new ServiceCollection()
+        var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs))
             .AddSingleton<IConfiguration>(configuration)
-            .AddFuncLedgerFunctions(configuration)
-            .BuildServiceProvider();
+            .AddFuncLedgerFunctions(configuration);
+        configure?.Invoke(services, configuration);
+        _services = services.BuildServiceProvider();
         // As the worker's host does: start the hosted services (the payout writer) before any function runs.
         _hosted = [.. _services.GetServices<IHostedService>()];
         foreach (var service in _hosted)

@@ -33,4 +33,43 @@ public sealed class WorkerHostTests
         Assert.Equal("Information", configuration["Logging:LogLevel:Microsoft.EntityFrameworkCore"]);
         Assert.Equal("Warning", configuration["Logging:LogLevel:Microsoft"]);
     }
+
+    [Fact]
+    public void The_worker_exports_to_azure_monitor_with_its_managed_identity_and_over_otlp_when_both_are_configured()
+    {
+        Environment.SetEnvironmentVariable(FunctionsTelemetry.AppInsightsSetting,
+            "InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=http://127.0.0.1:9/");
+        Environment.SetEnvironmentVariable(FunctionsTelemetry.AppInsightsAuthenticationSetting, "ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD");
+        Environment.SetEnvironmentVariable(FunctionsTelemetry.OtlpEndpointSetting, "http://127.0.0.1:9");
+        try
+        {
+            using var worker = WorkerHost.CreateBuilder([]).Build();
+
+            Assert.NotNull(worker.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+            Assert.NotNull(worker.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+            var exporters = worker.Services.GetServices<Microsoft.Extensions.Options.IConfigureOptions<Azure.Monitor.OpenTelemetry.Exporter.AzureMonitorExporterOptions>>();
+            var options = new Azure.Monitor.OpenTelemetry.Exporter.AzureMonitorExporterOptions();
+            foreach (var configure in exporters)
+            {
+                configure.Configure(options);
+            }
+
+            Assert.IsType<Azure.Identity.ManagedIdentityCredential>(options.Credential);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(FunctionsTelemetry.AppInsightsSetting, null);
+            Environment.SetEnvironmentVariable(FunctionsTelemetry.AppInsightsAuthenticationSetting, null);
+            Environment.SetEnvironmentVariable(FunctionsTelemetry.OtlpEndpointSetting, null);
+        }
+    }
+
+    [Fact]
+    public void The_authentication_string_names_the_identity_and_a_key_based_one_is_refused()
+    {
+        Assert.Null(FunctionsTelemetry.Credential(null));
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(FunctionsTelemetry.Credential("Authorization=AAD"));
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(FunctionsTelemetry.Credential("ClientId=abc;Authorization=aad"));
+        Assert.Throws<InvalidOperationException>(() => FunctionsTelemetry.Credential("ClientId=abc"));
+    }
 }

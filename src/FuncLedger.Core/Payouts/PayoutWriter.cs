@@ -1,3 +1,4 @@
+using FuncLedger.Core.Diagnostics;
 using System.Threading.Channels;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Operations;
@@ -99,6 +100,7 @@ public sealed partial class PayoutWriter(ILedger ledger, ILogger<PayoutWriter> l
             var results = await ledger.AwardAsync([.. batch.Select(p => p.Award)], ct);
             Interlocked.Increment(ref _batches);
             LogBatch(logger, batch.Count);
+            LedgerTelemetry.PayoutBatchSize.Record(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Result.TrySetResult(results[i]);

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Diagnostics;
 using FuncLedger.Core.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -68,7 +69,9 @@ internal sealed partial class LedgerUnitOfWork
                     options.RetryAttemptsMax > 0 && args.Outcome.Exception is { } e && store.Errors.IsTransientAnywhere(e)),
                 OnRetry = args =>
                 {
-                    LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.GetType().Name);
+                    var errorType = args.Outcome.Exception?.GetType().Name;
+                    LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, errorType);
+                    LedgerTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("error_type", errorType));
                     return ValueTask.CompletedTask;
                 },
             })

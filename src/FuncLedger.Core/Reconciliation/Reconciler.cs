@@ -1,3 +1,4 @@
+using FuncLedger.Core.Diagnostics;
 using System.Globalization;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
@@ -94,6 +95,9 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
 
         LogSummary(logger, request.Trigger, request.Fix, scan.WalletsChecked, scan.Drifts.Count, corrections,
             scan.BalancesTotal == scan.EntriesTotal);
+        var trigger = new KeyValuePair<string, object?>("trigger", request.Trigger);
+        LedgerTelemetry.DriftFound.Add(scan.Drifts.Count, trigger);
+        LedgerTelemetry.DriftFixed.Add(corrections, trigger);
         return new ReconciliationReport(runId, started, finished, request.Fix, scan.WalletsChecked, scan.Drifts, corrections,
             scan.BalancesTotal, scan.EntriesTotal);
     }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using FuncLedger.Core.Diagnostics;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Functions.Contracts;
@@ -84,6 +86,7 @@ public sealed partial class PayoutProcessor(PayoutWriter writer, IPayoutRejectio
                 OwnerId.From(message.OwnerId!.Value), Coins.From(message.Amount!.Value));
             var result = await writer.PayAsync(award, cancellationToken);
             LogPaid(logger, messageId, message.Type!, result.WalletId, result.TransactionId, result.Replayed);
+            Count(message.Type, result.Replayed ? "already_paid" : "paid");
             return result.Replayed ? PayoutOutcome.AlreadyPaid : PayoutOutcome.Paid;
         }
         catch (LedgerException e)
@@ -128,8 +131,13 @@ public sealed partial class PayoutProcessor(PayoutWriter writer, IPayoutRejectio
             DequeueCount = dequeueCount,
         }, cancellationToken);
         LogRejected(logger, messageId, reasonCode, recorded);
+        Count(message?.Type is Participation or Placement ? message.Type : "unknown", "rejected");
         return PayoutOutcome.Rejected;
     }
+
+    /// <summary>The award counter; the type tag is one of three values (never the message's raw text).</summary>
+    private static void Count(string? awardType, string outcome) =>
+        LedgerTelemetry.PayoutAwards.Add(1, new TagList { { "award_type", awardType }, { "outcome", outcome } });
 
     private MalformedPayoutMessageException Malformed(string messageId, long dequeueCount)
     {
