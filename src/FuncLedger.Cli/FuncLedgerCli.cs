@@ -23,6 +23,8 @@ public static class FuncLedgerCli
             MigrateCommand.Create(stdout, stderr),
             StatusCommand.Create(stdout, stderr),
             WalletsCommand.Create(stdout, stderr),
+            PayoutsCommand.Create(stdout, stderr),
+            PayoutsCommand.Runs(stdout, stderr),
         };
         root.Options.Add(CliSettings.ProviderOption);
         root.Options.Add(CliSettings.ConnectionOption);

@@ -31,6 +31,10 @@ public sealed record CliDrift(long WalletId, long CachedBalance, long LedgerBala
 [JsonSerializable(typeof(CliReport))]
 [JsonSerializable(typeof(CliStatus))]
 [JsonSerializable(typeof(CliMigration))]
+[JsonSerializable(typeof(CliRejection[]))]
+[JsonSerializable(typeof(CliRun[]))]
+[JsonSerializable(typeof(FuncLedger.Functions.Queue.PoisonListing))]
+[JsonSerializable(typeof(FuncLedger.Functions.Queue.RequeueResult))]
 [JsonSerializable(typeof(FuncLedger.Core.Operations.WalletAdminResult))]
 [JsonSerializable(typeof(FuncLedger.Core.Operations.WalletChangeRecord[]))]
 internal sealed partial class CliJson : JsonSerializerContext;

@@ -23,6 +23,7 @@ public static class FunctionsComposition
         services.AddSingleton<LedgerHttp>();
         services.AddLedgerPayouts();
         services.AddSingleton<PayoutProcessor>();
+        services.AddSingleton(sp => PayoutQueues.FromConfiguration(configuration));
         return services;
     }
 }

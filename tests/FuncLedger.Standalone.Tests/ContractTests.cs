@@ -51,7 +51,7 @@ public sealed class ContractTests(StandaloneFixture app)
             .Select(e => $"{e.Name} {e.Methods} {e.RawText!.TrimStart('/')}")
             .Order();
 
-        Assert.Equal(16, expected.Count());
+        Assert.Equal(20, expected.Count());
         Assert.Equal(expected, catalog);
         Assert.Equal(expected.Select(e => e[..e.LastIndexOf(' ')]), served);
     }

@@ -10,14 +10,12 @@ public interface IPayoutRejections
     /// Returns false when the message was already recorded.</summary>
     Task<bool> RecordAsync(PayoutRejection rejection, CancellationToken cancellationToken = default);
 
-    /// <summary>The newest rejections, newest first.</summary>
-    Task<IReadOnlyList<PayoutRejection>> RecentAsync(int count, CancellationToken cancellationToken = default);
+    /// <summary>The newest rejections, newest first; with <paramref name="since"/>, only those rejected at or after it.</summary>
+    Task<IReadOnlyList<PayoutRejection>> RecentAsync(int count, DateTimeOffset? since = null, CancellationToken cancellationToken = default);
 }
 
 internal sealed class PayoutRejections(LedgerUnitOfWork unitOfWork, TimeProvider time) : IPayoutRejections
 {
-    public const int RecentMax = 1_000;
-
     public async Task<bool> RecordAsync(PayoutRejection rejection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rejection);
@@ -59,15 +57,18 @@ internal sealed class PayoutRejections(LedgerUnitOfWork unitOfWork, TimeProvider
         }, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<PayoutRejection>> RecentAsync(int count, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PayoutRejection>> RecentAsync(int count, DateTimeOffset? since = null,
+        CancellationToken cancellationToken = default)
     {
-        if (count is < 1 or > RecentMax)
+        if (count is < 1 or > PayoutRejectionLimits.RecentMax)
         {
-            throw new ArgumentOutOfRangeException(nameof(count), $"count must be 1 to {RecentMax}.");
+            throw new ArgumentOutOfRangeException(nameof(count), $"count must be 1 to {PayoutRejectionLimits.RecentMax}.");
         }
 
+        var from = since?.UtcDateTime ?? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
         return await unitOfWork.RunAsync(async (db, ct) =>
-            (IReadOnlyList<PayoutRejection>)await db.PayoutRejections.OrderByDescending(r => r.Id).Take(count).ToListAsync(ct),
+            (IReadOnlyList<PayoutRejection>)await db.PayoutRejections.Where(r => r.RejectedAt >= from)
+                .OrderByDescending(r => r.Id).Take(count).ToListAsync(ct),
             cancellationToken);
     }
 

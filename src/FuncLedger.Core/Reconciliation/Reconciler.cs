@@ -28,8 +28,6 @@ public interface IReconciler
 internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStore store, TimeProvider time, ILogger<Reconciler> logger)
     : IReconciler
 {
-    public const int RecentRunsMax = 100;
-
     private readonly record struct Scan(long WalletsChecked, long BalancesTotal, long EntriesTotal, List<WalletDrift> Drifts);
 
     public async Task<ReconciliationReport> RunAsync(ReconcileRequest request, CancellationToken cancellationToken = default)
@@ -104,9 +102,9 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
 
     public async Task<IReadOnlyList<ReconciliationRun>> RecentRunsAsync(int count, CancellationToken cancellationToken = default)
     {
-        if (count is < 1 or > RecentRunsMax)
+        if (count is < 1 or > ReconciliationLimits.RecentRunsMax)
         {
-            throw new ArgumentOutOfRangeException(nameof(count), $"count must be 1 to {RecentRunsMax}.");
+            throw new ArgumentOutOfRangeException(nameof(count), $"count must be 1 to {ReconciliationLimits.RecentRunsMax}.");
         }
 
         return await unitOfWork.RunAsync(async (db, ct) =>

@@ -14,6 +14,9 @@ public static class ReconciliationLimits
     public const int RecordedWalletIdsLengthMax = 4_000;
 
     public const int TriggerLengthMax = 16;
+
+    /// <summary>The most run records one read returns.</summary>
+    public const int RecentRunsMax = 100;
 }
 
 /// <summary>Who started a run; stored with its record.</summary>

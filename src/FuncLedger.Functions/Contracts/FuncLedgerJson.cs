@@ -38,6 +38,10 @@ namespace FuncLedger.Functions.Contracts;
 [JsonSerializable(typeof(VoidResponse))]
 [JsonSerializable(typeof(ReversalResponse))]
 [JsonSerializable(typeof(WalletAdminResponse))]
+[JsonSerializable(typeof(PayoutRejectionsResponse))]
+[JsonSerializable(typeof(ReconciliationRunsResponse))]
+[JsonSerializable(typeof(Queue.PoisonListing))]
+[JsonSerializable(typeof(Queue.RequeueResult))]
 public sealed partial class FuncLedgerJson : JsonSerializerContext;
 
 /// <summary>Tells a body that is not JSON at all from JSON of the wrong shape (checked only after binding failed).</summary>

@@ -23,6 +23,7 @@ public static class ProblemCodes
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string PayloadTooLarge = "payload_too_large";
     public const string IdempotencyInFlight = "idempotency_in_flight";
+    public const string MessageNotFound = "message_not_found";
     public const string ServiceUnavailable = "service_unavailable";
     public const string InternalError = "internal_error";
 
@@ -50,6 +51,7 @@ public static class ProblemCodes
         [UnsupportedMediaType] = 415,
         [PayloadTooLarge] = 413,
         [IdempotencyInFlight] = 409,
+        [MessageNotFound] = 404,
         [ServiceUnavailable] = 503,
         [InternalError] = 500,
         [Unauthorized] = 401,
@@ -76,6 +78,7 @@ public static class ProblemCodes
         [UnsupportedMediaType] = "The body must be application/json",
         [PayloadTooLarge] = "The body is too large",
         [IdempotencyInFlight] = "A request with this idempotency key is still in flight",
+        [MessageNotFound] = "The message is not in the poison queue",
         [ServiceUnavailable] = "The ledger is busy; try again",
         [InternalError] = "Internal error",
         [Unauthorized] = "A valid function key is required",

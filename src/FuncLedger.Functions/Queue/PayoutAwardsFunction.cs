@@ -3,14 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace FuncLedger.Functions.Queue;
 
-/// <summary>The queue names of the payout contract.</summary>
-public static class PayoutQueue
-{
-    public const string Name = "payout-awards";
-    public const string PoisonName = Name + "-poison";
-    public const string Connection = "AzureWebJobsStorage";
-}
-
 /// <summary>Pays the tournament system's award messages; see <see cref="PayoutProcessor"/> for what completes and what retries.</summary>
 public sealed class PayoutAwardsFunction(PayoutProcessor processor)
 {

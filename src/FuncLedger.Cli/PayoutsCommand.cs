@@ -1,0 +1,219 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using FuncLedger.Core.Payouts;
+using FuncLedger.Core.Reconciliation;
+using FuncLedger.Functions.Queue;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FuncLedger.Cli;
+
+/// <summary>
+/// <c>funcledger payouts rejections|poison list|poison requeue</c> and <c>funcledger runs</c>: what the payout queue
+/// refused or poisoned, moving poisoned messages back (safe: every award is idempotent), and the reconciliation runs.
+/// Awards are shown by registration and place, never by owner.
+/// </summary>
+internal static class PayoutsCommand
+{
+    public const string StorageVariable = "FUNCLEDGER_STORAGE";
+
+    private static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON on stdout" };
+
+    private static readonly Option<string?> StorageOption = new("--storage")
+    {
+        Description = $"The queue storage connection string (default: {StorageVariable}, then the app's AzureWebJobsStorage)",
+        Recursive = true,
+    };
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Only rejections at or after this instant (ISO 8601)" };
+        var count = new Option<int>("--count")
+        {
+            Description = $"How many, newest first (1 to {PayoutRejectionLimits.RecentMax})", DefaultValueFactory = _ => 50,
+        };
+        var rejections = new Command("rejections", "List payout messages that were refused (invalid, or a conflicting award).")
+        {
+            since, count, JsonOption,
+        };
+        rejections.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
+        {
+            var n = parse.GetValue(count);
+            if (n is < 1 or > PayoutRejectionLimits.RecentMax)
+            {
+                throw new CliException($"--count must be 1 to {PayoutRejectionLimits.RecentMax}.");
+            }
+
+            await using var services = CliSettings.BuildServices(parse, stderr);
+            await CliSettings.EnsureCurrentAsync(services, ct);
+            var list = await services.GetRequiredService<IPayoutRejections>().RecentAsync(n, parse.GetValue(since), ct);
+            if (parse.GetValue(JsonOption))
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize([.. list.Select(CliRejection.From)], CliJson.Default.CliRejectionArray));
+                return ExitCodes.Clean;
+            }
+
+            foreach (var r in list)
+            {
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.RejectedAt:yyyy-MM-ddTHH:mm:ssZ}  {r.MessageId}  {r.AwardType ?? "-"} reg {Show(r.RegistrationId)} "
+                    + $"place {Show(r.Place)}  {r.ReasonCode}: {r.Detail}"));
+            }
+
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"rejections: {list.Count}"));
+            return ExitCodes.Clean;
+        }));
+
+        var list = new Command("list", $"List the messages in {PayoutQueue.PoisonName} (the first {PayoutQueues.PageSize}).") { JsonOption };
+        list.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
+        {
+            var listing = await Queues(parse).ListAsync(ct);
+            if (parse.GetValue(JsonOption))
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(listing, CliJson.Default.PoisonListing));
+                return ExitCodes.Clean;
+            }
+
+            foreach (var m in listing.Messages)
+            {
+                await stdout.WriteLineAsync(Describe(m));
+            }
+
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{listing.Queue}: {listing.ApproximateCount} message(s), {listing.Messages.Count} shown"));
+            return ExitCodes.Clean;
+        }));
+
+        var id = new Option<string?>("--id") { Description = "The poisoned message's id" };
+        var all = new Option<bool>("--all") { Description = "Every poisoned message" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show what would move and move nothing" };
+        var requeue = new Command("requeue",
+            $"Move poisoned messages back to {PayoutQueue.Name}; each award pays at most once, however often it is moved.")
+        {
+            id, all, dryRun, JsonOption,
+        };
+        requeue.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
+        {
+            var messageId = parse.GetValue(id);
+            if ((messageId is null) == !parse.GetValue(all))
+            {
+                throw new CliException("Name one message (--id ID) or all of them (--all).");
+            }
+
+            RequeueResult result;
+            try
+            {
+                result = await Queues(parse).RequeueAsync(messageId, parse.GetValue(dryRun), ct);
+            }
+            catch (KeyNotFoundException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            if (parse.GetValue(JsonOption))
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(result, CliJson.Default.RequeueResult));
+                return ExitCodes.Clean;
+            }
+
+            foreach (var m in result.Requeued)
+            {
+                await stdout.WriteLineAsync(result.DryRun
+                    ? $"would requeue {m.PoisonMessageId}"
+                    : $"requeued {m.PoisonMessageId} as {m.PayoutMessageId}");
+            }
+
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{(result.DryRun ? "would requeue" : "requeued")}: {result.Requeued.Count}, left in {PayoutQueue.PoisonName}: "
+                + $"{result.Remaining}{(result.DryRun ? " (dry run)" : "")}"));
+            return ExitCodes.Clean;
+        }));
+
+        var poison = new Command("poison", $"The messages the queue gave up on ({PayoutQueue.PoisonName}).") { list, requeue };
+        var command = new Command("payouts", "Payout rejections and the poison queue.") { rejections, poison };
+        command.Options.Add(StorageOption);
+        return command;
+    }
+
+    /// <summary><c>funcledger runs [--count N] [--json]</c>: the recorded reconciliation runs, newest first.</summary>
+    public static Command Runs(TextWriter stdout, TextWriter stderr)
+    {
+        var count = new Option<int>("--count")
+        {
+            Description = $"How many, newest first (1 to {ReconciliationLimits.RecentRunsMax})", DefaultValueFactory = _ => 20,
+        };
+        var command = new Command("runs", "List the recorded reconciliation runs (nightly, CLI fixes, admin route).") { count, JsonOption };
+        command.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
+        {
+            var n = parse.GetValue(count);
+            if (n is < 1 or > ReconciliationLimits.RecentRunsMax)
+            {
+                throw new CliException($"--count must be 1 to {ReconciliationLimits.RecentRunsMax}.");
+            }
+
+            await using var services = CliSettings.BuildServices(parse, stderr);
+            await CliSettings.EnsureCurrentAsync(services, ct);
+            var runs = await services.GetRequiredService<IReconciler>().RecentRunsAsync(n, ct);
+            if (parse.GetValue(JsonOption))
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize([.. runs.Select(CliRun.From)], CliJson.Default.CliRunArray));
+                return ExitCodes.Clean;
+            }
+
+            foreach (var r in runs)
+            {
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.StartedAt:yyyy-MM-ddTHH:mm:ssZ}  run {r.Id}  {r.Trigger,-7} {(r.Fix ? "fix" : "check")}  wallets {r.WalletsChecked}  "
+                    + $"drifts {r.DriftCount}  corrected {r.CorrectionsApplied}  {(r.FinishedAt - r.StartedAt).TotalMilliseconds:0} ms"));
+            }
+
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"runs: {runs.Count}"));
+            return ExitCodes.Clean;
+        }));
+        return command;
+    }
+
+    private static PayoutQueues Queues(ParseResult parse)
+    {
+        var configuration = CliSettings.Configuration(parse);
+        var storage = parse.GetValue(StorageOption) ?? Environment.GetEnvironmentVariable(StorageVariable);
+        if (!string.IsNullOrWhiteSpace(storage))
+        {
+            configuration = new ConfigurationBuilder().AddConfiguration(configuration)
+                .AddInMemoryCollection([new(PayoutQueue.Connection, storage)]).Build();
+        }
+
+        try
+        {
+            return PayoutQueues.FromConfiguration(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException(e.Message + $" (or pass --storage / set {StorageVariable})");
+        }
+    }
+
+    private static string Describe(PoisonMessage m) => string.Create(CultureInfo.InvariantCulture,
+        $"{m.InsertedOn:yyyy-MM-ddTHH:mm:ssZ}  {m.MessageId}  {m.AwardType ?? "(not an award)"} reg {Show(m.RegistrationId)} "
+        + $"place {Show(m.Place)} amount {Show(m.Amount)}  {m.Bytes} bytes");
+
+    private static string Show<T>(T? value) where T : struct, IFormattable =>
+        value is { } v ? v.ToString(null, CultureInfo.InvariantCulture) : "-";
+}
+
+/// <summary>A payout rejection as the CLI prints it (no owner).</summary>
+internal sealed record CliRejection(long Id, string MessageId, string? AwardType, long? RegistrationId, int? Place, string ReasonCode,
+    string Detail, long DequeueCount, DateTime RejectedAt)
+{
+    public static CliRejection From(PayoutRejection r) =>
+        new(r.Id, r.MessageId, r.AwardType, r.RegistrationId, r.Place, r.ReasonCode, r.Detail, r.DequeueCount, r.RejectedAt);
+}
+
+/// <summary>A reconciliation run as the CLI prints it (wallet ids only).</summary>
+internal sealed record CliRun(long Id, string Trigger, bool Fix, DateTime StartedAt, DateTime FinishedAt, long WalletsChecked,
+    long DriftCount, long CorrectionsApplied, long BalancesTotal, long EntriesTotal, string DriftedWalletIds)
+{
+    public static CliRun From(ReconciliationRun r) => new(r.Id, r.Trigger, r.Fix, r.StartedAt, r.FinishedAt, r.WalletsChecked,
+        r.DriftCount, r.CorrectionsApplied, r.BalancesTotal, r.EntriesTotal, r.DriftedWalletIds);
+}
