@@ -48,6 +48,9 @@ param postgresSkuTier string = 'Burstable'
 @description('NCRONTAB schedule (UTC) of the nightly reconciliation.')
 param reconcileSchedule string = '0 0 3 * * *'
 
+@description('Email of the operators who receive FuncLedger\'s alerts (drift, poisoned or rejected payouts, 5xx rate, p99 latency); no email when empty.')
+param alertEmail string = ''
+
 var tags = {
   'azd-env-name': environmentName
 }
@@ -72,6 +75,7 @@ module resources 'resources.bicep' = {
     databaseEngine: databaseEngine
     postgresSkuName: postgresSkuName
     postgresSkuTier: postgresSkuTier
+    alertEmail: alertEmail
   }
 }
 
@@ -85,3 +89,5 @@ output DATABASE_HOST string = resources.outputs.databaseHost
 output DATABASE_NAME string = resources.outputs.databaseName
 output DATABASE_ADMIN_LOGIN string = principalName
 output APP_IDENTITY_NAME string = resources.outputs.identityName
+output ALERT_ACTION_GROUP_ID string = resources.outputs.alertActionGroupId
+output WORKBOOK_ID string = resources.outputs.workbookId

@@ -18,6 +18,7 @@ param reconcileSchedule string
 param databaseEngine string
 param postgresSkuName string
 param postgresSkuTier string
+param alertEmail string
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var functionAppName = 'func-funcledger-${token}'
@@ -185,6 +186,17 @@ var database = databaseEngine == 'sqlserver'
       connectionString: postgres!.outputs.connectionString
     }
 
+module monitoring 'monitoring.bicep' = {
+  name: 'funcledger-monitoring'
+  params: {
+    location: location
+    tags: tags
+    workspaceId: logs.id
+    insightsId: insights.id
+    alertEmail: alertEmail
+  }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: 'plan-funcledger-${token}'
   location: location
@@ -337,3 +349,5 @@ output storageAccountName string = storage.name
 output databaseHost string = database.host
 output databaseName string = database.name
 output identityName string = identity.name
+output alertActionGroupId string = monitoring.outputs.actionGroupId
+output workbookId string = monitoring.outputs.workbookId

@@ -42,7 +42,8 @@ public sealed class TelemetryTests(PostgresTestDatabase database)
             await Assert.ThrowsAsync<InsufficientFundsException>(() => ledger.DebitAsync(Bob, 5_000, "too much", "tel-debit-1"));
             var processor = host.Get<PayoutProcessor>();
             var paid = await Task.WhenAll(
-                processor.ProcessAsync("tel-m1", 1, BinaryData.FromString($$"""{"type":"participation","registrationId":91,"ownerId":{{Carol}},"amount":25}"""), default),
+                processor.ProcessAsync("tel-m1", 1, BinaryData.FromString($$"""{"type":"participation","registrationId":91,"ownerId":{{Carol}},"amount":25}"""), default,
+                    TimeProvider.System.GetUtcNow().AddSeconds(-3)),
                 processor.ProcessAsync("tel-m2", 1, BinaryData.FromString($$"""{"type":"placement","registrationId":91,"ownerId":{{Carol}},"amount":500,"place":1}"""), default),
                 processor.ProcessAsync("tel-m3", 1, BinaryData.FromString($$"""{"type":"placement","registrationId":92,"ownerId":{{Carol}},"amount":10}"""), default));
             Assert.Equal([PayoutOutcome.Paid, PayoutOutcome.Paid, PayoutOutcome.Rejected], paid);
@@ -74,6 +75,9 @@ public sealed class TelemetryTests(PostgresTestDatabase database)
         var batches = metrics.Where(p => p.Name == "funcledger.payouts.batch_size").ToList();
         Assert.Equal(2, batches.Sum(p => p.HistogramSum));
         Assert.Equal(batches.Sum(p => p.HistogramCount), Sum("funcledger.operations", ("operation", "award_batch"), ("outcome", "ok")));
+        var lag = Assert.Single(metrics, p => p.Name == "funcledger.payouts.lag");
+        Assert.Equal(1, lag.HistogramCount);
+        Assert.InRange(lag.HistogramSum, 3, 60);
         // One duration per operation, under the same tags as its count.
         var durations = metrics.Where(p => p.Name == "funcledger.operation.duration").ToList();
         Assert.Equal(4 + batches.Sum(p => p.HistogramCount), durations.Sum(p => p.HistogramCount));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using FuncLedger.Core.Reconciliation;
 
 namespace FuncLedger.Infra.Tests;
 
@@ -307,4 +308,83 @@ public sealed class BicepTests
     private static Dictionary<string, string> AppSettings() =>
         Props(One("Microsoft.Web/sites")).GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
             .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+
+    /// <summary>The nested template that declares <paramref name="resourceType"/>, and its variables.</summary>
+    private static JsonElement TemplateOf(string resourceType) => Assert.Single(Templates(), t =>
+    {
+        var resources = t.GetProperty("resources");
+        return (resources.ValueKind == JsonValueKind.Object ? resources.EnumerateObject().Select(p => p.Value) : resources.EnumerateArray())
+            .Any(r => r.GetProperty("type").GetString() == resourceType);
+    });
+
+    /// <summary>Every instrument the app's FuncLedger meter publishes, by name.</summary>
+    private static HashSet<string> Instruments()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == FuncLedger.Core.Diagnostics.LedgerTelemetry.Name)
+                {
+                    names.Add(instrument.Name);
+                }
+            },
+        };
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(FuncLedger.Core.Diagnostics.LedgerTelemetry).TypeHandle);
+        listener.Start();
+        return names;
+    }
+
+    [Fact]
+    public void Alerts_cover_drift_poison_rejections_5xx_rate_and_p99_and_notify_the_action_group_from_the_email_parameter()
+    {
+        var monitoring = TemplateOf("Microsoft.Insights/scheduledQueryRules");
+        var rules = monitoring.GetProperty("variables").GetProperty("rules").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("name").GetString()!);
+        Assert.Equal(["drift-found", "http-5xx-rate", "http-p99-latency", "payout-poison", "payout-rejections"], rules.Keys.Order());
+        var instruments = Instruments();
+        Assert.Contains("funcledger.reconcile.drift_found", instruments);
+
+        string Query(string rule) => rules[rule].GetProperty("query").GetString()!;
+        double Threshold(string rule) => rules[rule].GetProperty("threshold").GetDouble();
+        string Window(string rule) => rules[rule].GetProperty("window").GetString()!;
+        Assert.Contains("\"funcledger.reconcile.drift_found\"", Query("drift-found"), StringComparison.Ordinal);
+        Assert.Contains($"== \"{ReconciliationTriggers.Timer}\"", Query("drift-found"), StringComparison.Ordinal);
+        Assert.Equal(0, Threshold("drift-found"));
+        Assert.Contains("\"payout-awards-poison\"", Query("payout-poison"), StringComparison.Ordinal);
+        Assert.Contains("\"funcledger.payouts.awards\"", Query("payout-rejections"), StringComparison.Ordinal);
+        Assert.Contains("== \"rejected\"", Query("payout-rejections"), StringComparison.Ordinal);
+        Assert.Equal("PT1H", Window("payout-rejections"));
+        Assert.Contains("toint(ResultCode) >= 500", Query("http-5xx-rate"), StringComparison.Ordinal);
+        Assert.Equal(1, Threshold("http-5xx-rate"));
+        Assert.Equal("PT5M", Window("http-5xx-rate"));
+        Assert.Contains("percentile(DurationMs, 99)", Query("http-p99-latency"), StringComparison.Ordinal);
+        Assert.Equal(1000, Threshold("http-p99-latency"));
+        Assert.Equal("PT5M", Window("http-p99-latency"));
+        // Every metric a rule or a tile names is one the app publishes (a renamed instrument fails here, not in production).
+        var tiles = monitoring.GetProperty("variables").GetProperty("tiles").EnumerateArray().Select(t => t.GetProperty("query").GetString()!);
+        var named = rules.Values.Select(r => r.GetProperty("query").GetString()!).Concat(tiles)
+            .SelectMany(q => System.Text.RegularExpressions.Regex.Matches(q, "\"(funcledger\\.[a-z_.]+)\"").Select(m => m.Groups[1].Value))
+            .ToHashSet();
+        Assert.Subset(instruments, named);
+        foreach (var metric in new[] { "funcledger.operations", "funcledger.operation.duration", "funcledger.replays", "funcledger.payouts.lag",
+            "funcledger.reconcile.drift_found" })
+        {
+            Assert.Contains(metric, named);
+        }
+
+        var alert = Assert.Single(Resources(), r => r.GetProperty("type").GetString() == "Microsoft.Insights/scheduledQueryRules");
+        Assert.Equal("[length(variables('rules'))]", alert.GetProperty("copy").GetProperty("count").GetString());
+        Assert.Equal("[parameters('workspaceId')]", Props(alert).GetProperty("scopes")[0].GetString());
+        Assert.Contains("Microsoft.Insights/actionGroups", Props(alert).GetProperty("actions").GetProperty("actionGroups")[0].GetString(),
+            StringComparison.Ordinal);
+        var group = Props(One("Microsoft.Insights/actionGroups"));
+        Assert.Contains("parameters('alertEmail')", group.GetProperty("emailReceivers").GetString(), StringComparison.Ordinal);
+        var main = JsonDocument.Parse(Build.Value.Stdout).RootElement;
+        Assert.Equal("", main.GetProperty("parameters").GetProperty("alertEmail").GetProperty("defaultValue").GetString());
+        var workbook = Props(One("Microsoft.Insights/workbooks"));
+        Assert.Equal("[parameters('insightsId')]", workbook.GetProperty("sourceId").GetString());
+        Assert.Contains("variables('workbookItems')", workbook.GetProperty("serializedData").GetString(), StringComparison.Ordinal);
+    }
 }

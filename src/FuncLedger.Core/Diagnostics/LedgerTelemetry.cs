@@ -45,6 +45,10 @@ public static class LedgerTelemetry
         "Awards committed together by the payout writer",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
 
+    public static readonly Histogram<double> PayoutLag = Meter.CreateHistogram("funcledger.payouts.lag", "s",
+        "Time from a payout message's enqueueing to its award being paid (or found paid)",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] });
+
     public static readonly Counter<long> DriftFound = Meter.CreateCounter<long>("funcledger.reconcile.drift_found", "{wallet}",
         "Wallets whose cached balance or held coins disagreed with the ledger");
 

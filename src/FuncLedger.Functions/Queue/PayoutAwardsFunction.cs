@@ -12,6 +12,6 @@ public sealed class PayoutAwardsFunction(PayoutProcessor processor)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return processor.ProcessAsync(message.MessageId, message.DequeueCount, message.Body, cancellationToken);
+        return processor.ProcessAsync(message.MessageId, message.DequeueCount, message.Body, cancellationToken, message.InsertedOn);
     }
 }

@@ -32,7 +32,8 @@ public sealed class MalformedPayoutMessageException(string messageId)
 /// nothing more. Permanent failures (invalid content, idempotency conflict) are recorded and complete; transient ones
 /// throw so the host retries and, after maxDequeueCount, moves the message to <c>payout-awards-poison</c>.
 /// </summary>
-public sealed partial class PayoutProcessor(PayoutWriter writer, IPayoutRejections rejections, ILogger<PayoutProcessor> logger)
+public sealed partial class PayoutProcessor(
+    PayoutWriter writer, IPayoutRejections rejections, TimeProvider time, ILogger<PayoutProcessor> logger)
 {
     public const string Participation = "participation";
     public const string Placement = "placement";
@@ -40,7 +41,9 @@ public sealed partial class PayoutProcessor(PayoutWriter writer, IPayoutRejectio
     /// <summary>The largest message body read, in bytes (Azure Storage queues carry at most 64 KiB).</summary>
     public const int MessageBytesMax = 64 * 1024;
 
-    public async Task<PayoutOutcome> ProcessAsync(string messageId, long dequeueCount, BinaryData body, CancellationToken cancellationToken)
+    /// <param name="insertedOn">When the message was enqueued (the payout lag is measured from it).</param>
+    public async Task<PayoutOutcome> ProcessAsync(string messageId, long dequeueCount, BinaryData body, CancellationToken cancellationToken,
+        DateTimeOffset? insertedOn = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         var bytes = body.ToMemory();
@@ -87,6 +90,11 @@ public sealed partial class PayoutProcessor(PayoutWriter writer, IPayoutRejectio
             var result = await writer.PayAsync(award, cancellationToken);
             LogPaid(logger, messageId, message.Type!, result.WalletId, result.TransactionId, result.Replayed);
             Count(message.Type, result.Replayed ? "already_paid" : "paid");
+            if (insertedOn is { } enqueued)
+            {
+                LedgerTelemetry.PayoutLag.Record(Math.Max(0, (time.GetUtcNow() - enqueued).TotalSeconds));
+            }
+
             return result.Replayed ? PayoutOutcome.AlreadyPaid : PayoutOutcome.Paid;
         }
         catch (LedgerException e)
