@@ -49,9 +49,16 @@ internal static class ReconcileCommand
         var request = new ReconcileRequest(Fix: !dryRun, ReconciliationTriggers.Cli, Record: !dryRun, ChunkSize: chunkSize);
         if (interactive)
         {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
-            report = await console.Status().StartAsync("Scanning wallets against the ledger...", async status =>
-                await reconciler.RunAsync(request with { Progress = new StatusProgress(status) }, ct));
+            // stderr is a terminal: a live progress bar with counts and the time left (stdout stays the report).
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(stderr), Interactive = InteractionSupport.Yes, Ansi = AnsiSupport.Detect,
+            });
+            report = await console.Progress().AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new CountColumn(), new PercentageColumn(),
+                    new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                    await reconciler.RunAsync(request with { Progress = new BarProgress(context) }, ct));
         }
         else
         {
@@ -89,11 +96,41 @@ internal static class ReconcileCommand
             + $"({(report.TotalsMatch ? "match" : "differ")}), {report.Duration.TotalMilliseconds:0} ms"));
     }
 
-    private sealed class StatusProgress(StatusContext status) : IProgress<ReconciliationProgress>
+    /// <summary>The scan as one step (its size is known only when it ends), then the fix as a bar over the drifted wallets.
+    /// </summary>
+    private sealed class BarProgress(ProgressContext context) : IProgress<ReconciliationProgress>
     {
-        public void Report(ReconciliationProgress value) => status.Status = value.Stage == "scan"
-            ? string.Create(CultureInfo.InvariantCulture, $"Scanning wallets against the ledger ({value.Done} checked)...")
-            : string.Create(CultureInfo.InvariantCulture, $"Fixing drifted wallets: {value.Done} of {value.Total}...");
+        private readonly ProgressTask _scan = context.AddTask("Scanning wallets").IsIndeterminate();
+        private bool _scanStarted;
+        private ProgressTask? _fix;
+
+        public void Report(ReconciliationProgress value)
+        {
+            if (value.Stage == "scan")
+            {
+                // Reported once as it starts (0 of 0) and once as it ends (N of N).
+                if (_scanStarted)
+                {
+                    _scan.IsIndeterminate(false).MaxValue(Math.Max(value.Total, 1)).Value(Math.Max(value.Total, 1));
+                    _scan.Description = string.Create(CultureInfo.InvariantCulture, $"Scanned {value.Total} wallets");
+                    _scan.StopTask();
+                }
+
+                _scanStarted = true;
+                return;
+            }
+
+            _fix ??= context.AddTask("Fixing drifted wallets", maxValue: Math.Max(value.Total, 1));
+            _fix.Value(value.Done);
+        }
+    }
+
+    /// <summary>"done/total" of a task.</summary>
+    private sealed class CountColumn : ProgressColumn
+    {
+        public override Spectre.Console.Rendering.IRenderable Render(
+            Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(string.Create(CultureInfo.InvariantCulture, $"{task.Value:0}/{task.MaxValue:0}"));
     }
 
     private sealed class LineProgress(TextWriter stderr) : IProgress<ReconciliationProgress>

@@ -334,6 +334,37 @@ public sealed class ReconcileCliSqliteTests(SqliteTestDatabase database) : Recon
     }
 
     [Fact]
+    public async Task On_a_terminal_a_fix_shows_a_progress_bar_with_counts_on_stderr_and_stdout_is_the_same_report()
+    {
+        for (var owner = 1; owner <= 3; owner++)
+        {
+            await Ledger.CreditAsync(owner, 100, "seed");
+            await DriftAsync(owner, 1);
+        }
+
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await FuncLedgerCli.RunAsync(["reconcile", "--provider", "sqlite", "--connection", Connection], stdout, stderr, interactive: true);
+
+        Assert.Equal(ExitCodes.Drift, code);
+        var bar = stderr.ToString();
+        Assert.Contains("Scanned 3 wallets", bar, StringComparison.Ordinal);
+        Assert.Contains("Fixing drifted wallets", bar, StringComparison.Ordinal);
+        Assert.Contains("3/3", bar, StringComparison.Ordinal);
+        Assert.Contains("100%", bar, StringComparison.Ordinal);
+        Assert.DoesNotContain("fix: ", bar, StringComparison.Ordinal);
+        Assert.StartsWith("drift: wallet ", stdout.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Equal(100, await CachedAsync(3));
+
+        // Not a terminal (a pipe, a log): plain lines, no bar.
+        await DriftAsync(2, 5);
+        var piped = await CliAsync("reconcile");
+        Assert.Contains("fix: 1 of 1 drifted wallets", piped.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Fixing drifted wallets", piped.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_cli_runs_as_a_real_process_and_its_exit_code_is_read_from_it()
     {
         await Ledger.CreditAsync(1, 100, "seed");
