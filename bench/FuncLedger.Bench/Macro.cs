@@ -353,7 +353,7 @@ public static class Macro
             string.Create(CultureInfo.InvariantCulture, $"receive + delete with no work, {messages:N0} messages: the queue's own ceiling here"));
     }
 
-    private static async Task<Figure[]> PayoutsAsync(Options o, string pg, int messages)
+    public static async Task<Figure[]> PayoutsAsync(Options o, string pg, int messages)
     {
         var queue = new QueueClient(o.Azurite, PayoutQueue.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.CreateIfNotExistsAsync();

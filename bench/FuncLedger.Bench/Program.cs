@@ -40,6 +40,20 @@ switch (mode)
             int.Parse(Arg("--concurrency", "256"), CultureInfo.InvariantCulture)), BenchJson.Default.Figure));
         return 0;
     }
+    case "payouts":
+    {
+        // Payout messages drained from Azurite through Standalone's queue listener (Standalone__QueueListener=webjobs for
+        // the WebJobs SDK's): for A/B runs of the listener.
+        var o = new Macro.Options(Arg("--pg", ""), Arg("--azurite", ""), 0, int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture),
+            Arg("--root", "."));
+        await Macro.PrepareAsync(FuncLedger.Core.Persistence.LedgerProvider.Postgres, o.Postgres, o.Wallets);
+        foreach (var figure in await Macro.PayoutsAsync(o, o.Postgres, int.Parse(Arg("--messages", "10000"), CultureInfo.InvariantCulture)))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(figure, BenchJson.Default.Figure));
+        }
+
+        return 0;
+    }
     case "transfer":
     {
         var o = new Macro.Options(Arg("--pg", ""), "", int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),

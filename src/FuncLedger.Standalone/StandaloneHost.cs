@@ -85,9 +85,16 @@ public static class StandaloneHost
             builder.Configuration[FunctionKeys.MasterKeySetting] ?? ""));
         builder.Services.AddFuncLedgerFunctions(builder.Configuration);
         builder.Services.AddFuncLedgerTelemetry(builder.Configuration, worker: false);
-        foreach (var queue in catalog.Queues)
+        if (builder.Configuration[WebJobsQueueHost.Setting] == "webjobs")
         {
-            builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, queue));
+            WebJobsQueueHost.Add(builder.Services, hostJson, catalog.Queues.Single());
+        }
+        else
+        {
+            foreach (var queue in catalog.Queues)
+            {
+                builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, queue));
+            }
         }
 
         foreach (var timer in catalog.Timers)
