@@ -42,8 +42,7 @@ switch (mode)
     }
     case "payouts":
     {
-        // Payout messages drained from Azurite through Standalone's queue listener (Standalone__QueueListener=webjobs for
-        // the WebJobs SDK's): for A/B runs of the listener.
+        // Payout messages drained from Azurite through Standalone's queue listener: for A/B runs of the listener.
         var o = new Macro.Options(Arg("--pg", ""), Arg("--azurite", ""), 0, int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture),
             Arg("--root", "."));
         await Macro.PrepareAsync(FuncLedger.Core.Persistence.LedgerProvider.Postgres, o.Postgres, o.Wallets);

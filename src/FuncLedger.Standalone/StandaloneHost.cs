@@ -85,16 +85,9 @@ public static class StandaloneHost
             builder.Configuration[FunctionKeys.MasterKeySetting] ?? ""));
         builder.Services.AddFuncLedgerFunctions(builder.Configuration);
         builder.Services.AddFuncLedgerTelemetry(builder.Configuration, worker: false);
-        if (builder.Configuration[WebJobsQueueHost.Setting] == "webjobs")
+        foreach (var queue in catalog.Queues)
         {
-            WebJobsQueueHost.Add(builder.Services, hostJson, catalog.Queues.Single());
-        }
-        else
-        {
-            foreach (var queue in catalog.Queues)
-            {
-                builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, queue));
-            }
+            builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, queue));
         }
 
         foreach (var timer in catalog.Timers)
