@@ -124,9 +124,10 @@ internal static class PayoutsCommand
                     : $"requeued {m.PoisonMessageId} as {m.PayoutMessageId}");
             }
 
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{(result.DryRun ? "would requeue" : "requeued")}: {result.Requeued.Count}, left in {PayoutQueue.PoisonName}: "
-                + $"{result.Remaining}{(result.DryRun ? " (dry run)" : "")}"));
+            await stdout.WriteLineAsync(result.DryRun
+                ? string.Create(CultureInfo.InvariantCulture, $"would requeue: {result.Requeued.Count}, would leave in {PayoutQueue.PoisonName}: "
+                    + $"{result.Remaining} (dry run: nothing moved)")
+                : string.Create(CultureInfo.InvariantCulture, $"requeued: {result.Requeued.Count}, left in {PayoutQueue.PoisonName}: {result.Remaining}"));
             return ExitCodes.Clean;
         }));
 
