@@ -4,7 +4,8 @@ using FuncLedger.Core.Domain;
 namespace FuncLedger.Cli;
 
 /// <summary>
-/// <c>funcledger</c>: the operator's tool. <c>reconcile [--dry-run] [--json]</c>, <c>migrate</c>, <c>status</c>; settings
+/// <c>funcledger</c>: the operator's tool. <c>reconcile [--dry-run] [--json]</c>, <c>migrate</c>, <c>status</c>, <c>wallets</c>,
+/// <c>payouts</c>, <c>runs</c>; settings
 /// as <see cref="CliSettings"/> resolves them. Output names wallet IDs only, never owner data.
 /// </summary>
 public static class FuncLedgerCli
@@ -24,7 +25,7 @@ public static class FuncLedgerCli
             StatusCommand.Create(stdout, stderr),
             WalletsCommand.Create(stdout, stderr),
             PayoutsCommand.Create(stdout, stderr),
-            PayoutsCommand.Runs(stdout, stderr),
+            RunsCommand.Create(stdout, stderr),
         };
         root.Options.Add(CliSettings.ProviderOption);
         root.Options.Add(CliSettings.ConnectionOption);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FuncLedger.Core.Payouts;
-using FuncLedger.Core.Reconciliation;
 using FuncLedger.Functions.Queue;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FuncLedger.Cli;
 
 /// <summary>
-/// <c>funcledger payouts rejections|poison list|poison requeue</c> and <c>funcledger runs</c>: what the payout queue
-/// refused or poisoned, moving poisoned messages back (safe: every award is idempotent), and the reconciliation runs.
+/// <c>funcledger payouts rejections|poison list|poison requeue</c>: what the payout queue refused or poisoned, and moving
+/// poisoned messages back (safe: every award is idempotent).
 /// Awards are shown by registration and place, never by owner.
 /// </summary>
 internal static class PayoutsCommand
@@ -50,7 +49,8 @@ internal static class PayoutsCommand
             var list = await services.GetRequiredService<IPayoutRejections>().RecentAsync(n, parse.GetValue(since), ct);
             if (parse.GetValue(JsonOption))
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize([.. list.Select(CliRejection.From)], CliJson.Default.CliRejectionArray));
+                await stdout.WriteLineAsync(
+                    JsonSerializer.Serialize([.. list.Select(CliRejection.From)], CliJson.Default.CliRejectionArray));
                 return ExitCodes.Clean;
             }
 
@@ -65,7 +65,10 @@ internal static class PayoutsCommand
             return ExitCodes.Clean;
         }));
 
-        var list = new Command("list", $"List the messages in {PayoutQueue.PoisonName} (the first {PayoutQueues.PageSize}).") { JsonOption };
+        var list = new Command("list", $"List the messages in {PayoutQueue.PoisonName} (the first {PayoutQueues.PageSize}).")
+        {
+            JsonOption,
+        };
         list.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
         {
             var listing = await Queues(parse).ListAsync(ct);
@@ -124,54 +127,17 @@ internal static class PayoutsCommand
                     : $"requeued {m.PoisonMessageId} as {m.PayoutMessageId}");
             }
 
+            var (moved, left) = (result.Requeued.Count, result.Remaining);
             await stdout.WriteLineAsync(result.DryRun
-                ? string.Create(CultureInfo.InvariantCulture, $"would requeue: {result.Requeued.Count}, would leave in {PayoutQueue.PoisonName}: "
-                    + $"{result.Remaining} (dry run: nothing moved)")
-                : string.Create(CultureInfo.InvariantCulture, $"requeued: {result.Requeued.Count}, left in {PayoutQueue.PoisonName}: {result.Remaining}"));
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"would requeue: {moved}, would leave in {PayoutQueue.PoisonName}: {left} (dry run: nothing moved)")
+                : string.Create(CultureInfo.InvariantCulture, $"requeued: {moved}, left in {PayoutQueue.PoisonName}: {left}"));
             return ExitCodes.Clean;
         }));
 
         var poison = new Command("poison", $"The messages the queue gave up on ({PayoutQueue.PoisonName}).") { list, requeue };
         var command = new Command("payouts", "Payout rejections and the poison queue.") { rejections, poison };
         command.Options.Add(StorageOption);
-        return command;
-    }
-
-    /// <summary><c>funcledger runs [--count N] [--json]</c>: the recorded reconciliation runs, newest first.</summary>
-    public static Command Runs(TextWriter stdout, TextWriter stderr)
-    {
-        var count = new Option<int>("--count")
-        {
-            Description = $"How many, newest first (1 to {ReconciliationLimits.RecentRunsMax})", DefaultValueFactory = _ => 20,
-        };
-        var command = new Command("runs", "List the recorded reconciliation runs (nightly, CLI fixes, admin route).") { count, JsonOption };
-        command.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
-        {
-            var n = parse.GetValue(count);
-            if (n is < 1 or > ReconciliationLimits.RecentRunsMax)
-            {
-                throw new CliException($"--count must be 1 to {ReconciliationLimits.RecentRunsMax}.");
-            }
-
-            await using var services = CliSettings.BuildServices(parse, stderr);
-            await CliSettings.EnsureCurrentAsync(services, ct);
-            var runs = await services.GetRequiredService<IReconciler>().RecentRunsAsync(n, ct);
-            if (parse.GetValue(JsonOption))
-            {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize([.. runs.Select(CliRun.From)], CliJson.Default.CliRunArray));
-                return ExitCodes.Clean;
-            }
-
-            foreach (var r in runs)
-            {
-                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{r.StartedAt:yyyy-MM-ddTHH:mm:ssZ}  run {r.Id}  {r.Trigger,-7} {(r.Fix ? "fix" : "check")}  wallets {r.WalletsChecked}  "
-                    + $"drifts {r.DriftCount}  corrected {r.CorrectionsApplied}  {(r.FinishedAt - r.StartedAt).TotalMilliseconds:0} ms"));
-            }
-
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"runs: {runs.Count}"));
-            return ExitCodes.Clean;
-        }));
         return command;
     }
 
@@ -209,12 +175,4 @@ internal sealed record CliRejection(long Id, string MessageId, string? AwardType
 {
     public static CliRejection From(PayoutRejection r) =>
         new(r.Id, r.MessageId, r.AwardType, r.RegistrationId, r.Place, r.ReasonCode, r.Detail, r.DequeueCount, r.RejectedAt);
-}
-
-/// <summary>A reconciliation run as the CLI prints it (wallet ids only).</summary>
-internal sealed record CliRun(long Id, string Trigger, bool Fix, DateTime StartedAt, DateTime FinishedAt, long WalletsChecked,
-    long DriftCount, long CorrectionsApplied, long BalancesTotal, long EntriesTotal, string DriftedWalletIds)
-{
-    public static CliRun From(ReconciliationRun r) => new(r.Id, r.Trigger, r.Fix, r.StartedAt, r.FinishedAt, r.WalletsChecked,
-        r.DriftCount, r.CorrectionsApplied, r.BalancesTotal, r.EntriesTotal, r.DriftedWalletIds);
 }

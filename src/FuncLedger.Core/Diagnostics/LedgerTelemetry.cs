@@ -24,7 +24,10 @@ public static class LedgerTelemetry
 
     public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram("funcledger.operation.duration", "s",
         "Duration of a ledger operation, retries included",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+        advice: new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        });
 
     public static readonly Counter<long> Replays = Meter.CreateCounter<long>("funcledger.replays", "{operation}",
         "Operations answered from their idempotency key, writing nothing");

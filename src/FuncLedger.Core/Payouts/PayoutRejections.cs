@@ -11,7 +11,8 @@ public interface IPayoutRejections
     Task<bool> RecordAsync(PayoutRejection rejection, CancellationToken cancellationToken = default);
 
     /// <summary>The newest rejections, newest first; with <paramref name="since"/>, only those rejected at or after it.</summary>
-    Task<IReadOnlyList<PayoutRejection>> RecentAsync(int count, DateTimeOffset? since = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<PayoutRejection>> RecentAsync(
+        int count, DateTimeOffset? since = null, CancellationToken cancellationToken = default);
 }
 
 internal sealed class PayoutRejections(LedgerUnitOfWork unitOfWork, TimeProvider time) : IPayoutRejections
