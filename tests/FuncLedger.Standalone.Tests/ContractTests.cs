@@ -51,7 +51,7 @@ public sealed class ContractTests(StandaloneFixture app)
             .Select(e => $"{e.Name} {e.Methods} {e.RawText!.TrimStart('/')}")
             .Order();
 
-        Assert.Equal(20, expected.Count());
+        Assert.Equal(23, expected.Count());
         Assert.Equal(expected, catalog);
         Assert.Equal(expected.Select(e => e[..e.LastIndexOf(' ')]), served);
     }
@@ -128,5 +128,55 @@ public sealed class HostingTests
         var sources = ((Microsoft.Extensions.Configuration.IConfigurationBuilder)app.Configuration).Sources;
         Assert.Contains(sources, s => s is Microsoft.Extensions.Configuration.FileConfigurationSource);
         Assert.All(sources.OfType<Microsoft.Extensions.Configuration.FileConfigurationSource>(), s => Assert.False(s.ReloadOnChange, s.Path));
+    }
+}
+
+/// <summary>The API described by the app itself, as a client or a browser gets it: anonymous, and nothing from elsewhere.</summary>
+[Collection(StandaloneCollection.Name)]
+public sealed class ApiReferenceTests(StandaloneFixture app)
+{
+    [Fact]
+    public async Task The_app_serves_the_openapi_document_of_the_repository_without_a_key()
+    {
+        var response = await app.SendAsync(HttpMethod.Get, "/api/openapi.json", key: null);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(StandaloneFixture.RepositoryRoot, "docs", "openapi.json")),
+            await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task The_reference_page_and_its_assets_come_from_the_app_under_a_same_origin_policy()
+    {
+        var page = await app.SendAsync(HttpMethod.Get, "/api/docs", key: null);
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<script src=\"docs/scalar.js\"></script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http", html, StringComparison.OrdinalIgnoreCase);
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+
+        using var gzip = new HttpRequestMessage(HttpMethod.Get, "/api/docs/scalar.js");
+        gzip.Headers.AcceptEncoding.ParseAdd("gzip");
+        var compressed = await app.Client.SendAsync(gzip);
+        Assert.Equal(System.Net.HttpStatusCode.OK, compressed.StatusCode);
+        Assert.Equal("gzip", Assert.Single(compressed.Content.Headers.ContentEncoding));
+        await using (var unzip = new System.IO.Compression.GZipStream(await compressed.Content.ReadAsStreamAsync(),
+            System.IO.Compression.CompressionMode.Decompress))
+        {
+            Assert.Contains("createApiReference", await new StreamReader(unzip).ReadToEndAsync(), StringComparison.Ordinal);
+        }
+
+        var plain = await app.SendAsync(HttpMethod.Get, "/api/docs/scalar.js", key: null);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Contains("createApiReference", await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var init = await (await app.SendAsync(HttpMethod.Get, "/api/docs/init.js", key: null)).Content.ReadAsStringAsync();
+        Assert.Contains("url: 'openapi.json'", init, StringComparison.Ordinal);
+        Assert.Contains("withDefaultFonts: false", init, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Get, "/api/docs/other.js", key: null)).StatusCode);
     }
 }
