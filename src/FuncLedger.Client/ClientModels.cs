@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FuncLedger.Client;
+
+// The wire shapes of docs/openapi.json (a test compares every property with the document's schema).
+
+/// <summary>A credit or a debit as the ledger applied it.</summary>
+public sealed record WalletChange(long OwnerId, long WalletId, long Amount, long BalanceAfter, long TransactionId, string? IdempotencyKey)
+{
+    /// <summary>True when the answer is the original one, replayed for a repeated idempotency key.</summary>
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+public sealed record Transfer(long FromOwnerId, long ToOwnerId, long FromWalletId, long ToWalletId, long Amount, long FromBalanceAfter,
+    long ToBalanceAfter, long DebitTransactionId, long CreditTransactionId, string? IdempotencyKey)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+public sealed record PostingLeg(long OwnerId, long Amount);
+
+public sealed record PostedLeg(long OwnerId, long TransactionId, long Amount, long BalanceAfter);
+
+public sealed record Posting(long PostingId, IReadOnlyList<PostedLeg> Legs, string? IdempotencyKey)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+/// <summary>A wallet's coins: <see cref="Held"/> is what pending holds reserve, <see cref="Available"/> what may be spent.
+/// With an instant (asOf), the balance then and no held/available.</summary>
+public sealed record WalletBalance(long OwnerId, long Balance, DateTimeOffset? AsOf, long? Held, long? Available, bool? Frozen);
+
+public sealed record HistoryEntry(long TransactionId, long Amount, long BalanceAfter, string Reason, DateTimeOffset CreatedAt,
+    string? IdempotencyKey, long? Reverses, IReadOnlyList<long>? ReversedBy);
+
+/// <summary>A page of history, newest first; <see cref="NextCursor"/> asks for the next page (null on the last).</summary>
+public sealed record HistoryPage(long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntry> Items, string? NextCursor);
+
+public sealed record Hold(long HoldId, long OwnerId, long Amount, string Status, DateTimeOffset ExpiresAt, long Balance, long Held, long Available,
+    long Captured, long Released, long? TransactionId, string? IdempotencyKey)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+public sealed record CaptureResult(long HoldId, string Status, long Captured, long Released, long TransactionId, long BalanceAfter, long? ToOwnerId,
+    long? CreditTransactionId);
+
+public sealed record VoidResult(long HoldId, string Status, long Released, long Balance, long Held, long Available);
+
+public sealed record ReversalLeg(long OwnerId, long TransactionId, long Amount, long BalanceAfter, long Reverses);
+
+public sealed record Reversal(long ReversalId, long TransactionId, long Amount, string? IdempotencyKey, IReadOnlyList<ReversalLeg> Legs)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+/// <summary>History filters: credits (amount &gt; 0) or debits (amount &lt; 0) only.</summary>
+public enum HistoryType
+{
+    All,
+    Credit,
+    Debit,
+}
+
+internal sealed record WalletChangeRequest(long Amount, string Reason, JsonElement? Meta);
+
+internal sealed record TransferRequest(long FromOwnerId, long ToOwnerId, long Amount, string Reason, JsonElement? Meta);
+
+internal sealed record PostingRequest(IReadOnlyList<PostingLeg> Legs, string Reason, JsonElement? Meta);
+
+internal sealed record HoldRequest(long Amount, string Reason, DateTimeOffset? ExpiresAt, JsonElement? Meta);
+
+internal sealed record CaptureRequest(long? Amount, long? ToOwnerId, string? Reason);
+
+internal sealed record ReverseRequest(long? Amount, string Reason);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(WalletChange))]
+[JsonSerializable(typeof(Transfer))]
+[JsonSerializable(typeof(Posting))]
+[JsonSerializable(typeof(WalletBalance))]
+[JsonSerializable(typeof(HistoryPage))]
+[JsonSerializable(typeof(Hold))]
+[JsonSerializable(typeof(CaptureResult))]
+[JsonSerializable(typeof(VoidResult))]
+[JsonSerializable(typeof(Reversal))]
+[JsonSerializable(typeof(WalletChangeRequest))]
+[JsonSerializable(typeof(TransferRequest))]
+[JsonSerializable(typeof(PostingRequest))]
+[JsonSerializable(typeof(HoldRequest))]
+[JsonSerializable(typeof(CaptureRequest))]
+[JsonSerializable(typeof(ReverseRequest))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class ClientJson : JsonSerializerContext;

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace FuncLedger.Client;
+
+/// <summary>
+/// FuncLedger's HTTP API, typed. Every write carries an <c>Idempotency-Key</c>: the caller's, or one generated once per
+/// call, so the retries of the client's resilience pipeline (503, 408, 429, 409 with Retry-After, network errors; see
+/// <see cref="FuncLedgerClientRegistration"/>) send the same key and the ledger applies the write once. Problem documents
+/// become <see cref="FuncLedgerProblemException"/>s. Captures and voids take no key on the server: a retried one that
+/// already happened answers <c>hold_not_pending</c>; <see cref="GetHoldAsync"/> tells what the hold became.
+/// </summary>
+public sealed class FuncLedgerClient(HttpClient http)
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>A fresh key for one logical write (what the client sends when the caller gives none).</summary>
+    public static string NewIdempotencyKey() => "client-" + Guid.NewGuid().ToString("N");
+
+    public async Task<WalletChange> CreditAsync(long ownerId, long amount, string reason, string? idempotencyKey = null,
+        JsonElement? meta = null, CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("wallets/{0}/credit", ownerId), new WalletChangeRequest(amount, reason, meta),
+            ClientJson.Default.WalletChangeRequest, ClientJson.Default.WalletChange, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    public async Task<WalletChange> DebitAsync(long ownerId, long amount, string reason, string? idempotencyKey = null,
+        JsonElement? meta = null, CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("wallets/{0}/debit", ownerId), new WalletChangeRequest(amount, reason, meta),
+            ClientJson.Default.WalletChangeRequest, ClientJson.Default.WalletChange, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    public async Task<Transfer> TransferAsync(long fromOwnerId, long toOwnerId, long amount, string reason, string? idempotencyKey = null,
+        JsonElement? meta = null, CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync("transfers", new TransferRequest(fromOwnerId, toOwnerId, amount, reason, meta),
+            ClientJson.Default.TransferRequest, ClientJson.Default.Transfer, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    /// <summary>A multi-leg posting: legs on different owners summing to zero, all or none.</summary>
+    public async Task<Posting> PostAsync(IReadOnlyList<PostingLeg> legs, string reason, string? idempotencyKey = null,
+        JsonElement? meta = null, CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync("postings", new PostingRequest(legs, reason, meta), ClientJson.Default.PostingRequest,
+            ClientJson.Default.Posting, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    public async Task<Hold> PlaceHoldAsync(long ownerId, long amount, string reason, string? idempotencyKey = null,
+        DateTimeOffset? expiresAt = null, JsonElement? meta = null, CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("wallets/{0}/holds", ownerId), new HoldRequest(amount, reason, expiresAt, meta),
+            ClientJson.Default.HoldRequest, ClientJson.Default.Hold, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    /// <summary>Captures all of a hold, or <paramref name="amount"/> of it (the rest is released), to the ledger or to
+    /// <paramref name="toOwnerId"/>.</summary>
+    public async Task<CaptureResult> CaptureHoldAsync(long holdId, long? amount = null, long? toOwnerId = null, string? reason = null,
+        CancellationToken cancellationToken = default) =>
+        (await WriteAsync(Path("holds/{0}/capture", holdId), new CaptureRequest(amount, toOwnerId, reason), ClientJson.Default.CaptureRequest,
+            ClientJson.Default.CaptureResult, null, cancellationToken, keyed: false)).Value;
+
+    public async Task<VoidResult> VoidHoldAsync(long holdId, CancellationToken cancellationToken = default) =>
+        (await WriteAsync<CaptureRequest?, VoidResult>(Path("holds/{0}/void", holdId), null, null, ClientJson.Default.VoidResult, null,
+            cancellationToken, keyed: false)).Value;
+
+    public Task<Hold> GetHoldAsync(long holdId, CancellationToken cancellationToken = default) =>
+        ReadAsync(Path("holds/{0}", holdId), ClientJson.Default.Hold, cancellationToken);
+
+    /// <summary>Reverses a transaction (all of it, or <paramref name="amount"/>); a transfer's or posting's sides reverse
+    /// together.</summary>
+    public async Task<Reversal> ReverseAsync(long transactionId, string reason, long? amount = null, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("transactions/{0}/reverse", transactionId), new ReverseRequest(amount, reason),
+            ClientJson.Default.ReverseRequest, ClientJson.Default.Reversal, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    /// <summary>The wallet's balance, held and available coins; with <paramref name="asOf"/>, its balance at that instant.</summary>
+    public Task<WalletBalance> GetBalanceAsync(long ownerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default) =>
+        ReadAsync(Path("wallets/{0}/balance", ownerId) + (asOf is { } at ? "?asOf=" + Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture)) : ""),
+            ClientJson.Default.WalletBalance, cancellationToken);
+
+    /// <summary>A page of history, newest first; pass the previous page's <see cref="HistoryPage.NextCursor"/> for the next.</summary>
+    public Task<HistoryPage> GetHistoryAsync(long ownerId, int limit = 50, string? cursor = null, HistoryType type = HistoryType.All,
+        CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
+        if (cursor is not null)
+        {
+            query.Add("cursor=" + Uri.EscapeDataString(cursor));
+        }
+
+        if (type != HistoryType.All)
+        {
+            query.Add("type=" + (type == HistoryType.Credit ? "credit" : "debit"));
+        }
+
+        return ReadAsync(Path("wallets/{0}/transactions", ownerId) + "?" + string.Join('&', query), ClientJson.Default.HistoryPage,
+            cancellationToken);
+    }
+
+    private static string Path(string format, long id) => string.Format(CultureInfo.InvariantCulture, format, id);
+
+    private async Task<(TResponse Value, bool Replayed)> WriteAsync<TRequest, TResponse>(string path, TRequest body,
+        JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, string? idempotencyKey, CancellationToken cancellationToken,
+        bool keyed = true)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (requestType is not null)
+        {
+            request.Content = JsonContent.Create(body, requestType);
+        }
+
+        if (keyed)
+        {
+            // One key for every attempt of this call: the resilience pipeline resends this very message.
+            request.Headers.Add(IdempotencyKeyHeader, idempotencyKey ?? NewIdempotencyKey());
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        var value = await AnswerAsync(response, responseType, cancellationToken);
+        return (value, response.Headers.TryGetValues(ReplayedHeader, out var v) && v.Contains("true", StringComparer.OrdinalIgnoreCase));
+    }
+
+    private async Task<T> ReadAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(path, cancellationToken);
+        return await AnswerAsync(response, type, cancellationToken);
+    }
+
+    private static async Task<T> AnswerAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken)
+                ?? throw new JsonException($"FuncLedger answered {(int)response.StatusCode} with no body.");
+        }
+
+        JsonElement problem = default;
+        try
+        {
+            problem = await response.Content.ReadFromJsonAsync(ClientJson.Default.JsonElement, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            // Not a problem document (a proxy's page, say): the status alone.
+        }
+
+        throw FuncLedgerProblemException.From(response.StatusCode == 0 ? HttpStatusCode.InternalServerError : response.StatusCode, problem);
+    }
+}
