@@ -22,7 +22,8 @@ def main(results_dir: str) -> int:
                 continue
             for cls in package.iter("class"):
                 name = cls.get("filename").replace("\\", "/")
-                rel = name.split("src/FuncLedger.Core/")[-1]
+                # Relative to the report's source root, which depends on the projects a test run loads.
+                rel = re.sub(r"^.*?FuncLedger\.Core/", "", name)
                 for line in cls.iter("line"):
                     key = (rel, int(line.get("number")))
                     lines[key] = max(lines.get(key, 0), int(line.get("hits")))

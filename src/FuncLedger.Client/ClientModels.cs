@@ -34,20 +34,24 @@ public sealed record Posting(long PostingId, IReadOnlyList<PostedLeg> Legs, stri
 /// With an instant (asOf), the balance then and no held/available.</summary>
 public sealed record WalletBalance(long OwnerId, long Balance, DateTimeOffset? AsOf, long? Held, long? Available, bool? Frozen);
 
-public sealed record HistoryEntry(long TransactionId, long Amount, long BalanceAfter, string Reason, DateTimeOffset CreatedAt,
-    string? IdempotencyKey, long? Reverses, IReadOnlyList<long>? ReversedBy);
+public sealed record HistoryEntry(
+    long TransactionId, long Amount, long BalanceAfter, string Reason, DateTimeOffset CreatedAt, string? IdempotencyKey, long? Reverses,
+    IReadOnlyList<long>? ReversedBy);
 
 /// <summary>A page of history, newest first; <see cref="NextCursor"/> asks for the next page (null on the last).</summary>
-public sealed record HistoryPage(long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntry> Items, string? NextCursor);
+public sealed record HistoryPage(
+    long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntry> Items, string? NextCursor);
 
-public sealed record Hold(long HoldId, long OwnerId, long Amount, string Status, DateTimeOffset ExpiresAt, long Balance, long Held, long Available,
-    long Captured, long Released, long? TransactionId, string? IdempotencyKey)
+public sealed record Hold(
+    long HoldId, long OwnerId, long Amount, string Status, DateTimeOffset ExpiresAt, long Balance, long Held, long Available, long Captured,
+    long Released, long? TransactionId, string? IdempotencyKey)
 {
     [JsonIgnore]
     public bool Replayed { get; init; }
 }
 
-public sealed record CaptureResult(long HoldId, string Status, long Captured, long Released, long TransactionId, long BalanceAfter, long? ToOwnerId,
+public sealed record CaptureResult(
+    long HoldId, string Status, long Captured, long Released, long TransactionId, long BalanceAfter, long? ToOwnerId,
     long? CreditTransactionId);
 
 public sealed record VoidResult(long HoldId, string Status, long Released, long Balance, long Held, long Available);

@@ -66,7 +66,8 @@ public sealed class FuncLedgerClient(HttpClient http)
     /// <paramref name="toOwnerId"/>.</summary>
     public async Task<CaptureResult> CaptureHoldAsync(long holdId, long? amount = null, long? toOwnerId = null, string? reason = null,
         CancellationToken cancellationToken = default) =>
-        (await WriteAsync(Path("holds/{0}/capture", holdId), new CaptureRequest(amount, toOwnerId, reason), ClientJson.Default.CaptureRequest,
+        (await WriteAsync(Path("holds/{0}/capture", holdId), new CaptureRequest(amount, toOwnerId, reason),
+            ClientJson.Default.CaptureRequest,
             ClientJson.Default.CaptureResult, null, cancellationToken, keyed: false)).Value;
 
     public async Task<VoidResult> VoidHoldAsync(long holdId, CancellationToken cancellationToken = default) =>
@@ -88,7 +89,8 @@ public sealed class FuncLedgerClient(HttpClient http)
 
     /// <summary>The wallet's balance, held and available coins; with <paramref name="asOf"/>, its balance at that instant.</summary>
     public Task<WalletBalance> GetBalanceAsync(long ownerId, DateTimeOffset? asOf = null, CancellationToken cancellationToken = default) =>
-        ReadAsync(Path("wallets/{0}/balance", ownerId) + (asOf is { } at ? "?asOf=" + Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture)) : ""),
+        ReadAsync(Path("wallets/{0}/balance", ownerId)
+            + (asOf is { } at ? "?asOf=" + Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture)) : ""),
             ClientJson.Default.WalletBalance, cancellationToken);
 
     /// <summary>A page of history, newest first; pass the previous page's <see cref="HistoryPage.NextCursor"/> for the next.</summary>
@@ -113,8 +115,8 @@ public sealed class FuncLedgerClient(HttpClient http)
     private static string Path(string format, long id) => string.Format(CultureInfo.InvariantCulture, format, id);
 
     private async Task<(TResponse Value, bool Replayed)> WriteAsync<TRequest, TResponse>(string path, TRequest body,
-        JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, string? idempotencyKey, CancellationToken cancellationToken,
-        bool keyed = true)
+        JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, string? idempotencyKey,
+        CancellationToken cancellationToken, bool keyed = true)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path);
         if (requestType is not null)

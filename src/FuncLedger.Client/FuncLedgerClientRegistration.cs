@@ -35,7 +35,8 @@ public static class FuncLedgerClientRegistration
         ArgumentNullException.ThrowIfNull(configure);
         var options = new FuncLedgerClientOptions();
         configure(options);
-        var baseAddress = options.BaseAddress ?? throw new ArgumentException("Set BaseAddress (the API's /api/ address).", nameof(configure));
+        var baseAddress = options.BaseAddress
+            ?? throw new ArgumentException("Set BaseAddress (the API's /api/ address).", nameof(configure));
         if (!baseAddress.AbsoluteUri.EndsWith('/'))
         {
             baseAddress = new Uri(baseAddress.AbsoluteUri + "/");

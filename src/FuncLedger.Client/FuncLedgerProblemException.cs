@@ -12,8 +12,8 @@ public sealed record ProblemFieldError(string Field, string Message);
 /// </summary>
 public class FuncLedgerProblemException : Exception
 {
-    public FuncLedgerProblemException(HttpStatusCode status, string code, string? title, string? detail, IReadOnlyList<ProblemFieldError> errors,
-        JsonElement problem)
+    public FuncLedgerProblemException(HttpStatusCode status, string code, string? title, string? detail,
+        IReadOnlyList<ProblemFieldError> errors, JsonElement problem)
         : base($"{(int)status} {code}: {detail ?? title}")
     {
         Status = status;
@@ -45,9 +45,10 @@ public class FuncLedgerProblemException : Exception
             && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         long Number(string name) => problem.TryGetProperty(name, out var v) && v.TryGetInt64(out var n) ? n : 0;
         var code = Text("code") ?? "http_" + ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var errors = problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("errors", out var list) && list.ValueKind == JsonValueKind.Array
-            ? [.. list.EnumerateArray().Select(e => new ProblemFieldError(
-                e.TryGetProperty("field", out var f) ? f.GetString() ?? "" : "", e.TryGetProperty("message", out var m) ? m.GetString() ?? "" : ""))]
+        string Member(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetString() ?? "" : "";
+        var errors = problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("errors", out var list)
+            && list.ValueKind == JsonValueKind.Array
+            ? [.. list.EnumerateArray().Select(e => new ProblemFieldError(Member(e, "field"), Member(e, "message")))]
             : Array.Empty<ProblemFieldError>();
         var (title, detail) = (Text("title"), Text("detail"));
         return code switch
