@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # FuncLedger's two commands:
-#   ./build.sh test   installs and starts PostgreSQL when none is configured, runs every test project with the
+#   ./build.sh test   installs and starts PostgreSQL (when none is configured), Azurite and Chromium, runs every test project with the
 #                     coverage gates, and ends with the line `tests: N passed, N failed`.
 #   ./build.sh run    starts Azurite, applies the SQLite migrations and serves the function app through
 #                     FuncLedger.Standalone at http://localhost:7071/api (queue listener and timer running);
@@ -67,6 +67,8 @@ run_local() {
   function_key=$(local_key function-key)
   master_key=$(local_key master-key)
   export Standalone__FunctionKeys="$function_key" Standalone__MasterKey="$master_key"
+  HistoryLinks__Secret=$(local_key history-link-secret)
+  export HistoryLinks__Secret
   export ConnectionStrings__Ledger="Data Source=$root/.data/funcledger.db" Ledger__Provider=sqlite
   dotnet artifacts/standalone/FuncLedger.Standalone.dll --migrate --settings local.settings.sample.json &
   standalone_pid=$!
@@ -111,11 +113,24 @@ ensure_postgres() {
   log "PostgreSQL $version: running on 127.0.0.1:5432"
 }
 
+# Debian's Chromium for the browser tests (driven by Playwright, which never downloads a browser of its own).
+ensure_chromium() {
+  if [ -n "${FUNCLEDGER_TEST_CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1; then
+    export FUNCLEDGER_TEST_CHROMIUM=${FUNCLEDGER_TEST_CHROMIUM:-$(command -v chromium)}
+    return 0
+  fi
+  log "Chromium: installing the Debian package"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || {
+    log "Chromium: apt-get install chromium failed"; return 1; }
+  export FUNCLEDGER_TEST_CHROMIUM=$(command -v chromium)
+}
+
 run_tests() {
   local passed=0 failed=0 status=0 results="$root/artifacts/test-results"
   rm -rf "$results"; mkdir -p "$results"
   ensure_postgres || { echo "tests: 0 passed, 1 failed"; return 1; }
   ensure_azurite || { echo "tests: 0 passed, 1 failed"; return 1; }
+  ensure_chromium || { echo "tests: 0 passed, 1 failed"; return 1; }
   export FUNCLEDGER_TEST_AZURITE="$FUNCLEDGER_AZURITE"
   log "restoring and building"
   if ! dotnet build FuncLedger.sln -c Debug -nologo -v quiet > "$results/build.log" 2>&1; then

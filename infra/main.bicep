@@ -51,6 +51,10 @@ param reconcileSchedule string = '0 0 3 * * *'
 @description('Email of the operators who receive FuncLedger\'s alerts (drift, poisoned or rejected payouts, 5xx rate, p99 latency); no email when empty.')
 param alertEmail string = ''
 
+@secure()
+@description('HMAC key of the players\' history links (HistoryLinks__Secret). A new one each provisioning unless set: links issued before stop working.')
+param historyLinkSecret string = newGuid()
+
 var tags = {
   'azd-env-name': environmentName
 }
@@ -76,6 +80,7 @@ module resources 'resources.bicep' = {
     postgresSkuName: postgresSkuName
     postgresSkuTier: postgresSkuTier
     alertEmail: alertEmail
+    historyLinkSecret: historyLinkSecret
   }
 }
 

@@ -19,6 +19,8 @@ param databaseEngine string
 param postgresSkuName string
 param postgresSkuTier string
 param alertEmail string
+@secure()
+param historyLinkSecret string
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var functionAppName = 'func-funcledger-${token}'
@@ -294,6 +296,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Reconcile__FixDrift'
           value: 'false'
+        }
+        {
+          name: 'HistoryLinks__Secret'
+          value: historyLinkSecret
         }
       ]
     }

@@ -26,6 +26,7 @@ public static class FuncLedgerCli
             WalletsCommand.Create(stdout, stderr),
             PayoutsCommand.Create(stdout, stderr),
             RunsCommand.Create(stdout, stderr),
+            LinksCommand.Create(stdout, stderr),
         };
         root.Options.Add(CliSettings.ProviderOption);
         root.Options.Add(CliSettings.ConnectionOption);

@@ -33,6 +33,7 @@ public sealed record CliDrift(long WalletId, long CachedBalance, long LedgerBala
 [JsonSerializable(typeof(CliMigration))]
 [JsonSerializable(typeof(CliRejection[]))]
 [JsonSerializable(typeof(CliRun[]))]
+[JsonSerializable(typeof(CliLink))]
 [JsonSerializable(typeof(FuncLedger.Functions.Queue.PoisonListing))]
 [JsonSerializable(typeof(FuncLedger.Functions.Queue.RequeueResult))]
 [JsonSerializable(typeof(FuncLedger.Core.Operations.WalletAdminResult))]

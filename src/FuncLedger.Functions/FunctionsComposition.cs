@@ -4,6 +4,7 @@ using FuncLedger.Functions.Queue;
 using FuncLedger.Functions.Timer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FuncLedger.Functions;
 
@@ -24,6 +25,11 @@ public static class FunctionsComposition
         services.AddLedgerPayouts();
         services.AddSingleton<PayoutProcessor>();
         services.AddSingleton(sp => PayoutQueues.FromConfiguration(configuration));
+        var historyLinks = new History.HistoryLinkOptions();
+        configuration.GetSection(History.HistoryLinkOptions.Section).Bind(historyLinks);
+        services.AddSingleton(historyLinks);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<History.HistoryLinks>();
         return services;
     }
 }

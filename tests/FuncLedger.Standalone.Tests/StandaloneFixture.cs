@@ -19,6 +19,7 @@ public sealed class StandaloneFixture : IAsyncLifetime
 {
     public const string FunctionKey = "test-function-key-0123456789";
     public const string MasterKey = "test-master-key-0123456789";
+    public const string HistoryLinkSecret = "test-history-link-secret-0123456789abcdef";
 
     private readonly PostgresTestDatabase _database = new();
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "funcledger-standalone-" + Guid.NewGuid().ToString("N")[..12]);
@@ -67,6 +68,7 @@ public sealed class StandaloneFixture : IAsyncLifetime
                 $"--AzureWebJobsStorage={azurite}",
                 "--ReconcileSchedule=0 0 3 * * *",
                 "--HoldExpirySchedule=0 * * * * *",
+                $"--HistoryLinks:Secret={HistoryLinkSecret}",
             ]),
             builder => builder.Logging.AddProvider(Logs));
         await _app.StartAsync();

@@ -39,6 +39,8 @@ namespace FuncLedger.Functions.Contracts;
 [JsonSerializable(typeof(ReversalResponse))]
 [JsonSerializable(typeof(WalletAdminResponse))]
 [JsonSerializable(typeof(PayoutRejectionsResponse))]
+[JsonSerializable(typeof(HistoryLinkResponse))]
+[JsonSerializable(typeof(HistoryPageResponse))]
 [JsonSerializable(typeof(ReconciliationRunsResponse))]
 [JsonSerializable(typeof(Queue.PoisonListing))]
 [JsonSerializable(typeof(Queue.RequeueResult))]

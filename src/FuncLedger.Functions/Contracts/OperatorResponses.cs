@@ -33,3 +33,12 @@ public sealed record ReconciliationRunResponse(long Id, string Trigger, bool Fix
 }
 
 public sealed record ReconciliationRunsResponse(IReadOnlyList<ReconciliationRunResponse> Runs);
+
+/// <summary>A signed history link for one owner and when it expires.</summary>
+public sealed record HistoryLinkResponse(long OwnerId, string Url, DateTimeOffset ExpiresAt);
+
+/// <summary>The history page's data: the wallet's coins and one page of entries, newest first.</summary>
+public sealed record HistoryPageResponse(long OwnerId, long Balance, long Held, long Available, IReadOnlyList<HistoryPageEntry> Items,
+    string? NextCursor);
+
+public sealed record HistoryPageEntry(long TransactionId, long Amount, long BalanceAfter, string Reason, DateTimeOffset CreatedAt);

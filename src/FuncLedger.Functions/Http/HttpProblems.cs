@@ -24,6 +24,7 @@ public static class ProblemCodes
     public const string PayloadTooLarge = "payload_too_large";
     public const string IdempotencyInFlight = "idempotency_in_flight";
     public const string MessageNotFound = "message_not_found";
+    public const string LinkInvalid = "link_invalid";
     public const string ServiceUnavailable = "service_unavailable";
     public const string InternalError = "internal_error";
 
@@ -52,6 +53,7 @@ public static class ProblemCodes
         [PayloadTooLarge] = 413,
         [IdempotencyInFlight] = 409,
         [MessageNotFound] = 404,
+        [LinkInvalid] = 403,
         [ServiceUnavailable] = 503,
         [InternalError] = 500,
         [Unauthorized] = 401,
@@ -79,6 +81,7 @@ public static class ProblemCodes
         [PayloadTooLarge] = "The body is too large",
         [IdempotencyInFlight] = "A request with this idempotency key is still in flight",
         [MessageNotFound] = "The message is not in the poison queue",
+        [LinkInvalid] = "The link is not valid or has expired",
         [ServiceUnavailable] = "The ledger is busy; try again",
         [InternalError] = "Internal error",
         [Unauthorized] = "A valid function key is required",

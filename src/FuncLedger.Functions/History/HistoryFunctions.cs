@@ -1,0 +1,165 @@
+using System.Globalization;
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Operations;
+using FuncLedger.Functions.Contracts;
+using FuncLedger.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FuncLedger.Functions.History;
+
+/// <summary>
+/// A player's history page (Module 7.3), reached by a signed, expiring, read-only link (<see cref="HistoryLinks"/>) and
+/// no function key: <c>GET history/{ownerId}?t=</c> serves the page, <c>GET history/{ownerId}/data?t=</c> its balance and
+/// one page of history. A tampered, expired or other owner's link is 403 and shows nothing. Links come from
+/// <c>POST admin/history-links</c> (master key) or <c>funcledger links create</c>.
+/// </summary>
+public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerHttp http)
+{
+    public const int PageSizeDefault = 10;
+    public const int PageSizeMax = 50;
+
+    /// <summary>Same origin only; the token is in the URL, so no referrer leaves the page and nothing is cached.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; frame-ancestors 'none'; "
+        + "base-uri 'none'; form-action 'none'";
+
+    private const string Refused = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Link not valid</title></head>
+        <body><main><h1>This link is not valid or has expired.</h1><p>Ask for a new one.</p></main></body></html>
+        """;
+
+    [Function(nameof(HistoryPage))]
+    public IActionResult HistoryPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "history/{ownerId}")] HttpRequest request, string ownerId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Protect(request.HttpContext.Response);
+        return Granted(request, ownerId) is null
+            ? new StaticAsset(System.Text.Encoding.UTF8.GetBytes(Refused), "text/html; charset=utf-8", StatusCodes.Status403Forbidden)
+            : StaticAsset.Embedded("history.html", "text/html; charset=utf-8");
+    }
+
+    [Function(nameof(HistoryData))]
+    public Task<IActionResult> HistoryData(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "history/{ownerId}/data")] HttpRequest request, string ownerId,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, async () =>
+        {
+            Protect(request.HttpContext.Response);
+            var owner = Granted(request, ownerId) ?? throw new HttpProblemException(ProblemCodes.LinkInvalid,
+                "This link is not valid or has expired.");
+            var limit = HttpInput.QueryInt(request, "limit") ?? PageSizeDefault;
+            if (limit is < 1 or > PageSizeMax)
+            {
+                throw HttpInput.Invalid("limit", $"Must be 1 to {PageSizeMax}.");
+            }
+
+            var query = new HistoryQuery(limit, HttpInput.QueryText(request, "cursor"), Type: HttpInput.QueryHistoryType(request, "type"));
+            WalletBalance? wallet;
+            try
+            {
+                wallet = await ledger.GetWalletAsync(owner, cancellationToken);
+            }
+            catch (InvalidWalletException)
+            {
+                wallet = null;
+            }
+
+            var page = wallet is null
+                ? new Core.Domain.HistoryPage([], null)
+                : await ledger.GetHistoryPageAsync(owner, query, cancellationToken);
+            return HttpInput.Ok(new HistoryPageResponse(owner.Value, wallet?.Balance ?? 0, wallet?.Held ?? 0, wallet?.Available ?? 0,
+                [.. page.Items.Select(i => new HistoryPageEntry(i.Id, i.Amount, i.BalanceAfter, i.Reason,
+                    new DateTimeOffset(DateTime.SpecifyKind(i.CreatedAt, DateTimeKind.Utc))))], page.NextCursor),
+                FuncLedgerJson.Default.HistoryPageResponse);
+        }, cancellationToken);
+
+    [Function(nameof(HistoryAsset))]
+    public IActionResult HistoryAsset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "history-assets/{asset}")] HttpRequest request, string asset)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
+        request.HttpContext.Response.Headers.CacheControl = "public, max-age=300";
+        return asset switch
+        {
+            "history.js" => StaticAsset.Embedded(asset, "text/javascript; charset=utf-8"),
+            "history.css" => StaticAsset.Embedded(asset, "text/css; charset=utf-8"),
+            _ => new NotFoundResult(),
+        };
+    }
+
+    [Function(nameof(CreateHistoryLink))]
+    public Task<IActionResult> CreateHistoryLink(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "admin/history-links")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, () =>
+        {
+            var owner = HttpInput.Owner(HttpInput.QueryText(request, "ownerId"));
+            TimeSpan ttl;
+            try
+            {
+                ttl = HistoryLinks.ParseTtl(HttpInput.QueryText(request, "ttl") ?? "15m");
+                var (token, expiresAt) = links.Create(owner.Value, ttl);
+                var url = $"{request.Scheme}://{request.Host}{request.PathBase}/api/history/"
+                    + owner.Value.ToString(CultureInfo.InvariantCulture) + "?t=" + token;
+                return Task.FromResult<IActionResult>(HttpInput.Ok(new HistoryLinkResponse(owner.Value, url, expiresAt),
+                    FuncLedgerJson.Default.HistoryLinkResponse, status: StatusCodes.Status201Created));
+            }
+            catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException)
+            {
+                throw HttpInput.Invalid("ttl", e.Message.Split(" (Parameter", 2)[0]);
+            }
+        }, cancellationToken);
+
+    /// <summary>The owner the link grants, or null (tampered, expired, another owner's, or no link).</summary>
+    private OwnerId? Granted(HttpRequest request, string ownerId)
+    {
+        if (!long.TryParse(ownerId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+        {
+            return null;
+        }
+
+        var token = request.Query["t"];
+        return token.Count == 1 && links.Check(id, token[0]) == HistoryLinkCheck.Valid ? OwnerId.From(id) : null;
+    }
+
+    private static void Protect(HttpResponse response)
+    {
+        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.XFrameOptions = "DENY";
+    }
+}
+
+/// <summary>Bytes as they are, with a status (no MVC executor involved).</summary>
+internal sealed class StaticAsset(byte[] body, string contentType, int status = StatusCodes.Status200OK) : IActionResult
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Cache = new();
+
+    /// <summary>A file of History/Assets, embedded in this assembly.</summary>
+    public static StaticAsset Embedded(string name, string contentType) => new(Cache.GetOrAdd(name, n =>
+    {
+        using var stream = typeof(StaticAsset).Assembly.GetManifestResourceStream("FuncLedger.history." + n)
+            ?? throw new InvalidOperationException($"The history asset {n} is not embedded.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }), contentType);
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var response = context.HttpContext.Response;
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
+    }
+}
