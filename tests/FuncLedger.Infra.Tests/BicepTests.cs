@@ -291,7 +291,7 @@ public sealed class BicepTests
         Assert.True(Props(One("Microsoft.Insights/components")).GetProperty("DisableLocalAuth").GetBoolean());
         var settings = AppSettings();
         foreach (var name in new[] { "APPLICATIONINSIGHTS_CONNECTION_STRING", "Ledger__Provider", "ConnectionStrings__Ledger",
-            "Ledger__Postgres__Authentication", "ReconcileSchedule", "HoldExpirySchedule", "Reconcile__FixDrift" })
+            "Ledger__Postgres__Authentication", "ReconcileSchedule", "HoldExpirySchedule", "Reconcile__FixDrift", "HistoryLinks__Secret" })
         {
             Assert.Contains(name, settings.Keys);
         }
@@ -303,6 +303,17 @@ public sealed class BicepTests
             Assert.DoesNotContain("listKeys", value, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("SharedAccessSignature", value, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public void The_history_link_secret_is_a_secure_parameter_generated_per_provisioning_and_never_an_output()
+    {
+        var main = JsonDocument.Parse(Build.Value.Stdout).RootElement;
+        var secret = main.GetProperty("parameters").GetProperty("historyLinkSecret");
+        Assert.Equal("securestring", secret.GetProperty("type").GetString());
+        Assert.Equal("[newGuid()]", secret.GetProperty("defaultValue").GetString());
+        Assert.Equal("[parameters('historyLinkSecret')]", AppSettings()["HistoryLinks__Secret"]);
+        Assert.DoesNotContain(main.GetProperty("outputs").EnumerateObject(), o => o.Name.Contains("secret", StringComparison.OrdinalIgnoreCase));
     }
 
     private static Dictionary<string, string> AppSettings() =>
