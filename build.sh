@@ -163,6 +163,12 @@ run_tests() {
   if ! python3 build/coverage_gate.py "$results"; then
     echo "coverage gate failed"; status=1
   fi
+  # The quick ratio profile (CI sets FUNCLEDGER_RATIOS=1): about a minute of yardsticks and core transfers; it prints
+  # its ratios and never fails the run.
+  if [ "${FUNCLEDGER_RATIOS:-0}" = 1 ]; then
+    log "quick ratio profile (bench/quick.sh)"
+    timeout 150 bash bench/quick.sh || echo "ratios: stopped after 150 s"
+  fi
   [ -n "$AZURITE_PID" ] && kill "$AZURITE_PID" 2>/dev/null
   # The engines the database suites ran on: SQL Server only in its opt-in lane (FUNCLEDGER_TEST_SQLSERVER), whose
   # classes are not generated at all without it.

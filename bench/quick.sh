@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The quick ratio profile the test command prints after the tests: the yardsticks (../shared/bench/raw-sql-limit.sh:
+# the commit floor and a plain-SQL transfer, 1 and 8 clients) and the core transfer at 1 and 8 clients and a replay at 1,
+# each for a few seconds on the same PostgreSQL, then their ratios against issue 17's goals. About 60-80 s. It never
+# fails the run: a missing yardstick or an error prints one line and exits 0. It runs the Debug build the tests just
+# made (a Release build alone would take longer than the whole profile), so its figures sit below bench/run.sh's;
+# they are for spotting a change from one run to the next.
+# Usage: bench/quick.sh [seconds=4]   (needs FUNCLEDGER_TEST_POSTGRES, as the test command sets it)
+set -uo pipefail
+seconds=${1:-4}
+root=$(cd "$(dirname "$0")/.." && pwd)
+say() { printf 'ratios: %s\n' "$*"; }
+yardstick=${YARDSTICK:-}
+for candidate in "$root/../shared/bench/raw-sql-limit.sh" /work/shared/bench/raw-sql-limit.sh; do
+  [ -z "$yardstick" ] && [ -f "$candidate" ] && yardstick=$candidate
+done
+[ -n "$yardstick" ] || { say "skipped (raw-sql-limit.sh not found beside the repository; set YARDSTICK=path)"; exit 0; }
+bench="$root/bench/FuncLedger.Bench/bin/Debug/net10.0/FuncLedger.Bench.dll"
+[ -f "$bench" ] || { say "skipped (the benchmark is not built: build FuncLedger.sln first)"; exit 0; }
+command -v pgbench >/dev/null || { say "skipped (pgbench not found)"; exit 0; }
+pg=${FUNCLEDGER_TEST_POSTGRES:-}
+[ -n "$pg" ] || { say "skipped (FUNCLEDGER_TEST_POSTGRES is not set)"; exit 0; }
+field() { tr ';' '\n' <<<"$pg" | awk -F= -v k="$1" 'tolower($1) == tolower(k) { print substr($0, length($1) + 2) }'; }
+export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password) PGDATABASE=funcledger_quick
+export PGPORT=${PGPORT:-5432}
+out="$root/artifacts/bench-quick"; mkdir -p "$out"; results="$out/results.jsonl"; : > "$results"
+started=$(date +%s)
+psql -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE WITH (FORCE)" -c "CREATE DATABASE $PGDATABASE" > "$out/log" 2>&1 \
+  || { say "skipped (cannot create $PGDATABASE: $(tail -1 "$out/log"))"; exit 0; }
+if ! timeout 60 bash "$yardstick" "$seconds" 10000 "1 8" >> "$results" 2>> "$out/log"; then
+  say "skipped (the yardsticks failed: $(tail -1 "$out/log"))"; exit 0
+fi
+if ! timeout 90 dotnet "$bench" transfer --pg "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE" \
+  --seconds "$seconds" --warmup "$seconds" --replay-warmup 1 --wallets 10000 2>> "$out/log" | grep '^{' >> "$results"; then
+  say "skipped (the transfer benchmark failed: $(tail -1 "$out/log"))"; exit 0
+fi
+psql -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE WITH (FORCE)" >> "$out/log" 2>&1
+python3 - "$results" "$(( $(date +%s) - started ))" <<'PY' || say "could not summarise (see artifacts/bench-quick)"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+yard = {(r["yardstick"], r["clients"]): r["tps"] for r in rows if "yardstick" in r}
+fig = {(r["bench"], r["clients"]): r["tps"] for r in rows if "bench" in r}
+print(f"ratios: quick profile, Debug build, {sys.argv[2]} s; figures in artifacts/bench-quick/results.jsonl (goals: issue 17)")
+for name, value, base, goal in [
+    ("core transfer, 1 client / plain-SQL transfer", fig.get(("core_transfer", 1)), yard.get(("transfer", 1)), 2.5),
+    ("core transfer, 8 clients / plain-SQL transfer", fig.get(("core_transfer", 8)), yard.get(("transfer", 8)), 1.8),
+    ("core transfer, 1 client / commit floor", fig.get(("core_transfer", 1)), yard.get(("floor", 1)), 0.6),
+    ("core transfer, 8 clients / commit floor at 8", fig.get(("core_transfer", 8)), yard.get(("floor", 8)), 0.35),
+    ("replay, 1 client / transfer", fig.get(("replay", 1)), fig.get(("core_transfer", 1)), 2.5),
+]:
+    if value and base:
+        print(f"ratios:   {name}: {value / base:.2f}x (goal {goal}x, {'met' if value / base >= goal else 'not met'}; {value:,.0f}/s vs {base:,.0f}/s)")
+    else:
+        print(f"ratios:   {name}: not measured")
+PY
+exit 0
