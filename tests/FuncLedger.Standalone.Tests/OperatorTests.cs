@@ -111,6 +111,14 @@ public sealed class OperatorTests(StandaloneFixture app) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         Assert.Equal(ProblemCodes.MessageNotFound, (await StandaloneFixture.JsonAsync(again)).GetProperty("code").GetString());
 
+        // --all moves what is left (the body that is not JSON); the app poisons it again after its deliveries.
+        var everything = await CliAsync("payouts", "poison", "requeue", "--all");
+        Assert.Equal(0, everything.ExitCode);
+        Assert.Contains($"requeued {poisonC} as ", everything.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith("requeued: 1, left in payout-awards-poison: 0", everything.Stdout.Trim(), StringComparison.Ordinal);
+        await StandaloneFixture.EventuallyAsync(async () => (await app.Poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 1,
+            TimeSpan.FromSeconds(45), "the body that is not JSON poisoned again");
+
         Assert.Equal(40, await BalanceAsync(61));
         Assert.Equal(300, await BalanceAsync(62));
         Assert.Equal(1, await EntriesAsync("participation_award_reg_501"));

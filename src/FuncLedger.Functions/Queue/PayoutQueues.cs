@@ -110,11 +110,15 @@ public sealed class PayoutQueues(QueueServiceClient service)
         await Payouts.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var moved = new List<RequeuedMessage>();
         var passedOver = new List<QueueMessage>();
+        // At most what was there when it started (and a page more, the count being approximate): messages that fail
+        // again while this runs and come back to the poison queue are not moved round in a loop.
+        var budget = (await Poison.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount + PageSize;
         try
         {
-            while (true)
+            while (moved.Count + passedOver.Count < budget)
             {
-                var batch = (await Poison.ReceiveMessagesAsync(PageSize, Invisible, cancellationToken)).Value;
+                var take = (int)Math.Min(PageSize, budget - moved.Count - passedOver.Count);
+                var batch = (await Poison.ReceiveMessagesAsync(take, Invisible, cancellationToken)).Value;
                 if (batch.Length == 0)
                 {
                     break;
