@@ -45,7 +45,7 @@ public sealed class ApiReferenceFunctions
         </html>
         """;
 
-    // Relative URLs: the page works under any route prefix and host. No fonts, telemetry or proxies from elsewhere.
+    // Relative URLs: the page works under any route prefix and host. No fonts, telemetry, AI agent or proxies from elsewhere.
     private const string Init = """
         Scalar.createApiReference('#app', {
           url: 'openapi.json',
@@ -53,6 +53,7 @@ public sealed class ApiReferenceFunctions
           hideClientButton: true,
           telemetry: false,
           showDeveloperTools: 'never',
+          agent: { disabled: true },
           metaData: { title: 'FuncLedger API' },
         });
         """;
