@@ -177,6 +177,7 @@ public sealed class ApiReferenceTests(StandaloneFixture app)
         var init = await (await app.SendAsync(HttpMethod.Get, "/api/docs/init.js", key: null)).Content.ReadAsStringAsync();
         Assert.Contains("url: 'openapi.json'", init, StringComparison.Ordinal);
         Assert.Contains("withDefaultFonts: false", init, StringComparison.Ordinal);
+        Assert.Contains("agent: { disabled: true }", init, StringComparison.Ordinal);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await app.SendAsync(HttpMethod.Get, "/api/docs/other.js", key: null)).StatusCode);
     }
 }
