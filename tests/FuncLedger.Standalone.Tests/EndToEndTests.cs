@@ -161,7 +161,7 @@ public sealed class EndToEndTests(StandaloneFixture app) : IAsyncLifetime
     [Fact]
     public async Task A_malformed_payout_message_ends_in_the_poison_queue_after_max_dequeue_count_and_pays_nothing()
     {
-        await app.Queue.SendMessageAsync("this is not json");
+        var sent = (await app.Queue.SendMessageAsync("this is not json")).Value;
 
         await StandaloneFixture.EventuallyAsync(async () => (await app.Poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 1,
             TimeSpan.FromSeconds(45), "the message in payout-awards-poison");
@@ -171,7 +171,8 @@ public sealed class EndToEndTests(StandaloneFixture app) : IAsyncLifetime
         Assert.Equal(0, (await app.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         Assert.Equal(0, await app.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
         // Delivered maxDequeueCount (5) times, each one logged, then moved.
-        Assert.Equal(5, app.Logs.Lines.Count(l => l.Contains("[5003]", StringComparison.Ordinal)));
+        Assert.Equal(5, app.Logs.Lines.Count(l => l.Contains("[5003]", StringComparison.Ordinal)
+            && l.Contains(sent.MessageId, StringComparison.Ordinal)));
     }
 
     [Fact]

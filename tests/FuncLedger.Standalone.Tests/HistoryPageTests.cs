@@ -95,12 +95,14 @@ public sealed class HistoryPageTests(StandaloneFixture app) : IAsyncLifetime
 
         // Bad links: a changed byte, another owner's path, an expired token. Each is 403 and shows nothing.
         var token = url[(url.IndexOf("?t=", StringComparison.Ordinal) + 3)..];
-        var tampered = url[..^1] + (url[^1] == 'A' ? 'B' : 'A');
+        var middle = url.Length - 20;
+        var tampered = url[..middle] + (url[middle] == 'A' ? 'B' : 'A') + url[(middle + 1)..];
+        var spareBits = url[..^1] + (url[^1] == 'A' ? 'B' : 'A');
         var otherOwner = url.Replace($"/history/{Owner}?", $"/history/{Owner + 1}?", StringComparison.Ordinal);
         var past = new HistoryLinks(new HistoryLinkOptions { Secret = StandaloneFixture.HistoryLinkSecret },
             new FixedTime(TimeProvider.System.GetUtcNow().AddHours(-1))).Create(Owner, TimeSpan.FromMinutes(15)).Token;
         var expired = url.Replace(token, past, StringComparison.Ordinal);
-        foreach (var bad in new[] { tampered, otherOwner, expired })
+        foreach (var bad in new[] { tampered, spareBits, otherOwner, expired })
         {
             var refused = await page.GotoAsync(bad);
             Assert.Equal(403, refused!.Status);

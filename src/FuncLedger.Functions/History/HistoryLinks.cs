@@ -69,7 +69,9 @@ public sealed class HistoryLinks(HistoryLinkOptions options, TimeProvider time)
     public HistoryLinkCheck Check(long ownerId, string? token)
     {
         var key = Key;
-        if (token is null || !TryDecode(token, out var bytes) || bytes.Length != TokenLength || bytes[0] != Version)
+        // Canonical encodings only: base64url's last character has spare bits, and a token is one string, not several.
+        if (token is null || !TryDecode(token, out var bytes) || bytes.Length != TokenLength || bytes[0] != Version
+            || Base64Url(bytes) != token)
         {
             return HistoryLinkCheck.Invalid;
         }
