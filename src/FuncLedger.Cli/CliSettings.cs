@@ -99,6 +99,16 @@ internal static class CliSettings
         return services.BuildServiceProvider();
     }
 
+    /// <summary>A <c>--count</c> option: how many records, newest first, 1 to <paramref name="max"/>.</summary>
+    public static Option<int> CountOption(int max, int fallback) => new("--count")
+    {
+        Description = $"How many, newest first (1 to {max})", DefaultValueFactory = _ => fallback,
+    };
+
+    /// <summary>The value of a <see cref="CountOption"/>; outside 1 to <paramref name="max"/> a one-line error.</summary>
+    public static int Count(ParseResult parse, Option<int> option, int max) =>
+        parse.GetValue(option) is var n && n >= 1 && n <= max ? n : throw new CliException($"--count must be 1 to {max}.");
+
     /// <summary>Refuses to work on a database with pending migrations.</summary>
     public static async Task EnsureCurrentAsync(IServiceProvider services, CancellationToken ct)
     {

@@ -28,22 +28,14 @@ internal static class PayoutsCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var since = new Option<DateTimeOffset?>("--since") { Description = "Only rejections at or after this instant (ISO 8601)" };
-        var count = new Option<int>("--count")
-        {
-            Description = $"How many, newest first (1 to {PayoutRejectionLimits.RecentMax})", DefaultValueFactory = _ => 50,
-        };
+        var count = CliSettings.CountOption(PayoutRejectionLimits.RecentMax, 50);
         var rejections = new Command("rejections", "List payout messages that were refused (invalid, or a conflicting award).")
         {
             since, count, JsonOption,
         };
         rejections.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
         {
-            var n = parse.GetValue(count);
-            if (n is < 1 or > PayoutRejectionLimits.RecentMax)
-            {
-                throw new CliException($"--count must be 1 to {PayoutRejectionLimits.RecentMax}.");
-            }
-
+            var n = CliSettings.Count(parse, count, PayoutRejectionLimits.RecentMax);
             await using var services = CliSettings.BuildServices(parse, stderr);
             await CliSettings.EnsureCurrentAsync(services, ct);
             var list = await services.GetRequiredService<IPayoutRejections>().RecentAsync(n, parse.GetValue(since), ct);

@@ -13,19 +13,11 @@ internal static class RunsCommand
     /// <summary><c>funcledger runs [--count N] [--json]</c>: the recorded reconciliation runs, newest first.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var count = new Option<int>("--count")
-        {
-            Description = $"How many, newest first (1 to {ReconciliationLimits.RecentRunsMax})", DefaultValueFactory = _ => 20,
-        };
+        var count = CliSettings.CountOption(ReconciliationLimits.RecentRunsMax, 20);
         var command = new Command("runs", "List the recorded reconciliation runs (nightly, CLI fixes, admin route).") { count, JsonOption };
         command.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
         {
-            var n = parse.GetValue(count);
-            if (n is < 1 or > ReconciliationLimits.RecentRunsMax)
-            {
-                throw new CliException($"--count must be 1 to {ReconciliationLimits.RecentRunsMax}.");
-            }
-
+            var n = CliSettings.Count(parse, count, ReconciliationLimits.RecentRunsMax);
             await using var services = CliSettings.BuildServices(parse, stderr);
             await CliSettings.EnsureCurrentAsync(services, ct);
             var runs = await services.GetRequiredService<IReconciler>().RecentRunsAsync(n, ct);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using FuncLedger.Core;
 using FuncLedger.Core.Domain;
@@ -384,23 +383,8 @@ public sealed class ReconcileCliSqliteTests(SqliteTestDatabase database) : Recon
         Assert.Equal(100, await CachedAsync(1));
     }
 
-    private static async Task<CliRun> ProcessAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "funcledger.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove(FuncLedgerCli.ProviderVariable);
-        start.Environment.Remove(FuncLedgerCli.ConnectionVariable);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new CliRun(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CliRun> ProcessAsync(params string[] args) =>
+        CliProcess.RunAsync("dotnet", null, [Path.Combine(AppContext.BaseDirectory, "funcledger.dll"), .. args]);
 }
 
 [Collection("cli-postgres")]

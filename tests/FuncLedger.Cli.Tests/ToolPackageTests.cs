@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -24,25 +23,8 @@ public sealed class ToolPackageTests : IDisposable
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, string workingDirectory, params string[] args)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove(FuncLedgerCli.ProviderVariable);
-        start.Environment.Remove(FuncLedgerCli.ConnectionVariable);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CliRun> RunAsync(string file, string workingDirectory, params string[] args) =>
+        CliProcess.RunAsync(file, workingDirectory, args);
 
     [Fact]
     public async Task The_tool_packs_with_its_metadata_installs_into_a_tool_path_and_runs_version_migrate_and_status()
