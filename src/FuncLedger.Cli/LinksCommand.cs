@@ -47,8 +47,8 @@ internal static class LinksCommand
                 throw new CliException(e.Message.Split(" (Parameter", 2)[0]);
             }
 
-            var api = (parse.GetValue(baseUrl) ?? configuration[$"{HistoryLinkOptions.Section}:BaseUrl"] ?? BaseUrlDefault).TrimEnd('/');
-            var url = $"{api}/history/{parse.GetValue(owner).ToString(CultureInfo.InvariantCulture)}?t={token}";
+            var api = (parse.GetValue(baseUrl) ?? configuration[$"{HistoryLinkOptions.Section}:BaseUrl"] ?? BaseUrlDefault);
+            var url = HistoryLinks.PageUrl(api, parse.GetValue(owner), token);
             await stdout.WriteLineAsync(parse.GetValue(JsonOption)
                 ? JsonSerializer.Serialize(new CliLink(parse.GetValue(owner), url, expiresAt), CliJson.Default.CliLink)
                 : url);

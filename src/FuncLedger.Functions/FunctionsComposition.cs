@@ -28,7 +28,6 @@ public static class FunctionsComposition
         var historyLinks = new History.HistoryLinkOptions();
         configuration.GetSection(History.HistoryLinkOptions.Section).Bind(historyLinks);
         services.AddSingleton(historyLinks);
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<History.HistoryLinks>();
         return services;
     }

@@ -32,6 +32,8 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
         <body><main><h1>This link is not valid or has expired.</h1><p>Ask for a new one.</p></main></body></html>
         """;
 
+    private static readonly byte[] RefusedBytes = System.Text.Encoding.UTF8.GetBytes(Refused);
+
     [Function(nameof(HistoryPage))]
     public IActionResult HistoryPage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "history/{ownerId}")] HttpRequest request, string ownerId)
@@ -39,8 +41,8 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
         ArgumentNullException.ThrowIfNull(request);
         Protect(request.HttpContext.Response);
         return Granted(request, ownerId) is null
-            ? new StaticAsset(System.Text.Encoding.UTF8.GetBytes(Refused), "text/html; charset=utf-8", StatusCodes.Status403Forbidden)
-            : StaticAsset.Embedded("history.html", "text/html; charset=utf-8");
+            ? new StaticAsset(RefusedBytes, "text/html; charset=utf-8", StatusCodes.Status403Forbidden)
+            : StaticAsset.Embedded(Asset("history.html"), "text/html; charset=utf-8");
     }
 
     [Function(nameof(HistoryData))]
@@ -87,8 +89,8 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
         request.HttpContext.Response.Headers.CacheControl = "public, max-age=300";
         return asset switch
         {
-            "history.js" => StaticAsset.Embedded(asset, "text/javascript; charset=utf-8"),
-            "history.css" => StaticAsset.Embedded(asset, "text/css; charset=utf-8"),
+            "history.js" => StaticAsset.Embedded(Asset(asset), "text/javascript; charset=utf-8"),
+            "history.css" => StaticAsset.Embedded(Asset(asset), "text/css; charset=utf-8"),
             _ => new NotFoundResult(),
         };
     }
@@ -100,13 +102,11 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
         http.HandleAsync(request, () =>
         {
             var owner = HttpInput.Owner(HttpInput.QueryText(request, "ownerId"));
-            TimeSpan ttl;
             try
             {
-                ttl = HistoryLinks.ParseTtl(HttpInput.QueryText(request, "ttl") ?? "15m");
+                var ttl = HistoryLinks.ParseTtl(HttpInput.QueryText(request, "ttl") ?? "15m");
                 var (token, expiresAt) = links.Create(owner.Value, ttl);
-                var url = $"{request.Scheme}://{request.Host}{request.PathBase}/api/history/"
-                    + owner.Value.ToString(CultureInfo.InvariantCulture) + "?t=" + token;
+                var url = HistoryLinks.PageUrl($"{request.Scheme}://{request.Host}{request.PathBase}/api", owner.Value, token);
                 return Task.FromResult<IActionResult>(HttpInput.Ok(new HistoryLinkResponse(owner.Value, url, expiresAt),
                     FuncLedgerJson.Default.HistoryLinkResponse, status: StatusCodes.Status201Created));
             }
@@ -128,6 +128,9 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
         return token.Count == 1 && links.Check(id, token[0]) == HistoryLinkCheck.Valid ? OwnerId.From(id) : null;
     }
 
+    /// <summary>A file of History/Assets, as the project embeds it.</summary>
+    private static string Asset(string file) => "FuncLedger.history." + file;
+
     private static void Protect(HttpResponse response)
     {
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
@@ -135,31 +138,5 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
         response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.XFrameOptions = "DENY";
-    }
-}
-
-/// <summary>Bytes as they are, with a status (no MVC executor involved).</summary>
-internal sealed class StaticAsset(byte[] body, string contentType, int status = StatusCodes.Status200OK) : IActionResult
-{
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Cache = new();
-
-    /// <summary>A file of History/Assets, embedded in this assembly.</summary>
-    public static StaticAsset Embedded(string name, string contentType) => new(Cache.GetOrAdd(name, n =>
-    {
-        using var stream = typeof(StaticAsset).Assembly.GetManifestResourceStream("FuncLedger.history." + n)
-            ?? throw new InvalidOperationException($"The history asset {n} is not embedded.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }), contentType);
-
-    public async Task ExecuteResultAsync(ActionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var response = context.HttpContext.Response;
-        response.StatusCode = status;
-        response.ContentType = contentType;
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
     }
 }

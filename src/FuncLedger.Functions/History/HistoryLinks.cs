@@ -89,6 +89,13 @@ public sealed class HistoryLinks(HistoryLinkOptions options, TimeProvider time)
             : HistoryLinkCheck.Expired;
     }
 
+    /// <summary>The page's address for a token: <paramref name="api"/> is the app's API base (…/api).</summary>
+    public static string PageUrl(string api, long ownerId, string token)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        return $"{api.TrimEnd('/')}/history/{ownerId.ToString(System.Globalization.CultureInfo.InvariantCulture)}?t={token}";
+    }
+
     /// <summary>Parses a lifetime: <c>15m</c>, <c>2h</c>, <c>1d</c>, <c>90s</c>, or a plain number of minutes.</summary>
     public static TimeSpan ParseTtl(string text)
     {

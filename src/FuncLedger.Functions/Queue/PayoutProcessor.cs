@@ -128,10 +128,12 @@ public sealed partial class PayoutProcessor(
     private async Task<PayoutOutcome> RejectAsync(
         string messageId, long dequeueCount, PayoutMessage? message, string reasonCode, string detail, CancellationToken cancellationToken)
     {
+        // Only a known type is kept or counted (the message's raw text is not).
+        var awardType = message?.Type is Participation or Placement ? message.Type : null;
         var recorded = await rejections.RecordAsync(new PayoutRejection
         {
             MessageId = messageId,
-            AwardType = message?.Type is Participation or Placement ? message.Type : null,
+            AwardType = awardType,
             RegistrationId = message?.RegistrationId,
             Place = message?.Place,
             ReasonCode = reasonCode,
@@ -139,7 +141,7 @@ public sealed partial class PayoutProcessor(
             DequeueCount = dequeueCount,
         }, cancellationToken);
         LogRejected(logger, messageId, reasonCode, recorded);
-        Count(message?.Type is Participation or Placement ? message.Type : "unknown", "rejected");
+        Count(awardType ?? "unknown", "rejected");
         return PayoutOutcome.Rejected;
     }
 

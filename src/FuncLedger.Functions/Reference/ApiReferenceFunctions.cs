@@ -1,7 +1,6 @@
-using System.IO.Compression;
-using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using FuncLedger.Functions.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
 
@@ -19,14 +18,18 @@ public sealed class ApiReferenceFunctions
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
         + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-    private static readonly Lazy<byte[]> OpenApi = new(() => Resource(typeof(ApiReferenceFunctions).Assembly, "FuncLedger.openapi.json"));
+    private static readonly Lazy<byte[]> OpenApi = new(() =>
+        StaticAsset.Resource(typeof(ApiReferenceFunctions).Assembly, "FuncLedger.openapi.json"));
 
     // Scalar's standalone bundle, gzip-compressed as the package embeds it.
     private static readonly Lazy<byte[]> ScalarGzip = new(() =>
-        Resource(typeof(Scalar.AspNetCore.ScalarOptions).Assembly, "ScalarStaticAssets.scalar.js"));
+        StaticAsset.Resource(typeof(Scalar.AspNetCore.ScalarOptions).Assembly, "ScalarStaticAssets.scalar.js"));
+
+    // The same, decompressed once for the rare client that does not accept gzip (4.9 MB: not per request).
+    private static readonly Lazy<byte[]> ScalarPlain = new(() => StaticAsset.Gunzip(ScalarGzip.Value));
 
     private static readonly Lazy<byte[]> Favicon = new(() =>
-        Gunzip(Resource(typeof(Scalar.AspNetCore.ScalarOptions).Assembly, "ScalarStaticAssets.favicon.svg")));
+        StaticAsset.Gunzip(StaticAsset.Resource(typeof(Scalar.AspNetCore.ScalarOptions).Assembly, "ScalarStaticAssets.favicon.svg")));
 
     private const string Page = """
         <!doctype html>
@@ -68,7 +71,7 @@ public sealed class ApiReferenceFunctions
     {
         ArgumentNullException.ThrowIfNull(request);
         Cache(request.HttpContext.Response);
-        return new BytesResult(OpenApi.Value, "application/json; charset=utf-8");
+        return new StaticAsset(OpenApi.Value, "application/json; charset=utf-8");
     }
 
     [Function(nameof(ApiDocs))]
@@ -77,7 +80,7 @@ public sealed class ApiReferenceFunctions
         ArgumentNullException.ThrowIfNull(request);
         request.HttpContext.Response.Headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
         request.HttpContext.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
-        return new BytesResult(PageBytes.Value, "text/html; charset=utf-8");
+        return new StaticAsset(PageBytes.Value, "text/html; charset=utf-8");
     }
 
     [Function(nameof(ApiDocsAsset))]
@@ -95,51 +98,20 @@ public sealed class ApiReferenceFunctions
                 if (request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
                 {
                     response.Headers.ContentEncoding = "gzip";
-                    return new BytesResult(ScalarGzip.Value, "text/javascript; charset=utf-8");
+                    return new StaticAsset(ScalarGzip.Value, "text/javascript; charset=utf-8");
                 }
 
-                return new BytesResult(Gunzip(ScalarGzip.Value), "text/javascript; charset=utf-8");
+                return new StaticAsset(ScalarPlain.Value, "text/javascript; charset=utf-8");
             case "init.js":
                 Cache(response);
-                return new BytesResult(InitBytes.Value, "text/javascript; charset=utf-8");
+                return new StaticAsset(InitBytes.Value, "text/javascript; charset=utf-8");
             case "favicon.svg":
                 Cache(response);
-                return new BytesResult(Favicon.Value, "image/svg+xml");
+                return new StaticAsset(Favicon.Value, "image/svg+xml");
             default:
                 return new NotFoundResult();
         }
     }
 
     private static void Cache(HttpResponse response) => response.Headers.CacheControl = "public, max-age=3600";
-
-    private static byte[] Resource(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"{assembly.GetName().Name} has no resource {name}.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
-
-    private static byte[] Gunzip(byte[] compressed)
-    {
-        using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
-        using var plain = new MemoryStream();
-        gzip.CopyTo(plain);
-        return plain.ToArray();
-    }
-
-    /// <summary>Bytes as they are (no MVC executor involved, so every host writes the same response).</summary>
-    private sealed class BytesResult(byte[] body, string contentType) : IActionResult
-    {
-        public async Task ExecuteResultAsync(ActionContext context)
-        {
-            ArgumentNullException.ThrowIfNull(context);
-            var response = context.HttpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = contentType;
-            response.ContentLength = body.Length;
-            await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
-        }
-    }
 }
