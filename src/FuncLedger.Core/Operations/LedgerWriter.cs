@@ -14,7 +14,7 @@ namespace FuncLedger.Core.Operations;
 /// locks; (3) one command updates every wallet (guarded on the balance it read) and inserts every entry; (4) commit. A
 /// pure replay takes no lock and writes nothing. The SQL of each step is the provider's (<see cref="LedgerStore"/>).
 /// </summary>
-internal static class LedgerWriter
+internal static partial class LedgerWriter
 {
     public static async Task<Posted[]> PostAsync(
         LedgerDbContext context, LedgerStore store, IReadOnlyList<Posting> postings, DateTime now, CancellationToken ct,
@@ -22,6 +22,11 @@ internal static class LedgerWriter
     {
         await context.Database.OpenConnectionAsync(ct);
         var connection = context.Database.GetDbConnection();
+        if (hook is null && store.OneRoundTripPost is { } one
+            && await PostInOneRoundTripAsync(connection, one, postings, now, ct) is { } done)
+        {
+            return done;
+        }
 
         // Where the provider sends BEGIN with the first command and COMMIT with the write, any failure rolls back
         // explicitly before the connection goes back to the pool. Elsewhere the transaction object does both. An operation
@@ -124,7 +129,7 @@ internal static class LedgerWriter
             {
                 if (!posting.CreateWallet)
                 {
-                    throw new InvalidWalletException(InvalidWalletReason.NotFound, "The source wallet does not exist.");
+                    throw NoSourceWallet();
                 }
 
                 missing.Add(posting.OwnerId);
@@ -256,7 +261,7 @@ internal static class LedgerWriter
             }
             catch (OverflowException)
             {
-                throw new InvalidAmountException($"The amount would overflow the balance of wallet {wallet.Id}.");
+                throw Overflow(wallet.Id);
             }
 
             if (posting.Delta < 0 && wallet.Frozen && !posting.Compensating)

@@ -41,6 +41,10 @@ internal abstract class LedgerStore
 
     public virtual string InlineCommit => "";
 
+    /// <summary>When not null, a write without a hook runs as this one command first (one round trip); the general path
+    /// runs only when it declines.</summary>
+    public virtual PostgresPostCommand? OneRoundTripPost => null;
+
     public static LedgerStore For(LedgerProvider provider) => provider switch
     {
         LedgerProvider.Postgres => PostgresStore.Instance,

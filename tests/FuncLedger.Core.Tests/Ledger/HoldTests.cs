@@ -180,6 +180,22 @@ public abstract class HoldRaceTests(ILedgerDatabase database) : LedgerTestBase(d
     }
 
     [Fact]
+    public async Task A_capture_that_read_the_hold_pending_after_another_capture_took_it_is_refused_as_not_pending()
+    {
+        // The losing side of the race above, made deterministic: the capture reads the hold as pending (here because its
+        // status is put back), then its write finds the hold's capture key taken by a capture of other terms.
+        await Ledger.CreditAsync(1, 1_000, "seed");
+        var hold = await Ledger.HoldAsync(1, 100, "checkout", "stale-1");
+        await Ledger.CaptureAsync(hold.HoldId, 40);
+        await Db.ExecuteAsync("UPDATE ledger_holds SET status = 0");
+
+        var refused = await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.CaptureAsync(hold.HoldId, 50));
+
+        Assert.Equal(HoldStatus.Captured, refused.Status);
+        Assert.Equal(960, await Ledger.GetBalanceAsync(1));
+    }
+
+    [Fact]
     public async Task Concurrent_partial_reversals_never_move_back_more_than_the_original()
     {
         await Ledger.CreditAsync(2, 1_000, "seed");

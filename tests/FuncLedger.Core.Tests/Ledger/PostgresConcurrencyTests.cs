@@ -130,7 +130,8 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
     public async Task First_credits_waiting_on_a_wallet_another_transaction_is_creating_lock_that_wallet_and_all_apply()
     {
         // Deterministic form of the race above: another transaction has inserted owner 78's wallet and not committed,
-        // so every first credit's insert waits on it, finds the wallet created, and locks it like any other.
+        // so every first credit's insert waits on it (inside ledger_post, the one-round-trip write), finds the wallet created,
+        // and locks it like any other (ledger_post declines and the general path runs).
         await using var other = new Npgsql.NpgsqlConnection(Db.ConnectionString);
         await other.OpenAsync();
         await using var creating = await other.BeginTransactionAsync();
@@ -147,7 +148,8 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
         {
             await Task.Delay(25);
             waiting = await Db.ScalarAsync(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO wallets%'");
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                + "AND (query LIKE 'INSERT INTO wallets%' OR query LIKE 'SELECT o_kind%FROM ledger_post(%')");
         }
 
         Assert.Equal(4, waiting);
@@ -206,6 +208,34 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
         var retried = await Ledger.TransferAsync(1, 2, 30, "lost-retry", "lost-1");
         Assert.False(retried.Replayed);
         Assert.Equal(70, await Ledger.GetBalanceAsync(1));
+    }
+
+    [Fact]
+    public async Task A_connection_lost_mid_write_on_the_general_path_changes_nothing_and_is_classified_unavailable()
+    {
+        // A batch of awards of which one is already paid runs the general path (BEGIN with the lookup, COMMIT with the
+        // write): the session ends at the new award's insert, so the inline ROLLBACK meets a broken connection.
+        var paid = new Award(501, null, OwnerId.From(1), Coins.From(10));
+        await Ledger.AwardAsync([paid]);
+        var before = await Db.SnapshotAsync();
+        await Db.ExecuteAsync("""
+            CREATE OR REPLACE FUNCTION test_terminate() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.amount = 31 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER trg_test_inject_fault BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION test_terminate();
+            """);
+        var batch = new[] { paid, new Award(502, null, OwnerId.From(2), Coins.From(31)) };
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Ledger.AwardAsync(batch));
+
+        Assert.True(error is LedgerUnavailableException, error.GetType().Name + ": " + error.Message);
+        Assert.Equal(before, await Db.SnapshotAsync());
+        await Db.ExecuteAsync("DROP TRIGGER trg_test_inject_fault ON ledger_entries");
+        var retried = await Ledger.AwardAsync(batch);
+        Assert.Equal([true, false], retried.Select(r => r.Replayed));
+        Assert.Equal(31, await Ledger.GetBalanceAsync(2));
     }
 
     [Fact]

@@ -3,9 +3,9 @@ using FuncLedger.Core.Persistence.Commands;
 namespace FuncLedger.Core.Persistence.Postgres;
 
 /// <summary>
-/// PostgreSQL: <c>ORDER BY id FOR UPDATE</c> locks rows in sorted order; ids come back by <c>RETURNING</c>; BEGIN travels
-/// with the first command and COMMIT with the write, so a transfer costs two round trips; batches of
-/// <see cref="ArrayBatchMin"/> postings or more bind arrays.
+/// PostgreSQL: a write without a hook is one round trip (<see cref="PostgresPostCommand"/>). The general path: <c>ORDER BY
+/// id FOR UPDATE</c> locks rows in sorted order; ids come back by <c>RETURNING</c>; BEGIN travels with the first command
+/// and COMMIT with the write (two round trips); batches of <see cref="ArrayBatchMin"/> postings or more bind arrays.
 /// </summary>
 internal sealed class PostgresStore : LedgerStore
 {
@@ -46,6 +46,8 @@ internal sealed class PostgresStore : LedgerStore
     public override string? InlineBegin => "BEGIN ISOLATION LEVEL READ COMMITTED;\n";
 
     public override string InlineCommit => "COMMIT;\n";
+
+    public override PostgresPostCommand OneRoundTripPost => PostgresPostCommand.Instance;
 
     public override LookupAndLockCommand LookupAndLockFor(int postings) => postings >= ArrayBatchMin ? LookupAndLockArrays : LookupAndLock;
 

@@ -1,0 +1,93 @@
+using System.Data.Common;
+using FuncLedger.Core.Operations;
+using FuncLedger.Core.Persistence.Commands;
+using Npgsql;
+
+namespace FuncLedger.Core.Persistence.Postgres;
+
+/// <summary>
+/// A whole write in one round trip on PostgreSQL: <c>ledger_post</c>, a PL/pgSQL function installed by the migration
+/// <c>OneRoundTripPost</c>, run as one statement in its own implicit transaction. It looks the keys up (a replay or a
+/// conflict answers from them, with no lock and no write), locks the wallets in ascending id order, looks the keys up again
+/// (a concurrent first request may have committed while it waited), computes every balance in posting order under the
+/// locks, and either writes (the balances, then the entries) or refuses (keeping a keyed refusal when asked). The rules are
+/// the general path's (<c>LedgerWriter</c>); the function declines (SQLSTATE FL001, nothing written) when a refusal would
+/// need the exact sum of a wallet's holds or a wallet it meant to create was created concurrently, and the caller runs the
+/// general path.
+/// </summary>
+internal sealed class PostgresPostCommand
+{
+    public static readonly PostgresPostCommand Instance = new();
+
+    /// <summary>The SQLSTATE of the function declining.</summary>
+    internal const string DeclinedState = "FL001";
+
+    internal const string Text =
+        "SELECT o_kind, o_n, o_id, o_wallet, o_amount, o_balance, o_key, o_fingerprint FROM ledger_post("
+        + "@owner, @delta, @reason, @key, @fingerprint, @meta, @create, @compensating, @keep, @now);";
+
+    /// <summary>The function's rows, or null when it declined.</summary>
+    /// <param name="keep">Per posting: keep a refusal of it under its key.</param>
+    public async Task<List<PostRow>?> ExecuteAsync(DbConnection connection, IReadOnlyList<Posting> postings, bool[] keep, DateTime now,
+        CancellationToken ct)
+    {
+        await using var command = Sql.Create(connection, null, Text);
+        Sql.Add(command, "@owner", postings.Select(p => p.OwnerId).ToArray());
+        Sql.Add(command, "@delta", postings.Select(p => p.Delta).ToArray());
+        Sql.Add(command, "@reason", postings.Select(p => p.Reason).ToArray());
+        Sql.Add(command, "@key", postings.Select(p => p.Key).ToArray());
+        Sql.Add(command, "@fingerprint", postings.Select(p => p.Fingerprint).ToArray());
+        Sql.Add(command, "@meta", postings.Select(p => p.Meta).ToArray());
+        Sql.Add(command, "@create", postings.Select(p => p.CreateWallet).ToArray());
+        Sql.Add(command, "@compensating", postings.Select(p => p.Compensating).ToArray());
+        Sql.Add(command, "@keep", keep);
+        Sql.AddTimestamp(command, "@now", now);
+        var rows = new List<PostRow>(postings.Count);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new PostRow((PostOutcome)reader.GetChar(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3),
+                    reader.GetInt64(4), reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7)));
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == DeclinedState)
+        {
+            return null;
+        }
+
+        Sql.Invariant(rows.Count > 0, "ledger_post returned no row");
+        return rows;
+    }
+}
+
+/// <summary>What a row of <c>ledger_post</c> says (its <c>o_kind</c>).</summary>
+internal enum PostOutcome
+{
+    /// <summary>An entry, kept refusal or hold holding one of the keys (an <see cref="EntryRow"/>); nothing was written.</summary>
+    Key = 'K',
+
+    /// <summary>Posting <c>o_n</c> was written: entry <c>o_id</c> on wallet <c>o_wallet</c>, balance after <c>o_balance</c>.</summary>
+    Written = 'W',
+
+    /// <summary>Insufficient funds on wallet <c>o_wallet</c>: <c>o_balance</c> available, <c>o_amount</c> asked.</summary>
+    Insufficient = 'I',
+
+    /// <summary>Wallet <c>o_wallet</c> is frozen.</summary>
+    Frozen = 'Z',
+
+    /// <summary>The balance of wallet <c>o_wallet</c> would overflow.</summary>
+    Overflow = 'O',
+
+    /// <summary>Posting <c>o_n</c>'s wallet does not exist and may not be created.</summary>
+    NoWallet = 'N',
+}
+
+/// <summary>One row of <c>ledger_post</c>; the columns mean what <see cref="Kind"/> says.</summary>
+internal readonly record struct PostRow(
+    PostOutcome Kind, int Index, long Id, long WalletId, long Amount, long Balance, string? Key, string? Fingerprint)
+{
+    public EntryRow AsEntry() => new(Id, WalletId, Amount, Balance, Key!, Fingerprint);
+}
