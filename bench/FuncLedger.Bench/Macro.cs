@@ -42,7 +42,7 @@ public static class Macro
             Console.WriteLine(JsonSerializer.Serialize(f, BenchJson.Default.Figure));
         }
 
-        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64, NoResetOnClose = false }.ToString();
+        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64 }.ToString();
         await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
         await using var pgServices = Services(LedgerProvider.Postgres, pg);
         var ledger = pgServices.GetRequiredService<ILedger>();
@@ -95,7 +95,7 @@ public static class Macro
     /// <summary>Core transfers at 1 and 8 clients, then replays at 1 (bench transfer): for A/B runs of the write path.</summary>
     public static async Task<List<Figure>> TransfersOnlyAsync(Options o)
     {
-        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64, NoResetOnClose = false }.ToString();
+        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64 }.ToString();
         await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
         await using var services = Services(LedgerProvider.Postgres, pg);
         var ledger = services.GetRequiredService<ILedger>();
@@ -112,7 +112,7 @@ public static class Macro
     /// (bench posting).</summary>
     public static async Task<List<Figure>> PostingsAsync(Options o, int legs = 100)
     {
-        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64, NoResetOnClose = false }.ToString();
+        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64 }.ToString();
         await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
         await using var services = Services(LedgerProvider.Postgres, pg);
         var ledger = services.GetRequiredService<ILedger>();

@@ -6,33 +6,23 @@ namespace FuncLedger.Migrations.Postgres.Migrations
 {
     /// <summary>
     /// ledger_post: a whole write (keys, ordered locks, balances, refusal or entries) as one statement, so a credit, debit,
-    /// transfer, posting or award batch costs one round trip (FuncLedger.Core's PostgresPostCommand calls it). ledger_key_rows:
-    /// what holds any of some idempotency keys (entries, kept refusals with id 0, holds with negated ids).
+    /// transfer, posting or award batch costs one round trip (FuncLedger.Core's PostgresPostCommand calls it and holds the
+    /// rules it mirrors). Its statements' plans are generic (plan_cache_mode): a custom plan per call cost 0.13 ms.
     /// </summary>
     public partial class OneRoundTripPost : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(@"CREATE OR REPLACE FUNCTION ledger_key_rows(p_keys text[])
-RETURNS TABLE (o_id bigint, o_wallet bigint, o_amount bigint, o_balance bigint, o_key text, o_fingerprint text)
-LANGUAGE sql STABLE AS $fn$
-    SELECT e.id, e.wallet_id, e.amount, e.balance_after, e.idempotency_key, e.request_fingerprint
-    FROM ledger_entries e WHERE e.idempotency_key = ANY(p_keys)
-    UNION ALL SELECT 0, r.wallet_id, r.amount, r.balance, r.idempotency_key, r.request_fingerprint
-    FROM ledger_refusals r WHERE r.idempotency_key = ANY(p_keys)
-    UNION ALL SELECT -h.id, h.wallet_id, -h.amount, 0, h.idempotency_key, h.request_fingerprint
-    FROM ledger_holds h WHERE h.idempotency_key = ANY(p_keys)
-$fn$;");
-
-            migrationBuilder.Sql(@"CREATE OR REPLACE FUNCTION ledger_post(p_owner bigint[], p_delta bigint[], p_reason text[], p_key text[], p_fingerprint text[], p_meta text[],
+            migrationBuilder.Sql(@"CREATE OR REPLACE FUNCTION ledger_post(
+    p_owner bigint[], p_delta bigint[], p_reason text[], p_key text[], p_fingerprint text[], p_meta text[],
     p_create boolean[], p_compensating boolean[], p_keep boolean[], p_now timestamptz)
 RETURNS TABLE (o_kind ""char"", o_n integer, o_id bigint, o_wallet bigint, o_amount bigint, o_balance bigint,
     o_key text, o_fingerprint text)
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $fn$
 DECLARE
     v_count integer := cardinality(p_owner);
-    v_keys text[] := ARRAY(SELECT DISTINCT k FROM unnest(p_key) AS k WHERE k IS NOT NULL);
+    v_keyed boolean := cardinality(array_remove(p_key, NULL)) > 0;
     v_ids bigint[] := '{}';
     v_owners bigint[] := '{}';
     v_bal bigint[] := '{}';
@@ -44,41 +34,45 @@ DECLARE
     v_slot integer[] := '{}';
     v_after bigint[] := '{}';
     v_next bigint;
-    v_entry bigint;
     v_created integer;
+    v_wallet bigint[] := '{}';
+    v_entries bigint[];
     i integer;
     j integer;
     k integer;
     w record;
 BEGIN
-    -- A replay or a conflict is answered from the keys alone: no lock, no write.
-    IF cardinality(v_keys) > 0 THEN
-        RETURN QUERY SELECT 'K'::""char"", 0, r.* FROM ledger_key_rows(v_keys) AS r;
-        IF FOUND THEN
-            RETURN;
+    FOR v_pass IN 1..2 LOOP
+        -- Pass 1: a replay or a conflict is answered from the keys alone, with no lock and no write. Pass 2, under the
+        -- locks: a concurrent first request under a key may have committed while this one waited.
+        IF v_keyed THEN
+            RETURN QUERY
+                SELECT 'K'::""char"", 0, e.id, e.wallet_id, e.amount, e.balance_after, e.idempotency_key::text,
+                    e.request_fingerprint::text
+                FROM ledger_entries e WHERE e.idempotency_key = ANY(p_key)
+                UNION ALL SELECT 'K', 0, 0, r.wallet_id, r.amount, r.balance, r.idempotency_key, r.request_fingerprint
+                FROM ledger_refusals r WHERE r.idempotency_key = ANY(p_key)
+                UNION ALL SELECT 'K', 0, -h.id, h.wallet_id, -h.amount, 0, h.idempotency_key, h.request_fingerprint
+                FROM ledger_holds h WHERE h.idempotency_key = ANY(p_key);
+            IF FOUND THEN
+                RETURN;
+            END IF;
         END IF;
-    END IF;
 
-    -- Locks in ascending id order (ORDER BY is applied before FOR UPDATE locks each row).
-    FOR w IN SELECT id, owner_id, cached_balance, allow_overdraft, updated_at, frozen, held FROM wallets
-        WHERE owner_id = ANY(p_owner) ORDER BY id FOR UPDATE
-    LOOP
-        v_ids := v_ids || w.id;
-        v_owners := v_owners || w.owner_id;
-        v_bal := v_bal || w.cached_balance;
-        v_over := v_over || w.allow_overdraft;
-        v_frozen := v_frozen || w.frozen;
-        v_held := v_held || w.held;
-        v_stamp := greatest(v_stamp, w.updated_at);
+        EXIT WHEN v_pass = 2;
+        -- Locks in ascending id order (the rows are sorted before FOR UPDATE locks each one).
+        FOR w IN SELECT id, owner_id, cached_balance, allow_overdraft, updated_at, frozen, held FROM wallets
+            WHERE owner_id = ANY(p_owner) ORDER BY id FOR UPDATE
+        LOOP
+            v_ids := v_ids || w.id;
+            v_owners := v_owners || w.owner_id;
+            v_bal := v_bal || w.cached_balance;
+            v_over := v_over || w.allow_overdraft;
+            v_frozen := v_frozen || w.frozen;
+            v_held := v_held || w.held;
+            v_stamp := greatest(v_stamp, w.updated_at);
+        END LOOP;
     END LOOP;
-
-    -- A concurrent first request under a key may have committed while this one waited for a lock: look again.
-    IF cardinality(v_keys) > 0 THEN
-        RETURN QUERY SELECT 'K'::""char"", 0, r.* FROM ledger_key_rows(v_keys) AS r;
-        IF FOUND THEN
-            RETURN;
-        END IF;
-    END IF;
 
     FOR i IN 1..v_count LOOP
         j := array_position(v_owners, p_owner[i]);
@@ -155,8 +149,13 @@ BEGIN
     FOR i IN 1..v_count LOOP
         INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)
         VALUES (v_ids[v_slot[i]], p_delta[i], v_after[i], p_reason[i], p_key[i], p_fingerprint[i], p_meta[i], v_stamp)
-        RETURNING id INTO v_entry;
-        RETURN QUERY SELECT 'W'::""char"", i - 1, v_entry, v_ids[v_slot[i]], p_delta[i], v_after[i], NULL::text, NULL::text;
+        RETURNING id INTO o_id;
+        o_kind := 'W';
+        o_n := i - 1;
+        o_wallet := v_ids[v_slot[i]];
+        o_amount := p_delta[i];
+        o_balance := v_after[i];
+        RETURN NEXT;
     END LOOP;
 END
 $fn$;");
@@ -166,7 +165,6 @@ $fn$;");
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS ledger_post(bigint[], bigint[], text[], text[], text[], text[], boolean[], boolean[], boolean[], timestamptz);");
-            migrationBuilder.Sql("DROP FUNCTION IF EXISTS ledger_key_rows(text[]);");
         }
     }
 }
