@@ -25,3 +25,9 @@ function request()
     ["Idempotency-Key"] = string.format("w%s-%d-%d", run, tid, counter),
   }, body)
 end
+
+-- The tail wrk's --latency report leaves out: p99.9 and the maximum (microseconds), read by wrk_json.py.
+function done(summary, latency, requests)
+  io.write(string.format("tail_us: p50 %d p99 %d p999 %d max %d\n", latency:percentile(50), latency:percentile(99),
+    latency:percentile(99.9), latency.max))
+end

@@ -13,6 +13,18 @@ public sealed class ProviderCommandTests
 {
     private readonly LedgerStore _sqlServer = LedgerStore.For(LedgerProvider.SqlServer);
 
+    [Theory]
+    [InlineData("Host=db;Username=u", 8, true, 64)]
+    [InlineData("Host=db;Username=u;Maximum Pool Size=30;No Reset On Close=false;Max Auto Prepare=0", 30, false, 0)]
+    [InlineData("Host=db;Username=u;MaxPoolSize=12", 12, true, 64)]
+    public void A_PostgreSQL_connection_string_gets_a_small_pool_no_reset_and_prepared_statements_unless_it_says_otherwise(
+        string given, int pool, bool noReset, int autoPrepare)
+    {
+        var built = new NpgsqlConnectionStringBuilder(LedgerDatabase.PostgresConnectionString(given));
+
+        Assert.Equal((pool, noReset, autoPrepare), (built.MaxPoolSize, built.NoResetOnClose, built.MaxAutoPrepare));
+    }
+
     [Fact]
     public void Transfer_locks_both_wallets_with_UPDLOCK_ROWLOCK_in_ascending_id_order()
     {
