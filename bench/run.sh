@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # FuncLedger's benchmarks, each figure a ratio of a yardstick measured in the same run on the same server:
 # ../shared/bench/raw-sql-limit.sh (the commit floor and a plain-SQL transfer) runs first, then the macro
-# benchmarks (core API, replays, hot wallet, SQLite, HTTP through Standalone, payouts from Azurite), then the
-# BenchmarkDotNet micro-benchmarks. Starts PostgreSQL and Azurite as the test command does.
+# benchmarks (core API, replays, hot wallet, SQLite, HTTP through Standalone at 8, 32 and 128 connections, payouts
+# from Azurite), reconciliation at 1,000,000 wallets / 10,000,000 entries (bench/reconcile-scale.sh), then the
+# BenchmarkDotNet micro-benchmarks; prints every ratio against issue 17's goals. Starts PostgreSQL and Azurite as the
+# test command does. About 25 minutes on 2 cores (the 10,000,000 entries take about 5 to load; RECONCILE_WALLETS and
+# RECONCILE_ENTRIES make it smaller).
 # Writes artifacts/bench/results.jsonl, docs/benchmarks.md, docs/benchmarks.json and docs/benchmarks.png.
 # Usage: bench/run.sh [seconds=10]   (SKIP_MICRO=1 skips BenchmarkDotNet; YARDSTICK=path overrides the script)
 set -uo pipefail
@@ -38,7 +41,7 @@ log "macro benchmarks ($seconds s each)"
 dotnet "$out/bin/FuncLedger.Bench.dll" macro --pg "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE" \
   --azurite "$FUNCLEDGER_AZURITE" --seconds "$seconds" --wallets 10000 --root "$root" | tee -a "$results" || exit 1
 
-log "HTTP through FuncLedger.Standalone (a separate process) with wrk, 8 and 32 connections"
+log "HTTP through FuncLedger.Standalone (a separate process) with wrk, 8, 32 and 128 connections"
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { log "wrk: install failed"; exit 1; }
 dotnet build src/FuncLedger.Standalone -c Release -nologo -v quiet -o "$out/standalone" > "$out/standalone-build.log" 2>&1 || { grep error "$out/standalone-build.log" | head; exit 1; }
 key=bench-function-key-0123456789
@@ -60,11 +63,23 @@ done
 log "HTTP warm-up, requests/s per 2 s window: $warm"
 printf '{"bench":"http_warmup","provider":"postgres","clients":8,"tps":%s,"p50_ms":0,"p99_ms":0,"ops":0,"errors":0,"note":"untimed warm-up, requests/s per 2 s window: %s"}\n' \
   "${rate:-0}" "$warm" >> "$results"
-for c in 8 32; do
+# CPU time (clock ticks) of a process, and of every PostgreSQL process: the pool's backends live through the runs.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() { local t=0 p; for p in $(pgrep -x postgres); do t=$(( t + $(ticks "$p") )); done; echo "$t"; }
+for c in 8 32 128; do
+  app0=$(ticks "$server"); db0=$(pg_ticks)
   FUNCLEDGER_KEY=$key FUNCLEDGER_RUN="$(date +%s)c$c" wrk -t2 -c"$c" -d"${seconds}s" --latency -s bench/http-transfer.lua http://127.0.0.1:7081 > "$out/wrk-$c.txt" 2>&1
+  app1=$(ticks "$server"); db1=$(pg_ticks)
   python3 bench/wrk_json.py "$out/wrk-$c.txt" "$c" | tee -a "$results"
+  if [ "$c" = 32 ]; then   # the CPU each request costs the app and the database, for the cost on paper
+    n=$(grep -oP '\d+(?= requests in)' "$out/wrk-$c.txt")
+    python3 -c "import json; t=$(getconf CLK_TCK); print(json.dumps({'bench': 'cpu_per_request', 'provider': 'postgres', 'clients': 32, 'tps': 0, 'p50_ms': 0, 'p99_ms': 0, 'ops': $n, 'errors': 0, 'app_cpu_ms': round(($app1 - $app0) * 1000 / t / $n, 3), 'db_cpu_ms': round(($db1 - $db0) * 1000 / t / $n, 3), 'note': 'process CPU time per HTTP transfer: Standalone, and every PostgreSQL process'}))" | tee -a "$results"
+  fi
 done
 kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+
+log "reconciliation at scale (bench/reconcile-scale.sh)"
+bash bench/reconcile-scale.sh "${RECONCILE_WALLETS:-1000000}" "${RECONCILE_ENTRIES:-10000000}" | tee -a "$results" || exit 1
 
 if [ "${SKIP_MICRO:-0}" != 1 ]; then
   log "micro benchmarks (BenchmarkDotNet, short run)"

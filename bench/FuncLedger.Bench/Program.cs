@@ -94,37 +94,43 @@ namespace FuncLedger.Bench
     [JsonSerializable(typeof(Figure))]
     internal sealed partial class BenchJson : JsonSerializerContext;
 
-    /// <summary>Bars of each ratio against its goal, from the summary run.sh writes.</summary>
+    /// <summary>
+    /// Bars of each figure against its goal, from the summary run.sh writes: a bar's height is how far the figure goes
+    /// towards its goal (value / goal, or goal / value for an at-most goal such as a latency), so the goal is 1.0 for every
+    /// bar; the label is the figure itself.
+    /// </summary>
     internal static class Chart
     {
         public static void Write(string summaryPath, string pngPath)
         {
             using var document = JsonDocument.Parse(File.ReadAllText(summaryPath));
             var rows = document.RootElement.GetProperty("ratios").EnumerateArray()
-                .Select(r => (Name: r.GetProperty("name").GetString()!, Value: r.GetProperty("value").GetDouble(), Goal: r.GetProperty("goal").GetDouble()))
+                .Select(r => (Name: r.GetProperty("name").GetString()!, Value: r.GetProperty("value").GetDouble(),
+                    Goal: r.GetProperty("goal").GetDouble(), AtMost: r.TryGetProperty("at_most", out var m) && m.GetBoolean()))
                 .ToArray();
             var plot = new ScottPlot.Plot();
-            var bars = rows.Select((r, i) => new ScottPlot.Bar
+            var bars = rows.Select((r, i) =>
             {
-                Position = i,
-                Value = r.Value,
-                FillColor = r.Value >= r.Goal ? ScottPlot.Colors.SeaGreen : ScottPlot.Colors.IndianRed,
-                Label = r.Value.ToString("0.00", CultureInfo.InvariantCulture) + "x",
+                var reached = r.AtMost ? r.Goal / r.Value : r.Value / r.Goal;
+                return new ScottPlot.Bar
+                {
+                    Position = i,
+                    Value = reached,
+                    FillColor = reached >= 1 ? ScottPlot.Colors.SeaGreen : ScottPlot.Colors.IndianRed,
+                    Label = r.Value.ToString("0.00", CultureInfo.InvariantCulture) + (r.Name.Contains(" ms", StringComparison.Ordinal) ? " ms" : "x"),
+                };
             }).ToArray();
             plot.Add.Bars(bars);
-            foreach (var (row, i) in rows.Select((r, i) => (r, i)))
-            {
-                var goal = plot.Add.Line(i - 0.4, row.Goal, i + 0.4, row.Goal);
-                goal.LineWidth = 3;
-                goal.Color = ScottPlot.Colors.Black;
-            }
+            var goal = plot.Add.HorizontalLine(1);
+            goal.LineWidth = 2;
+            goal.Color = ScottPlot.Colors.Black;
 
             plot.Axes.Bottom.SetTicks([.. rows.Select((_, i) => (double)i)], [.. rows.Select(r => r.Name)]);
             plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
             plot.Axes.Bottom.TickLabelStyle.Alignment = ScottPlot.Alignment.MiddleLeft;
             plot.Axes.Margins(bottom: 0);
-            plot.Title("FuncLedger: each figure as a ratio of its yardstick (black line: goal)");
-            plot.YLabel("ratio");
+            plot.Title("FuncLedger: each figure against its goal (1.0 = goal; label: the figure)");
+            plot.YLabel("share of goal");
             plot.Layout.Fixed(new ScottPlot.PixelPadding(60, 90, 170, 40));
             plot.SavePng(pngPath, 1000, 560);
         }
