@@ -46,7 +46,7 @@ internal static partial class LedgerWriter
         }
         catch when (transaction is null && !step.Committed)
         {
-            await RollbackInlineAsync(connection);
+            await LedgerStore.TryRollbackInlineAsync(connection);
             throw;
         }
     }
@@ -68,18 +68,6 @@ internal static partial class LedgerWriter
         public bool Committed { get; set; }
 
         public IWriteHook? Hook { get; init; }
-    }
-
-    private static async Task RollbackInlineAsync(DbConnection connection)
-    {
-        try
-        {
-            await LedgerStore.RollbackInlineAsync(connection, CancellationToken.None);
-        }
-        catch (Exception e) when (e is DbException or InvalidOperationException)
-        {
-            // The connection is broken or closed: the server rolled the transaction back when it went.
-        }
     }
 
     private static async Task<Posted[]> PostInTransactionAsync(Step step, IReadOnlyList<Posting> postings, CancellationToken ct)

@@ -29,7 +29,7 @@ internal abstract class LedgerStore
 
     public abstract AppliedMigrationsCommand AppliedMigrations { get; }
 
-    public DriftScanCommand DriftScan => DriftScanCommand.Instance;
+    public virtual DriftScanCommand DriftScan => DriftScanCommand.Instance;
 
     public RecordRefusalCommand RecordRefusal => RecordRefusalCommand.Instance;
 
@@ -71,6 +71,20 @@ internal abstract class LedgerStore
 
         var (_, wallets) = await LookupAndLock.ExecuteAsync(connection, transaction, [], [ownerId], guarded: false, null, ct);
         return wallets.Single();
+    }
+
+    /// <summary><see cref="RollbackInlineAsync"/> after a failure: a broken or closed connection needs none (the server rolled
+    /// the transaction back when it went).</summary>
+    public static async Task TryRollbackInlineAsync(DbConnection connection)
+    {
+        try
+        {
+            await RollbackInlineAsync(connection, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            // The connection is broken or closed: the server rolled the transaction back when it went.
+        }
     }
 
     /// <summary>Ends an inline transaction after a failure or a pure replay.</summary>

@@ -10,11 +10,22 @@ namespace FuncLedger.Core.Persistence.Commands;
 /// A wallet drifts when its cached balance differs from the sum of its entries or its cached held coins from the sum of
 /// its pending holds (expired ones included until the expiry timer releases them, as the write path keeps it). Summing
 /// every row gives the global check without a second scan of the entries. One statement: one consistent snapshot,
-/// without blocking writers; only drifted wallets and one summary row leave the server.
+/// without blocking writers; only drifted wallets and one summary row leave the server. A provider may send settings
+/// for the statement ahead of it in the same round trip (<see cref="Postgres"/>).
 /// </summary>
-internal sealed class DriftScanCommand
+internal sealed class DriftScanCommand(string prefix = "", string suffix = "")
 {
     public static readonly DriftScanCommand Instance = new();
+
+    /// <summary>
+    /// PostgreSQL, in a read-only transaction of its own: no JIT and no parallel workers, so the scan streams the per-wallet
+    /// sums once and hashes the wallets in memory. At 1,000,000 wallets and 10,000,000 entries (2 cores) the default plan
+    /// took 16.6 s: each of 3 processes aggregated every entry again for its own copy of the hash join's inner side, and JIT
+    /// compilation took 3.6 s of it; this plan takes 10.5 s, where the plain GROUP BY of the entries alone takes 6.9 s.
+    /// </summary>
+    public static readonly DriftScanCommand Postgres = new(
+        "BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '64MB';\n",
+        "\nCOMMIT;");
 
     internal const string Text =
         "SELECT d.drift_id, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(d.cached), 0) AS BIGINT), "
@@ -29,7 +40,21 @@ internal sealed class DriftScanCommand
 
     public async Task<List<DriftRow>> ExecuteAsync(DbConnection connection, CancellationToken ct)
     {
-        await using var scan = Sql.Create(connection, null, Text);
+        try
+        {
+            return await ReadAsync(connection, ct);
+        }
+        catch when (prefix.Length > 0)
+        {
+            // The scan's own transaction must not go back to the pool open or aborted.
+            await LedgerStore.TryRollbackInlineAsync(connection);
+            throw;
+        }
+    }
+
+    private async Task<List<DriftRow>> ReadAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var scan = Sql.Create(connection, null, prefix + Text + suffix);
         await using var reader = await scan.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         var rows = new List<DriftRow>();
         while (await reader.ReadAsync(ct))
@@ -37,6 +62,11 @@ internal sealed class DriftScanCommand
             long? driftId = await reader.IsDBNullAsync(0, ct) ? null : reader.GetInt64(0);
             rows.Add(new DriftRow(driftId, reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
                 reader.GetInt64(5)));
+        }
+
+        // Past the scan's rows: the COMMIT behind it, whose failure surfaces here.
+        while (await reader.NextResultAsync(ct))
+        {
         }
 
         return rows;

@@ -49,6 +49,8 @@ internal sealed class PostgresStore : LedgerStore
 
     public override PostgresPostCommand OneRoundTripPost => PostgresPostCommand.Instance;
 
+    public override DriftScanCommand DriftScan => DriftScanCommand.Postgres;
+
     public override LookupAndLockCommand LookupAndLockFor(int postings) => postings >= ArrayBatchMin ? LookupAndLockArrays : LookupAndLock;
 
     public override WriteCommand WriteFor(int postings, bool allKeyed) => postings >= ArrayBatchMin && allKeyed ? WriteArrays : Write;
