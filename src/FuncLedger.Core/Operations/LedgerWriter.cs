@@ -13,6 +13,9 @@ namespace FuncLedger.Core.Operations;
 /// wallets locked in ascending id order in one command; (2) balances are computed with checked arithmetic under the
 /// locks; (3) one command updates every wallet (guarded on the balance it read) and inserts every entry; (4) commit. A
 /// pure replay takes no lock and writes nothing. The SQL of each step is the provider's (<see cref="LedgerStore"/>).
+/// Where the provider runs the same flow on the server as one command (PostgreSQL's <c>ledger_post</c>), a write without
+/// a hook tries that first (<see cref="PostInOneRoundTripAsync"/>) and comes here only when it declines; the property and
+/// model tests run every rule on both paths (SQLite and PostgreSQL).
 /// </summary>
 internal static partial class LedgerWriter
 {

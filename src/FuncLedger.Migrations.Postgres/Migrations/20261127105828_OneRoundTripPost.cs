@@ -64,17 +64,13 @@ BEGIN
 
         EXIT WHEN v_pass = 2;
         -- Locks in ascending id order (the rows are sorted before FOR UPDATE locks each one).
-        FOR w IN SELECT id, owner_id, cached_balance, allow_overdraft, updated_at, frozen, held FROM wallets
-            WHERE owner_id = ANY(p_owner) ORDER BY id FOR UPDATE
-        LOOP
-            v_ids := v_ids || w.id;
-            v_owners := v_owners || w.owner_id;
-            v_bal := v_bal || w.cached_balance;
-            v_over := v_over || w.allow_overdraft;
-            v_frozen := v_frozen || w.frozen;
-            v_held := v_held || w.held;
-            v_stamp := greatest(v_stamp, w.updated_at);
-        END LOOP;
+        SELECT coalesce(array_agg(l.id ORDER BY l.id), '{}'), coalesce(array_agg(l.owner_id ORDER BY l.id), '{}'),
+            coalesce(array_agg(l.cached_balance ORDER BY l.id), '{}'), coalesce(array_agg(l.allow_overdraft ORDER BY l.id), '{}'),
+            coalesce(array_agg(l.frozen ORDER BY l.id), '{}'), coalesce(array_agg(l.held ORDER BY l.id), '{}'),
+            greatest(p_now, max(l.updated_at))
+        INTO v_ids, v_owners, v_bal, v_over, v_frozen, v_held, v_stamp
+        FROM (SELECT id, owner_id, cached_balance, allow_overdraft, updated_at, frozen, held FROM wallets
+            WHERE owner_id = ANY(p_owner) ORDER BY id FOR UPDATE) AS l;
     END LOOP;
 
     FOR i IN 1..v_count LOOP
@@ -149,17 +145,22 @@ BEGIN
         RAISE EXCEPTION 'ledger_post: % of % wallets updated', v_created, cardinality(v_ids) USING ERRCODE = 'FL002';
     END IF;
 
+    -- Every entry in one insert, in posting order: identities are drawn as the rows are inserted, so the ascending ids
+    -- are the postings' in order.
     FOR i IN 1..v_count LOOP
-        INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)
-        VALUES (v_ids[v_slot[i]], p_delta[i], v_after[i], p_reason[i], p_key[i], p_fingerprint[i], p_meta[i], v_stamp)
-        RETURNING id INTO o_id;
-        o_kind := 'W';
-        o_n := i - 1;
-        o_wallet := v_ids[v_slot[i]];
-        o_amount := p_delta[i];
-        o_balance := v_after[i];
-        RETURN NEXT;
+        v_wallet := v_wallet || v_ids[v_slot[i]];
     END LOOP;
+
+    WITH inserted AS (
+        INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)
+        SELECT v.w, v.a, v.b, v.r, v.k, v.f, v.m, v_stamp
+        FROM unnest(v_wallet, p_delta, v_after, p_reason, p_key, p_fingerprint, p_meta) WITH ORDINALITY AS v(w, a, b, r, k, f, m, n)
+        ORDER BY v.n
+        RETURNING id)
+    SELECT array_agg(id ORDER BY id) INTO v_entries FROM inserted;
+
+    RETURN QUERY SELECT 'W'::""char"", n - 1, v_entries[n], v_wallet[n], p_delta[n], v_after[n], NULL::text, NULL::text
+        FROM generate_subscripts(p_owner, 1) AS n;
 END
 $fn$;");
         }
