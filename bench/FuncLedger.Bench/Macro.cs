@@ -42,8 +42,7 @@ public static class Macro
             Console.WriteLine(JsonSerializer.Serialize(f, BenchJson.Default.Figure));
         }
 
-        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64 }.ToString();
-        await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
+        var pg = await PreparedPostgresAsync(o);
         await using var pgServices = Services(LedgerProvider.Postgres, pg);
         var ledger = pgServices.GetRequiredService<ILedger>();
 
@@ -95,8 +94,7 @@ public static class Macro
     /// <summary>Core transfers at 1 and 8 clients, then replays at 1 (bench transfer): for A/B runs of the write path.</summary>
     public static async Task<List<Figure>> TransfersOnlyAsync(Options o)
     {
-        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64 }.ToString();
-        await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
+        var pg = await PreparedPostgresAsync(o);
         await using var services = Services(LedgerProvider.Postgres, pg);
         var ledger = services.GetRequiredService<ILedger>();
         var calls1 = new ConcurrentBag<TransferCall>();
@@ -112,8 +110,7 @@ public static class Macro
     /// (bench posting).</summary>
     public static async Task<List<Figure>> PostingsAsync(Options o, int legs = 100)
     {
-        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64 }.ToString();
-        await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
+        var pg = await PreparedPostgresAsync(o);
         await using var services = Services(LedgerProvider.Postgres, pg);
         var ledger = services.GetRequiredService<ILedger>();
         var transfers = await TransfersAsync(ledger, "postgres", 1, o, [], "pt", o.Warmup);
@@ -151,6 +148,15 @@ public static class Macro
             ];
             await ledger.PostAsync(new PostingCommand(all, "bench", IdempotencyKey.From($"pp-{c}-{i}")));
         });
+
+    /// <summary>The benchmark database migrated and seeded (<see cref="PrepareAsync"/>), and its connection string: the
+    /// ledger's own settings, with a pool for 8 clients and more.</summary>
+    private static async Task<string> PreparedPostgresAsync(Options o)
+    {
+        var pg = new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = 64 }.ToString();
+        await PrepareAsync(LedgerProvider.Postgres, pg, o.Wallets);
+        return pg;
+    }
 
     private static ServiceProvider Services(LedgerProvider provider, string cs) =>
         new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Error)).AddLedgerCore(provider, cs).BuildServiceProvider();

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Persistence.Commands;
 using FuncLedger.Core.Persistence.Postgres;
 
@@ -16,10 +15,9 @@ internal static partial class LedgerWriter
     private static async Task<Posted[]?> PostInOneRoundTripAsync(
         DbConnection connection, PostgresPostCommand command, IReadOnlyList<Posting> postings, DateTime now, CancellationToken ct)
     {
-        // A refusal is kept under the refused posting's key in an operation of one group, as the general path keeps it.
         var group = postings[0].Group;
         var oneGroup = postings.All(p => p.Group == group);
-        var keep = postings.Select(p => oneGroup && p.Key is not null && !IdempotencyKeys.IsInternal(p.Key)).ToArray();
+        var keep = postings.Select(p => KeepsRefusal(p, oneGroup)).ToArray();
         if (await command.ExecuteAsync(connection, postings, keep, now, ct) is not { } rows)
         {
             return null;

@@ -188,9 +188,9 @@ internal static partial class LedgerWriter
             var group = postings[pending[0]].Group;
             var refusedIndex = pending.Find(i => postings[i].Delta < 0 && byOwner[postings[i].OwnerId].Id == refused.WalletId);
             var posting = postings[refusedIndex];
-            if (posting.Key is not null && !IdempotencyKeys.IsInternal(posting.Key) && pending.TrueForAll(i => postings[i].Group == group))
+            if (KeepsRefusal(posting, pending.TrueForAll(i => postings[i].Group == group)))
             {
-                var keep = new RefusalWrite(posting.Key, posting.Fingerprint!, refused.WalletId, refused.Balance, posting.Delta);
+                var keep = new RefusalWrite(posting.Key!, posting.Fingerprint!, refused.WalletId, refused.Balance, posting.Delta);
                 var commit = step.Transaction is null ? step.Store.InlineCommit : "";
                 await step.Store.RecordRefusal.ExecuteAsync(step.Connection, step.Transaction, keep, step.Now, commit, ct);
                 if (step.Transaction is not null)
@@ -204,6 +204,11 @@ internal static partial class LedgerWriter
             throw;
         }
     }
+
+    /// <summary>Whether a refusal of <paramref name="posting"/> is kept under its key: in an operation of one group, under a
+    /// client's key (a key the ledger derives for its own records never is).</summary>
+    private static bool KeepsRefusal(Posting posting, bool oneGroup) =>
+        oneGroup && posting.Key is not null && !IdempotencyKeys.IsInternal(posting.Key);
 
     /// <summary>
     /// <see cref="Balances"/> against the cached held coins first: they can only overstate what is held (an expired hold stays
