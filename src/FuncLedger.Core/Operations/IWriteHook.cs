@@ -13,4 +13,12 @@ internal interface IWriteHook
         CancellationToken ct);
 
     Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct);
+
+    /// <summary>When not null, the hook only releases this hold as captured, which the provider's one-round-trip write does
+    /// itself (PostgreSQL's <c>ledger_post</c>); the hook runs only on the general path.</summary>
+    HoldRelease? Release => null;
 }
+
+/// <summary>A capture's hold: released under its wallet's lock with <paramref name="Captured"/> coins captured, when it is
+/// still pending and not past <paramref name="ExpiresAt"/> (which a hold never changes).</summary>
+internal sealed record HoldRelease(long HoldId, long Captured, DateTime ExpiresAt);

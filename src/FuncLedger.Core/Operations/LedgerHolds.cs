@@ -29,7 +29,9 @@ internal sealed partial class Ledger
             RequestFingerprint = fingerprint, ExpiresAt = expiresAt, CreatedAt = now, UpdatedAt = now, Status = HoldStatus.Pending,
         };
         var owner = command.Owner.Value;
-        return await RunReplayingKeyRaceAsync((db, ct) => PlaceInTransactionAsync(db, owner, hold, now, ct), cancellationToken);
+        return await RunReplayingKeyRaceAsync((db, ct) => unitOfWork.Store.OneRoundTripHold is { } one
+            ? PlaceInOneRoundTripAsync(db, one, owner, hold, now, ct)
+            : PlaceInTransactionAsync(db, owner, hold, now, ct), cancellationToken);
     }
 
     private async Task<HoldResult> PlaceInTransactionAsync(LedgerDbContext db, long ownerId, Hold hold, DateTime now, CancellationToken ct)
@@ -117,7 +119,7 @@ internal sealed partial class Ledger
         Posted[] posted;
         try
         {
-            posted = await WriteAsync(postings, cancellationToken, new CaptureHook(hold.Id, amount));
+            posted = await WriteAsync(postings, cancellationToken, new CaptureHook(new HoldRelease(hold.Id, amount, hold.ExpiresAt)));
         }
         catch (IdempotencyConflictException)
         {
@@ -132,6 +134,11 @@ internal sealed partial class Ledger
     public async Task<HoldResult> VoidHoldAsync(long holdId, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        if (unitOfWork.Store.OneRoundTripHold is { } one)
+        {
+            return await unitOfWork.RunAsync((db, ct) => VoidInOneRoundTripAsync(db, one, holdId, now, ct), cancellationToken);
+        }
+
         return await unitOfWork.RunAsync(async (db, ct) =>
         {
             var hold = await PendingHoldAsync(db, holdId, now, ct);
@@ -181,14 +188,20 @@ internal sealed partial class Ledger
             .Join(db.Wallets, h => h.WalletId, w => w.Id, (h, w) => new { Hold = h, w.OwnerId })
             .FirstOrDefaultAsync(ct) ?? throw new HoldNotFoundException(holdId);
         var (hold, owner) = (found.Hold, found.OwnerId);
-        var status = hold.Status == HoldStatus.Pending && hold.ExpiresAt <= now ? HoldStatus.Expired : hold.Status;
-        var released = status is HoldStatus.Pending ? 0 : hold.Amount - hold.Captured;
         var wallet = await WalletBalanceAsync(db, owner, now, ct);
-        return new HoldResult(hold.Id, owner, hold.WalletId, hold.Amount, status, hold.ExpiresAt, hold.Captured, released,
-            hold.CaptureEntryId, wallet.Balance, wallet.Held, wallet.Available);
+        return Describe(hold, owner, wallet.Balance, wallet.Held, now);
     }
 
-    private readonly record struct PendingHold(long Id, long OwnerId, long Amount, string Reason, string? Meta);
+    /// <summary>A hold as it stands at <paramref name="now"/>, with its wallet's balance and held coins.</summary>
+    private static HoldResult Describe(Hold hold, long ownerId, long balance, long held, DateTime now)
+    {
+        var status = hold.Status == HoldStatus.Pending && hold.ExpiresAt <= now ? HoldStatus.Expired : hold.Status;
+        var released = status is HoldStatus.Pending ? 0 : hold.Amount - hold.Captured;
+        return new HoldResult(hold.Id, ownerId, hold.WalletId, hold.Amount, status, hold.ExpiresAt, hold.Captured, released,
+            hold.CaptureEntryId, balance, held, balance - held);
+    }
+
+    private readonly record struct PendingHold(long Id, long OwnerId, long Amount, string Reason, string? Meta, DateTime ExpiresAt);
 
     /// <summary>The hold, if it can still be captured or voided at <paramref name="now"/>.</summary>
     private static async Task<PendingHold> PendingHoldAsync(LedgerDbContext db, long holdId, DateTime now, CancellationToken ct)
@@ -198,7 +211,7 @@ internal sealed partial class Ledger
                 (h, w) => new { h.Id, w.OwnerId, h.Amount, h.Reason, h.Meta, h.Status, h.ExpiresAt })
             .FirstOrDefaultAsync(ct) ?? throw new HoldNotFoundException(holdId);
         CheckPending(found.Id, found.Status, found.ExpiresAt, now);
-        return new PendingHold(found.Id, found.OwnerId, found.Amount, found.Reason, found.Meta);
+        return new PendingHold(found.Id, found.OwnerId, found.Amount, found.Reason, found.Meta, found.ExpiresAt);
     }
 
     /// <summary>Past its expiry a hold answers <see cref="HoldExpiredException"/> whether or not the timer released it yet.</summary>
@@ -231,18 +244,22 @@ internal sealed partial class Ledger
     }
 
     /// <summary>A capture's work under the locks: the hold is released (its coins no longer held) before the debit is checked
-    /// against the available balance, and linked to the debit entry after it.</summary>
-    private sealed class CaptureHook(long holdId, long captured) : IWriteHook
+    /// against the available balance, and linked to the debit entry after it. PostgreSQL's one-round-trip write does the same
+    /// itself (<see cref="Release"/>); this runs on the general path.</summary>
+    private sealed class CaptureHook(HoldRelease release) : IWriteHook
     {
+        public HoldRelease Release => release;
+
         public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, WalletRow> byOwner, CancellationToken ct)
         {
-            var (walletId, released) = await ReleaseUnderLockAsync(step.Context, holdId, HoldStatus.Captured, captured, step.Now, ct);
+            var (walletId, released) = await ReleaseUnderLockAsync(step.Context, release.HoldId, HoldStatus.Captured, release.Captured,
+                step.Now, ct);
             var wallet = byOwner.Values.Single(w => w.Id == walletId);
             wallet.Held -= released;
         }
 
         public async Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct) =>
-            await step.Context.Holds.Where(h => h.Id == holdId)
+            await step.Context.Holds.Where(h => h.Id == release.HoldId)
                 .ExecuteUpdateAsync(s => s.SetProperty(h => h.CaptureEntryId, result[0].EntryId), ct);
     }
 }

@@ -13,12 +13,13 @@ internal static partial class LedgerWriter
     /// command declined, or some postings of a batch replay and others are new.
     /// </summary>
     private static async Task<Posted[]?> PostInOneRoundTripAsync(
-        DbConnection connection, PostgresPostCommand command, IReadOnlyList<Posting> postings, DateTime now, CancellationToken ct)
+        DbConnection connection, PostgresPostCommand command, IReadOnlyList<Posting> postings, HoldRelease? release, DateTime now,
+        CancellationToken ct)
     {
         var group = postings[0].Group;
         var oneGroup = postings.All(p => p.Group == group);
         var keep = postings.Select(p => KeepsRefusal(p, oneGroup)).ToArray();
-        if (await command.ExecuteAsync(connection, postings, keep, now, ct) is not { } rows)
+        if (await command.ExecuteAsync(connection, postings, keep, release, now, ct) is not { } rows)
         {
             return null;
         }
@@ -44,6 +45,10 @@ internal static partial class LedgerWriter
                 throw new WalletFrozenException(first.WalletId);
             case PostOutcome.Overflow:
                 throw Overflow(first.WalletId);
+            case PostOutcome.HoldNotPending:
+                throw new HoldNotPendingException(release!.HoldId, (HoldStatus)first.Amount);
+            case PostOutcome.HoldExpired:
+                throw new HoldExpiredException(release!.HoldId, release.ExpiresAt);
             default:
                 Sql.Invariant(first.Kind == PostOutcome.NoWallet, "ledger_post returned an unknown outcome");
                 throw NoSourceWallet();

@@ -14,8 +14,8 @@ namespace FuncLedger.Core.Operations;
 /// locks; (3) one command updates every wallet (guarded on the balance it read) and inserts every entry; (4) commit. A
 /// pure replay takes no lock and writes nothing. The SQL of each step is the provider's (<see cref="LedgerStore"/>).
 /// Where the provider runs the same flow on the server as one command (PostgreSQL's <c>ledger_post</c>), a write without
-/// a hook tries that first (<see cref="PostInOneRoundTripAsync"/>) and comes here only when it declines; the property and
-/// model tests run every rule on both paths (SQLite and PostgreSQL).
+/// a hook, or whose hook only releases a captured hold, tries that first (<see cref="PostInOneRoundTripAsync"/>) and comes
+/// here only when it declines; the property and model tests run every rule on both paths (SQLite and PostgreSQL).
 /// </summary>
 internal static partial class LedgerWriter
 {
@@ -25,8 +25,8 @@ internal static partial class LedgerWriter
     {
         await context.Database.OpenConnectionAsync(ct);
         var connection = context.Database.GetDbConnection();
-        if (hook is null && store.OneRoundTripPost is { } one
-            && await PostInOneRoundTripAsync(connection, one, postings, now, ct) is { } done)
+        if ((hook is null || hook.Release is not null) && store.OneRoundTripPost is { } one
+            && await PostInOneRoundTripAsync(connection, one, postings, hook?.Release, now, ct) is { } done)
         {
             return done;
         }

@@ -45,6 +45,9 @@ internal abstract class LedgerStore
     /// runs only when it declines.</summary>
     public virtual PostgresPostCommand? OneRoundTripPost => null;
 
+    /// <summary>When not null, a hold is placed as this one command (one round trip).</summary>
+    public virtual PostgresHoldCommand? OneRoundTripHold => null;
+
     public static LedgerStore For(LedgerProvider provider) => provider switch
     {
         LedgerProvider.Postgres => PostgresStore.Instance,

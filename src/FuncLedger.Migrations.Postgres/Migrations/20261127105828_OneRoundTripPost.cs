@@ -14,10 +14,8 @@ namespace FuncLedger.Migrations.Postgres.Migrations
     /// </summary>
     public partial class OneRoundTripPost : Migration
     {
-        /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
-        {
-            migrationBuilder.Sql(@"CREATE OR REPLACE FUNCTION ledger_post(
+        /// <summary>The function as this migration installs it (OneRoundTripHolds restores it when rolled back).</summary>
+        internal const string Function = @"CREATE OR REPLACE FUNCTION ledger_post(
     p_owner bigint[], p_delta bigint[], p_reason text[], p_key text[], p_fingerprint text[], p_meta text[],
     p_create boolean[], p_compensating boolean[], p_keep boolean[], p_now timestamptz)
 RETURNS TABLE (o_kind ""char"", o_n integer, o_id bigint, o_wallet bigint, o_amount bigint, o_balance bigint,
@@ -162,7 +160,12 @@ BEGIN
     RETURN QUERY SELECT 'W'::""char"", n - 1, v_entries[n], v_wallet[n], p_delta[n], v_after[n], NULL::text, NULL::text
         FROM generate_subscripts(p_owner, 1) AS n;
 END
-$fn$;");
+$fn$;";
+
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql(Function);
         }
 
         /// <inheritdoc />

@@ -2,6 +2,7 @@ using System.Data.Common;
 using FuncLedger.Core.Operations;
 using FuncLedger.Core.Persistence.Commands;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace FuncLedger.Core.Persistence.Postgres;
 
@@ -13,7 +14,9 @@ namespace FuncLedger.Core.Persistence.Postgres;
 /// locks, and either writes (the balances, then the entries) or refuses (keeping a keyed refusal when asked). The rules are
 /// the general path's (<c>LedgerWriter</c>); the function declines (SQLSTATE FL001, nothing written) when a refusal would
 /// need the exact sum of a wallet's holds or a wallet it meant to create was created concurrently, and the caller runs the
-/// general path.
+/// general path. A capture names the hold it releases (<see cref="HoldRelease"/>, migration <c>OneRoundTripHolds</c>): under
+/// the wallet's lock the hold must be pending and not expired, its coins leave the held coins before the debit is checked,
+/// and it is marked captured, linked to the first entry, in the same statement.
 /// </summary>
 internal sealed class PostgresPostCommand
 {
@@ -24,12 +27,13 @@ internal sealed class PostgresPostCommand
 
     internal const string Text =
         "SELECT o_kind, o_n, o_id, o_wallet, o_amount, o_balance, o_key, o_fingerprint FROM ledger_post("
-        + "@owner, @delta, @reason, @key, @fingerprint, @meta, @create, @compensating, @keep, @now);";
+        + "@owner, @delta, @reason, @key, @fingerprint, @meta, @create, @compensating, @keep, @now, @hold, @captured);";
 
     /// <summary>The function's rows, or null when it declined.</summary>
     /// <param name="keep">Per posting: keep a refusal of it under its key.</param>
-    public async Task<List<PostRow>?> ExecuteAsync(DbConnection connection, IReadOnlyList<Posting> postings, bool[] keep, DateTime now,
-        CancellationToken ct)
+    /// <param name="release">The hold a capture releases, or null.</param>
+    public async Task<List<PostRow>?> ExecuteAsync(DbConnection connection, IReadOnlyList<Posting> postings, bool[] keep,
+        HoldRelease? release, DateTime now, CancellationToken ct)
     {
         await using var command = Sql.Create(connection, null, Text);
         Sql.Add(command, "@owner", postings.Select(p => p.OwnerId).ToArray());
@@ -42,6 +46,9 @@ internal sealed class PostgresPostCommand
         Sql.Add(command, "@compensating", postings.Select(p => p.Compensating).ToArray());
         Sql.Add(command, "@keep", keep);
         Sql.AddTimestamp(command, "@now", now);
+        command.Parameters.Add(new NpgsqlParameter("@hold", NpgsqlDbType.Bigint) { Value = (object?)release?.HoldId ?? DBNull.Value });
+        command.Parameters.Add(
+            new NpgsqlParameter("@captured", NpgsqlDbType.Bigint) { Value = (object?)release?.Captured ?? DBNull.Value });
         var rows = new List<PostRow>(postings.Count);
         try
         {
@@ -83,6 +90,12 @@ internal enum PostOutcome
 
     /// <summary>Posting <c>o_n</c>'s wallet does not exist and may not be created.</summary>
     NoWallet = 'N',
+
+    /// <summary>The capture's hold is no longer pending: <c>o_amount</c> is its status.</summary>
+    HoldNotPending = 'P',
+
+    /// <summary>The capture's hold has expired.</summary>
+    HoldExpired = 'E',
 }
 
 /// <summary>One row of <c>ledger_post</c>; the columns mean what <see cref="Kind"/> says.</summary>

@@ -3,7 +3,8 @@ using FuncLedger.Core.Persistence.Commands;
 namespace FuncLedger.Core.Persistence.Postgres;
 
 /// <summary>
-/// PostgreSQL: a write without a hook is one round trip (<see cref="PostgresPostCommand"/>). The general path: <c>ORDER BY
+/// PostgreSQL: a write without a hook, and a capture, is one round trip (<see cref="PostgresPostCommand"/>), and so are a
+/// hold and a void (<see cref="PostgresHoldCommand"/>). The general path: <c>ORDER BY
 /// id FOR UPDATE</c> locks rows in sorted order; ids come back by <c>RETURNING</c>; BEGIN travels with the first command
 /// and COMMIT with the write (two round trips); batches of <see cref="ArrayBatchMin"/> postings or more bind arrays.
 /// </summary>
@@ -48,6 +49,8 @@ internal sealed class PostgresStore : LedgerStore
     public override string InlineCommit => "COMMIT;\n";
 
     public override PostgresPostCommand OneRoundTripPost => PostgresPostCommand.Instance;
+
+    public override PostgresHoldCommand OneRoundTripHold => PostgresHoldCommand.Instance;
 
     public override DriftScanCommand DriftScan => DriftScanCommand.Postgres;
 

@@ -1,0 +1,95 @@
+using System.Data.Common;
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Persistence.Commands;
+
+namespace FuncLedger.Core.Persistence.Postgres;
+
+/// <summary>
+/// A hold placed in one round trip on PostgreSQL: <c>ledger_hold</c>, a PL/pgSQL function installed by the migration
+/// <c>OneRoundTripHolds</c>, run as one statement in its own implicit transaction. It looks the key up (a replay answers
+/// with the hold as it stands, a kept refusal is refused again, other terms conflict), locks the owner's wallet, looks the
+/// key up again under the lock, refuses a frozen wallet, checks the available balance (the exact held sum decides when the
+/// cached one refuses), keeps a refusal under the key, or inserts the hold and adds its coins to the wallet's held coins;
+/// then it answers with the hold as it stands. <c>ledger_void</c> voids a hold in one round trip. The general paths
+/// (<c>Ledger.PlaceInTransactionAsync</c>, <c>Ledger.VoidHoldAsync</c>) hold the same rules.
+/// </summary>
+internal sealed class PostgresHoldCommand
+{
+    public static readonly PostgresHoldCommand Instance = new();
+
+    private const string Columns =
+        "SELECT o_kind, o_replayed, o_id, o_owner, o_wallet, o_amount, o_status, o_expires, o_captured, o_entry, o_balance, o_held ";
+
+    internal const string Text = Columns + "FROM ledger_hold(@owner, @amount, @reason, @meta, @key, @fingerprint, @expires, @now);";
+
+    /// <summary><c>ledger_void</c>: the hold's wallet locked, the hold checked pending and not expired, voided, as it stands.</summary>
+    internal const string VoidText = Columns + "FROM ledger_void(@hold, @now);";
+
+    public async Task<HoldRow> VoidAsync(DbConnection connection, long holdId, DateTime now, CancellationToken ct)
+    {
+        await using var command = Sql.Create(connection, null, VoidText);
+        Sql.AddInt64(command, "@hold", holdId);
+        Sql.AddTimestamp(command, "@now", now);
+        return await ReadAsync(command, ct);
+    }
+
+    public async Task<HoldRow> PlaceAsync(DbConnection connection, long ownerId, Hold hold, DateTime now, CancellationToken ct)
+    {
+        await using var command = Sql.Create(connection, null, Text);
+        Sql.AddInt64(command, "@owner", ownerId);
+        Sql.AddInt64(command, "@amount", hold.Amount);
+        Sql.AddText(command, "@reason", hold.Reason, LedgerLimits.ReasonLengthMax);
+        Sql.AddText(command, "@meta", hold.Meta, LedgerLimits.MetaBytesMax);
+        Sql.AddKey(command, "@key", hold.IdempotencyKey);
+        Sql.AddFingerprint(command, "@fingerprint", hold.RequestFingerprint);
+        Sql.AddTimestamp(command, "@expires", hold.ExpiresAt);
+        Sql.AddTimestamp(command, "@now", now);
+        return await ReadAsync(command, ct);
+    }
+
+    private static async Task<HoldRow> ReadAsync(DbCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        Sql.Invariant(await reader.ReadAsync(ct), "ledger_hold returned no row");
+        var found = new Hold
+        {
+            Id = reader.GetInt64(2), WalletId = reader.GetInt64(4), Amount = reader.GetInt64(5), Status = (HoldStatus)reader.GetInt32(6),
+            ExpiresAt = reader.GetFieldValue<DateTime>(7), Captured = reader.GetInt64(8),
+            CaptureEntryId = reader.IsDBNull(9) ? null : reader.GetInt64(9),
+        };
+        return new HoldRow((HoldOutcome)reader.GetChar(0), reader.GetBoolean(1), reader.GetInt64(3), found, reader.GetInt64(10),
+            reader.GetInt64(11));
+    }
+}
+
+/// <summary>What <c>ledger_hold</c> answered (its <c>o_kind</c>).</summary>
+internal enum HoldOutcome
+{
+    /// <summary>The hold as it stands (new, or the one the key holds when replayed).</summary>
+    Hold = 'H',
+
+    /// <summary>The key holds other terms.</summary>
+    Conflict = 'C',
+
+    /// <summary>Insufficient funds on <see cref="Hold.WalletId"/>: <c>o_balance</c> available, <c>o_amount</c> asked.</summary>
+    Insufficient = 'I',
+
+    /// <summary>The owner's wallet is frozen.</summary>
+    Frozen = 'Z',
+
+    /// <summary>The owner has no wallet.</summary>
+    NoWallet = 'N',
+
+    /// <summary>No hold has the id.</summary>
+    HoldNotFound = 'F',
+
+    /// <summary>The hold is no longer pending (its status in <see cref="Hold.Status"/>).</summary>
+    HoldNotPending = 'P',
+
+    /// <summary>The hold has expired (at <see cref="Hold.ExpiresAt"/>).</summary>
+    HoldExpired = 'E',
+}
+
+/// <summary>One row of <c>ledger_hold</c>: <see cref="Hold"/> carries the hold's columns (or the refused wallet and amount),
+/// <see cref="Balance"/> and <see cref="Held"/> its wallet's balance and pending held coins (or the available coins).</summary>
+internal sealed record HoldRow(HoldOutcome Kind, bool Replayed, long OwnerId, Hold Hold, long Balance, long Held);
