@@ -1,5 +1,6 @@
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Persistence.Commands;
 using FuncLedger.Core.Persistence.Postgres;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,6 +26,27 @@ internal sealed partial class Ledger
             HoldOutcome.Frozen => throw new WalletFrozenException(row.Hold.WalletId),
             _ => throw new InvalidWalletException(InvalidWalletReason.NotFound, "The wallet does not exist."),
         };
+    }
+
+    /// <summary>A capture as one command (<see cref="PostgresPostCommand.CaptureAsync"/>): the hold is read and checked as
+    /// <see cref="CaptureHoldAsync"/>'s general path does, then <c>ledger_post</c> checks it again under its wallet's lock,
+    /// releases it and writes. Null when <c>ledger_post</c> declined (the general path runs).</summary>
+    private static async Task<CaptureResult?> CaptureInOneRoundTripAsync(
+        LedgerDbContext db, PostgresPostCommand command, CaptureCommand capture, string fingerprint, DateTime now, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        if (await command.CaptureAsync(db.Database.GetDbConnection(), capture, fingerprint, now, ct) is not { } rows)
+        {
+            return null;
+        }
+
+        var hold = rows.Count > 0 ? rows[0] : throw new HoldNotFoundException(capture.HoldId);
+        var expiresAt = DateTime.UnixEpoch.AddTicks(hold.Balance * TimeSpan.TicksPerMicrosecond);
+        CheckPending(capture.HoldId, (HoldStatus)hold.Index, expiresAt, now);
+        var (amount, postings) = CapturePostings(capture, hold.WalletId, hold.Id, hold.Key!, hold.Fingerprint, fingerprint);
+        Sql.Invariant(rows.Count > 1, "ledger_capture did not write a capture its hold allows");
+        var posted = LedgerWriter.Answer(rows[1..], postings, new HoldRelease(capture.HoldId, amount, expiresAt));
+        return posted is null ? null : Captured(capture, amount, hold.Id, posted);
     }
 
     /// <summary>A hold voided as one command (<see cref="PostgresHoldCommand.VoidAsync"/>), with the rules of

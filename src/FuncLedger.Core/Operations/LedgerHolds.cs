@@ -93,43 +93,61 @@ internal sealed partial class Ledger
     {
         ArgumentNullException.ThrowIfNull(command);
         var now = time.GetUtcNow().UtcDateTime;
-        var hold = await unitOfWork.RunAsync((db, ct) => PendingHoldAsync(db, command.HoldId, now, ct), cancellationToken);
-        var amount = command.Amount?.Value ?? hold.Amount;
-        if (amount > hold.Amount)
-        {
-            throw new InvalidAmountException($"The capture amount exceeds the hold's {hold.Amount} coins.");
-        }
-
-        if (command.To is { } to && to.Value == hold.OwnerId)
-        {
-            throw new InvalidWalletException(InvalidWalletReason.SelfTransfer, "A capture to another owner needs a different wallet.");
-        }
-
-        var reason = command.Reason ?? hold.Reason;
-        var toOwner = command.To?.Value;
-        var fingerprint = RequestFingerprint.Compute(LedgerOperation.Capture, hold.Id, toOwner ?? 0, amount, reason, null);
-        List<Posting> postings =
-            [new(0, hold.OwnerId, -amount, reason, IdempotencyKeys.HoldCapture(hold.Id), fingerprint, hold.Meta, CreateWallet: false)];
-        if (toOwner is { } credited)
-        {
-            postings.Add(new(0, credited, amount, reason, IdempotencyKeys.HoldCaptureCredit(hold.Id), fingerprint, hold.Meta,
-                CreateWallet: true));
-        }
-
-        Posted[] posted;
+        // The request's own terms (a null amount or reason stands for the hold's), so one round trip can carry it before
+        // the hold is read.
+        var fingerprint = RequestFingerprint.Compute(LedgerOperation.Capture, command.HoldId, command.To?.Value ?? 0,
+            command.Amount?.Value ?? 0, command.Reason ?? "", null);
         try
         {
-            posted = await WriteAsync(postings, cancellationToken, new CaptureHook(new HoldRelease(hold.Id, amount, hold.ExpiresAt)));
+            if (unitOfWork.Store.OneRoundTripPost is { } one && await unitOfWork.RunAsync(
+                (db, ct) => CaptureInOneRoundTripAsync(db, one, command, fingerprint, now, ct), cancellationToken) is { } done)
+            {
+                return done;
+            }
+
+            var hold = await unitOfWork.RunAsync((db, ct) => PendingHoldAsync(db, command.HoldId, now, ct), cancellationToken);
+            var (amount, postings) = CapturePostings(command, hold.OwnerId, hold.Amount, hold.Reason, hold.Meta, fingerprint);
+            var posted = await WriteAsync(postings, cancellationToken, new CaptureHook(new HoldRelease(hold.Id, amount, hold.ExpiresAt)));
+            return Captured(command, amount, hold.Amount, posted);
         }
         catch (IdempotencyConflictException)
         {
             // A concurrent capture of this hold with other terms won: the hold is no longer pending.
-            throw new HoldNotPendingException(hold.Id, HoldStatus.Captured);
+            throw new HoldNotPendingException(command.HoldId, HoldStatus.Captured);
+        }
+    }
+
+    /// <summary>A capture's checks against its hold (the amount within the hold's, another owner to pay) and its postings: the
+    /// debit of the hold's owner, and the credit of the payee when there is one.</summary>
+    private static (long Amount, List<Posting> Postings) CapturePostings(
+        CaptureCommand command, long ownerId, long holdAmount, string holdReason, string? meta, string fingerprint)
+    {
+        var amount = command.Amount?.Value ?? holdAmount;
+        if (amount > holdAmount)
+        {
+            throw new InvalidAmountException($"The capture amount exceeds the hold's {holdAmount} coins.");
         }
 
-        return new CaptureResult(hold.Id, amount, hold.Amount - amount, posted[0].EntryId, posted[0].BalanceAfter,
-            posted.Length > 1 ? posted[1].EntryId : null, toOwner);
+        if (command.To is { } to && to.Value == ownerId)
+        {
+            throw new InvalidWalletException(InvalidWalletReason.SelfTransfer, "A capture to another owner needs a different wallet.");
+        }
+
+        var reason = command.Reason ?? holdReason;
+        List<Posting> postings =
+            [new(0, ownerId, -amount, reason, IdempotencyKeys.HoldCapture(command.HoldId), fingerprint, meta, CreateWallet: false)];
+        if (command.To is { } credited)
+        {
+            postings.Add(new(0, credited.Value, amount, reason, IdempotencyKeys.HoldCaptureCredit(command.HoldId), fingerprint, meta,
+                CreateWallet: true));
+        }
+
+        return (amount, postings);
     }
+
+    private static CaptureResult Captured(CaptureCommand command, long amount, long holdAmount, Posted[] posted) =>
+        new(command.HoldId, amount, holdAmount - amount, posted[0].EntryId, posted[0].BalanceAfter,
+            posted.Length > 1 ? posted[1].EntryId : null, command.To?.Value);
 
     public async Task<HoldResult> VoidHoldAsync(long holdId, CancellationToken cancellationToken = default)
     {

@@ -19,11 +19,15 @@ internal static partial class LedgerWriter
         var group = postings[0].Group;
         var oneGroup = postings.All(p => p.Group == group);
         var keep = postings.Select(p => KeepsRefusal(p, oneGroup)).ToArray();
-        if (await command.ExecuteAsync(connection, postings, keep, release, now, ct) is not { } rows)
-        {
-            return null;
-        }
+        return await command.ExecuteAsync(connection, postings, keep, release, now, ct) is { } rows
+            ? Answer(rows, postings, release)
+            : null;
+    }
 
+    /// <summary>What <c>ledger_post</c>'s rows for <paramref name="postings"/> say: the entries written or replayed, or the
+    /// typed refusal. Null when some postings of a batch replay and others are new (the general path decides).</summary>
+    internal static Posted[]? Answer(IReadOnlyList<PostRow> rows, IReadOnlyList<Posting> postings, HoldRelease? release)
+    {
         var result = new Posted[postings.Count];
         var first = rows[0];
         switch (first.Kind)
@@ -31,7 +35,7 @@ internal static partial class LedgerWriter
             case PostOutcome.Key:
                 return Replay.Match(postings, [.. rows.Select(r => r.AsEntry())], result).Count == 0 ? result : null;
             case PostOutcome.Written:
-                Sql.Invariant(rows.Count == postings.Count && rows.TrueForAll(r => r.Kind == PostOutcome.Written),
+                Sql.Invariant(rows.Count == postings.Count && rows.All(r => r.Kind == PostOutcome.Written),
                     "ledger_post wrote a different number of entries");
                 foreach (var row in rows)
                 {

@@ -9,7 +9,8 @@ namespace FuncLedger.Migrations.Postgres.Migrations
     /// held sum, a kept refusal, the hold and its wallet's held coins, the hold as it stands) as one statement; ledger_post
     /// takes the hold a capture releases (p_hold, p_captured): under the wallet's lock the hold must still be pending and not
     /// expired, its coins leave the held coins before the debit is checked, and it is marked captured and linked to the debit
-    /// entry in the same statement; ledger_void locks the hold's wallet, checks the hold is pending and not expired, voids it
+    /// entry in the same statement; ledger_capture reads a hold and, when the capture's checks pass on it, runs ledger_post
+    /// with the capture's postings (one round trip for the whole capture); ledger_void locks the hold's wallet, checks the hold is pending and not expired, voids it
     /// and answers with it as it stands. FuncLedger.Core's PostgresHoldCommand and PostgresPostCommand call them.
     /// </summary>
     public partial class OneRoundTripHolds : Migration
@@ -197,6 +198,44 @@ BEGIN
         FROM generate_subscripts(p_owner, 1) AS n;
 END
 $fn$;");
+            migrationBuilder.Sql(@"CREATE FUNCTION ledger_capture(
+    p_hold bigint, p_amount bigint, p_to bigint, p_reason text, p_key text, p_credit_key text, p_fingerprint text,
+    p_now timestamptz)
+RETURNS TABLE (o_kind ""char"", o_n integer, o_id bigint, o_wallet bigint, o_amount bigint, o_balance bigint,
+    o_key text, o_fingerprint text)
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET random_page_cost = 1.1 AS $fn$
+DECLARE
+    v record;
+    v_amount bigint;
+    v_reason text;
+BEGIN
+    SELECT h.amount, h.status, h.expires_at, h.reason, h.meta, w.owner_id INTO v
+    FROM ledger_holds h JOIN wallets w ON w.id = h.wallet_id WHERE h.id = p_hold;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+
+    -- The hold as read, for the caller's checks (status, expiry, amount, payee): o_n its status, o_id its amount, o_wallet its
+    -- owner, o_amount the coins to capture, o_balance its expiry (microseconds since 1970), o_key the reason, o_fingerprint
+    -- its meta. When a check fails nothing more is done; otherwise ledger_post checks the hold again under the lock.
+    v_amount := coalesce(p_amount, v.amount);
+    v_reason := coalesce(p_reason, v.reason);
+    RETURN QUERY SELECT 'h'::""char"", v.status, v.amount, v.owner_id, v_amount,
+        (extract(epoch FROM v.expires_at) * 1000000)::bigint, v_reason, v.meta::text;
+    IF v.status NOT IN (0, 3) OR v.expires_at <= p_now OR v_amount > v.amount OR p_to = v.owner_id THEN
+        RETURN;
+    END IF;
+
+    IF p_to IS NULL THEN
+        RETURN QUERY SELECT * FROM ledger_post(ARRAY[v.owner_id], ARRAY[-v_amount], ARRAY[v_reason], ARRAY[p_key],
+            ARRAY[p_fingerprint], ARRAY[v.meta::text], ARRAY[false], ARRAY[false], ARRAY[false], p_now, p_hold, v_amount);
+    ELSE
+        RETURN QUERY SELECT * FROM ledger_post(ARRAY[v.owner_id, p_to], ARRAY[-v_amount, v_amount], ARRAY[v_reason, v_reason],
+            ARRAY[p_key, p_credit_key], ARRAY[p_fingerprint, p_fingerprint], ARRAY[v.meta::text, v.meta::text],
+            ARRAY[false, true], ARRAY[false, false], ARRAY[false, false], p_now, p_hold, v_amount);
+    END IF;
+END
+$fn$;");
             migrationBuilder.Sql(@"CREATE FUNCTION ledger_void(p_hold bigint, p_now timestamptz)
 RETURNS TABLE (o_kind ""char"", o_replayed boolean, o_id bigint, o_owner bigint, o_wallet bigint, o_amount bigint,
     o_status integer, o_expires timestamptz, o_captured bigint, o_entry bigint, o_balance bigint, o_held bigint)
@@ -318,6 +357,7 @@ $fn$;");
         {
             migrationBuilder.Sql("DROP FUNCTION ledger_hold(bigint, bigint, text, text, text, text, timestamptz, timestamptz);");
             migrationBuilder.Sql("DROP FUNCTION ledger_void(bigint, timestamptz);");
+            migrationBuilder.Sql("DROP FUNCTION ledger_capture(bigint, bigint, bigint, text, text, text, text, timestamptz);");
             migrationBuilder.Sql(NewPost);
             migrationBuilder.Sql(OneRoundTripPost.Function);
         }

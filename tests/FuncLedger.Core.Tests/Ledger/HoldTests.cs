@@ -80,6 +80,7 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
         await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidHoldAsync(hold.HoldId));
         await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.CaptureAsync(hold.HoldId));
         await Assert.ThrowsAsync<HoldNotFoundException>(() => Ledger.VoidHoldAsync(hold.HoldId + 1_000));
+        await Assert.ThrowsAsync<HoldNotFoundException>(() => Ledger.CaptureAsync(hold.HoldId + 1_000));
         await Assert.ThrowsAsync<HoldNotFoundException>(() => Ledger.GetHoldAsync(hold.HoldId + 1_000));
         Assert.Equal(1, await Db.EntryCountAsync());
         Assert.Equal(0, await Db.HeldDriftCountAsync());

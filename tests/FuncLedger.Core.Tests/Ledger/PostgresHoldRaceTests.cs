@@ -6,7 +6,7 @@ using Npgsql;
 namespace FuncLedger.Core.Tests.Ledger;
 
 /// <summary>
-/// A capture reads its hold pending, then its write (one statement, ledger_post) waits for the hold's wallet while another
+/// A capture reads its hold pending, then its write (in the same statement, ledger_capture) waits for the wallet while another
 /// transaction voids the hold or the hold expires: under the lock the write finds the hold no longer capturable and
 /// changes nothing. And a hold whose key another transaction takes while it inserts. Deterministic: the other transaction
 /// holds the lock until the ledger's statement is seen waiting on it.
@@ -70,6 +70,35 @@ public sealed class PostgresHoldRaceTests(PostgresDatabaseFixture database) : Le
         Assert.Equal(0, await Db.ScalarAsync("SELECT held FROM wallets WHERE owner_id = 1"));
     }
 
+    [Fact]
+    public async Task A_capture_to_a_payee_whose_wallet_another_transaction_is_creating_waits_and_pays_into_that_wallet()
+    {
+        // The capture's statement creates the payee's wallet; another transaction has inserted it and not committed, so the
+        // insert waits. When it commits, the statement declines (nothing written) and the general path captures.
+        await Ledger.CreditAsync(1, 1_000, "seed");
+        var hold = await Ledger.HoldAsync(1, 100, "checkout", "payee-race");
+        await using var other = new NpgsqlConnection(Db.ConnectionString);
+        await other.OpenAsync();
+        await using var creating = await other.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, "
+            + "updated_at) VALUES (2, 0, FALSE, now(), now())", other, creating))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var capture = Task.Run(() => Ledger.CaptureAsync(hold.HoldId, 40, toOwnerId: 2));
+        Assert.Equal(1, await WaitingAsync("ledger_capture"));
+        await creating.CommitAsync();
+
+        var captured = await capture;
+        Assert.Equal((40L, 60L, 960L), (captured.Captured, captured.Released, captured.BalanceAfter));
+        Assert.Equal(40, await Ledger.GetBalanceAsync(2));
+        Assert.Equal(2, await Db.WalletCountAsync());
+        Assert.Equal((long)HoldStatus.Captured, await Db.ScalarAsync($"SELECT status FROM ledger_holds WHERE id = {hold.HoldId}"));
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+    }
+
     /// <summary>How many of the ledger's statements calling <paramref name="function"/> wait on a lock (polled up to 5 s).
     /// </summary>
     private async Task<long> WaitingAsync(string function)
@@ -100,7 +129,7 @@ public sealed class PostgresHoldRaceTests(PostgresDatabaseFixture database) : Le
         }
 
         var capture = Task.Run(() => Ledger.CaptureAsync(hold.HoldId, 40, toOwnerId: 2));
-        Assert.Equal(1, await WaitingAsync("ledger_post"));
+        Assert.Equal(1, await WaitingAsync("ledger_capture"));
         await using (var command = new NpgsqlCommand(meanwhile, other, locking))
         {
             command.Parameters.AddWithValue("hold", hold.HoldId);

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Operations;
 using FuncLedger.Core.Persistence.Commands;
 using Npgsql;
@@ -25,9 +27,34 @@ internal sealed class PostgresPostCommand
     /// <summary>The SQLSTATE of the function declining.</summary>
     internal const string DeclinedState = "FL001";
 
-    internal const string Text =
-        "SELECT o_kind, o_n, o_id, o_wallet, o_amount, o_balance, o_key, o_fingerprint FROM ledger_post("
+    private const string Columns = "SELECT o_kind, o_n, o_id, o_wallet, o_amount, o_balance, o_key, o_fingerprint ";
+
+    internal const string Text = Columns + "FROM ledger_post("
         + "@owner, @delta, @reason, @key, @fingerprint, @meta, @create, @compensating, @keep, @now, @hold, @captured);";
+
+    /// <summary><c>ledger_capture</c>: reads the hold (a <see cref="PostOutcome.CapturedHold"/> row; none when there is no such
+    /// hold) and, when the capture's checks pass on it, runs <c>ledger_post</c> with its postings, releasing the hold.</summary>
+    internal const string CaptureText = Columns
+        + "FROM ledger_capture(@hold, @amount, @to, @reason, @key, @creditKey, @fingerprint, @now);";
+
+    /// <summary>The capture's rows (the hold's first), or null when <c>ledger_post</c> declined.</summary>
+    public async Task<List<PostRow>?> CaptureAsync(DbConnection connection, CaptureCommand capture, string fingerprint, DateTime now,
+        CancellationToken ct)
+    {
+        await using var command = Sql.Create(connection, null, CaptureText);
+        Sql.AddInt64(command, "@hold", capture.HoldId);
+        AddNullable(command, "@amount", capture.Amount?.Value);
+        AddNullable(command, "@to", capture.To?.Value);
+        Sql.AddText(command, "@reason", capture.Reason, LedgerLimits.ReasonLengthMax);
+        Sql.AddKey(command, "@key", IdempotencyKeys.HoldCapture(capture.HoldId));
+        Sql.AddKey(command, "@creditKey", IdempotencyKeys.HoldCaptureCredit(capture.HoldId));
+        Sql.AddFingerprint(command, "@fingerprint", fingerprint);
+        Sql.AddTimestamp(command, "@now", now);
+        return await ReadAsync(command, ct);
+    }
+
+    private static void AddNullable(DbCommand command, string name, long? value) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Bigint) { Value = (object?)value ?? DBNull.Value });
 
     /// <summary>The function's rows, or null when it declined.</summary>
     /// <param name="keep">Per posting: keep a refusal of it under its key.</param>
@@ -46,10 +73,16 @@ internal sealed class PostgresPostCommand
         Sql.Add(command, "@compensating", postings.Select(p => p.Compensating).ToArray());
         Sql.Add(command, "@keep", keep);
         Sql.AddTimestamp(command, "@now", now);
-        command.Parameters.Add(new NpgsqlParameter("@hold", NpgsqlDbType.Bigint) { Value = (object?)release?.HoldId ?? DBNull.Value });
-        command.Parameters.Add(
-            new NpgsqlParameter("@captured", NpgsqlDbType.Bigint) { Value = (object?)release?.Captured ?? DBNull.Value });
-        var rows = new List<PostRow>(postings.Count);
+        AddNullable(command, "@hold", release?.HoldId);
+        AddNullable(command, "@captured", release?.Captured);
+        var rows = await ReadAsync(command, ct);
+        Sql.Invariant(rows is null || rows.Count > 0, "ledger_post returned no row");
+        return rows;
+    }
+
+    private static async Task<List<PostRow>?> ReadAsync(DbCommand command, CancellationToken ct)
+    {
+        var rows = new List<PostRow>();
         try
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -65,7 +98,6 @@ internal sealed class PostgresPostCommand
             return null;
         }
 
-        Sql.Invariant(rows.Count > 0, "ledger_post returned no row");
         return rows;
     }
 }
@@ -96,6 +128,11 @@ internal enum PostOutcome
 
     /// <summary>The capture's hold has expired.</summary>
     HoldExpired = 'E',
+
+    /// <summary><c>ledger_capture</c>'s hold as read: <c>o_n</c> its status, <c>o_id</c> its amount, <c>o_wallet</c> its owner,
+    /// <c>o_amount</c> the coins to capture, <c>o_balance</c> its expiry (microseconds since 1970), <c>o_key</c> the capture's
+    /// reason, <c>o_fingerprint</c> the hold's meta.</summary>
+    CapturedHold = 'h',
 }
 
 /// <summary>One row of <c>ledger_post</c>; the columns mean what <see cref="Kind"/> says.</summary>
