@@ -232,7 +232,9 @@ internal sealed partial class Ledger
         return new PendingHold(found.Id, found.OwnerId, found.Amount, found.Reason, found.Meta, found.ExpiresAt);
     }
 
-    /// <summary>Past its expiry a hold answers <see cref="HoldExpiredException"/> whether or not the timer released it yet.</summary>
+    /// <summary>Past its expiry a hold answers <see cref="HoldExpiredException"/> whether or not the timer released it yet; and
+    /// once the timer released it (its coins no longer held), even where this instance's clock is behind the timer's: its
+    /// coins must not be released twice.</summary>
     private static void CheckPending(long holdId, HoldStatus status, DateTime expiresAt, DateTime now)
     {
         if (status is not HoldStatus.Pending and not HoldStatus.Expired)
@@ -240,7 +242,7 @@ internal sealed partial class Ledger
             throw new HoldNotPendingException(holdId, status);
         }
 
-        if (expiresAt <= now)
+        if (status is HoldStatus.Expired || expiresAt <= now)
         {
             throw new HoldExpiredException(holdId, expiresAt);
         }

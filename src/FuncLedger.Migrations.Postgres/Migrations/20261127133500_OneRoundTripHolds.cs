@@ -93,7 +93,8 @@ BEGIN
             RETURN;
         END IF;
 
-        IF v_hold.expires_at <= p_now THEN
+        IF v_hold.status = 3 OR v_hold.expires_at <= p_now THEN
+            -- Expired, or released by the expiry timer (whose clock may be ahead of this instance's): never released twice.
             RETURN QUERY SELECT 'E'::""char"", 0, p_hold, v_hold.wallet_id, 0::bigint, 0::bigint, NULL::text, NULL::text;
             RETURN;
         END IF;
@@ -222,7 +223,7 @@ BEGIN
     v_reason := coalesce(p_reason, v.reason);
     RETURN QUERY SELECT 'h'::""char"", v.status, v.amount, v.owner_id, v_amount,
         (extract(epoch FROM v.expires_at) * 1000000)::bigint, v_reason, v.meta::text;
-    IF v.status NOT IN (0, 3) OR v.expires_at <= p_now OR v_amount > v.amount OR p_to = v.owner_id THEN
+    IF v.status <> 0 OR v.expires_at <= p_now OR v_amount > v.amount OR p_to = v.owner_id THEN
         RETURN;
     END IF;
 
@@ -246,7 +247,8 @@ BEGIN
     -- The hold's wallet is locked (as every write locks its wallets), then the hold is checked under the lock.
     PERFORM 1 FROM wallets w WHERE w.id = (SELECT h.wallet_id FROM ledger_holds h WHERE h.id = p_hold) FOR UPDATE;
     SELECT h.wallet_id, h.amount, h.status, h.expires_at INTO v_hold FROM ledger_holds h WHERE h.id = p_hold;
-    IF NOT FOUND OR v_hold.status NOT IN (0, 3) OR v_hold.expires_at <= p_now THEN
+    IF NOT FOUND OR v_hold.status <> 0 OR v_hold.expires_at <= p_now THEN
+        -- Expired covers a hold the expiry timer released (its clock may be ahead of this instance's).
         RETURN QUERY SELECT (CASE WHEN v_hold.status IS NULL THEN 'F' WHEN v_hold.status NOT IN (0, 3) THEN 'P' ELSE 'E' END)::""char"",
             false, p_hold, 0::bigint, coalesce(v_hold.wallet_id, 0), coalesce(v_hold.amount, 0), coalesce(v_hold.status, 0),
             coalesce(v_hold.expires_at, p_now), 0::bigint, NULL::bigint, 0::bigint, 0::bigint;

@@ -113,6 +113,27 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
     }
 
     [Fact]
+    public async Task A_hold_the_expiry_timer_released_is_expired_even_on_an_instance_whose_clock_says_it_is_not()
+    {
+        // Instances' clocks differ: the timer on one released the hold (expired, its coins no longer held); a capture or a
+        // void on another, whose clock is behind, must not release its coins a second time.
+        await Ledger.CreditAsync(1, 100, "seed");
+        var hold = await Ledger.HoldAsync(1, 60, "checkout", "cart-1");
+        await Ledger.HoldAsync(1, 10, "another", "cart-2");
+        await Db.ExecuteAsync($"UPDATE ledger_holds SET status = {(int)HoldStatus.Expired} WHERE id = {hold.HoldId}");
+        await Db.ExecuteAsync("UPDATE wallets SET held = 10");
+
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.CaptureAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.CaptureAsync(hold.HoldId, 10, toOwnerId: 2));
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.VoidHoldAsync(hold.HoldId));
+
+        Assert.Equal(new WalletBalance(1, 100, 10, 90, false, false), await Ledger.GetWalletAsync(1));
+        Assert.Equal(10, await Db.ScalarAsync("SELECT held FROM wallets"));
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+        Assert.Equal(1, await Db.EntryCountAsync());
+    }
+
+    [Fact]
     public async Task A_replay_returns_the_hold_and_writes_nothing_and_another_request_under_the_key_conflicts()
     {
         await Ledger.CreditAsync(1, 100, "seed", "seed-1");
