@@ -14,16 +14,23 @@ public sealed class LedgerHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public LedgerHarness(LedgerProvider provider, string connectionString, LedgerRetryOptions? retry = null)
+    /// <param name="interceptor">An EF interceptor every context of the ledger gets (a test that counts commands).</param>
+    public LedgerHarness(LedgerProvider provider, string connectionString, LedgerRetryOptions? retry = null,
+        Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? interceptor = null)
     {
         Provider = provider;
         ConnectionString = connectionString;
         Time = new SteppingTimeProvider(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
-        _services = new ServiceCollection()
+        var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(Time)
-            .AddLedgerCore(provider, connectionString, retry)
-            .BuildServiceProvider();
+            .AddLedgerCore(provider, connectionString, retry);
+        if (interceptor is not null)
+        {
+            services.ConfigureDbContext<LedgerDbContext>(o => o.AddInterceptors(interceptor));
+        }
+
+        _services = services.BuildServiceProvider();
         Ledger = _services.GetRequiredService<ILedger>();
     }
 
