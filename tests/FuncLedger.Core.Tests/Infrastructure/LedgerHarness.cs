@@ -62,6 +62,22 @@ public sealed class LedgerHarness : IAsyncDisposable
         return await db.Database.ExecuteSqlRawAsync(sql);
     }
 
+    /// <summary>PostgreSQL: how many statements on this database whose text meets <paramref name="queryCondition"/> (a condition
+    /// on pg_stat_activity's <c>query</c>) wait on a lock, polled every 25 ms until <paramref name="expected"/> do or 5 s
+    /// pass. A race test holds a lock in another transaction and waits here until the ledger is seen waiting on it.</summary>
+    public async Task<long> LockWaitersAsync(string queryCondition, long expected)
+    {
+        var waiting = 0L;
+        for (var i = 0; i < 200 && waiting < expected; i++)
+        {
+            await Task.Delay(25);
+            waiting = await ScalarAsync("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + $"AND wait_event_type = 'Lock' AND ({queryCondition})");
+        }
+
+        return waiting;
+    }
+
     public async Task<long> ScalarAsync(string sql)
     {
         await using var db = CreateContext();

@@ -143,14 +143,7 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
 
         var credits = Parallel.ForAsync(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
             await Ledger.CreditAsync(78, 5, "first", cancellationToken: ct));
-        var waiting = 0L;
-        for (var i = 0; i < 200 && waiting < 4; i++)
-        {
-            await Task.Delay(25);
-            waiting = await Db.ScalarAsync(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
-                + "AND (query LIKE 'INSERT INTO wallets%' OR query LIKE 'SELECT o_kind%FROM ledger_post(%')");
-        }
+        var waiting = await Db.LockWaitersAsync("query LIKE 'INSERT INTO wallets%' OR query LIKE 'SELECT o_kind%FROM ledger_post(%'", 4);
 
         Assert.Equal(4, waiting);
         await creating.CommitAsync();

@@ -99,20 +99,8 @@ public sealed class PostgresHoldRaceTests(PostgresDatabaseFixture database) : Le
         Assert.Equal(0, await Db.DriftedWalletCountAsync());
     }
 
-    /// <summary>How many of the ledger's statements calling <paramref name="function"/> wait on a lock (polled up to 5 s).
-    /// </summary>
-    private async Task<long> WaitingAsync(string function)
-    {
-        var waiting = 0L;
-        for (var i = 0; i < 200 && waiting == 0; i++)
-        {
-            await Task.Delay(25);
-            waiting = await Db.ScalarAsync("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-                + $"AND wait_event_type = 'Lock' AND query LIKE 'SELECT o_kind%FROM {function}(%'");
-        }
-
-        return waiting;
-    }
+    /// <summary>How many of the ledger's statements calling <paramref name="function"/> wait on a lock.</summary>
+    private Task<long> WaitingAsync(string function) => Db.LockWaitersAsync($"query LIKE 'SELECT o_kind%FROM {function}(%'", 1);
 
     /// <summary>A capture of a new hold of 100 (of 1,000 coins), started while another transaction holds the wallet's lock;
     /// once the capture waits on it, that transaction runs <paramref name="meanwhile"/> and commits.</summary>
