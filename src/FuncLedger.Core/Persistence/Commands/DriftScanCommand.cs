@@ -22,9 +22,9 @@ internal sealed class DriftScanCommand(string prefix = "", string suffix = "")
     /// created_at) index) by parallel workers that each sum their share per wallet, the sums are merged in order and merge-joined to
     /// the wallets in key order, and only the drifted wallets and the summary are hashed. No hash join (with parallel workers each
     /// would build its own copy of the per-wallet sums), no sort (the planner expects a million groups where there are a few), no JIT
-    /// (compiling took 3.6 s of the default plan's run). Only the drifted wallets take memory, however large
-    /// the ledger. At 1,000,000 wallets and 10,000,000 entries (2 cores) the default plan took 16.6 s, the previous one (one process,
-    /// hash join, sort) 9.4-10.9 s, this one 6.5-7.4 s, where the plain GROUP BY of the entries alone takes 5.9-7.4 s in the same runs.
+    /// (compiling took 3.6 s of the default plan's run). Only the drifted wallets take memory, however large the ledger. At 1,000,000
+    /// wallets and 10,000,000 entries (2 cores) the default plan took 16.6 s, the previous one (one process, hash join, sort)
+    /// 9.4-10.9 s, this one 6.5-7.4 s, where the plain GROUP BY of the entries alone takes 5.9-7.4 s in the same runs.
     /// </summary>
     public static readonly DriftScanCommand Postgres = new(
         "BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_sort = off; "
