@@ -90,7 +90,8 @@ public static class LedgerDatabase
         try
         {
             var command = LedgerStore.For(context.Provider).AppliedMigrations;
-            applied = await command.ExecuteAsync(context.Database.GetDbConnection(), cancellationToken);
+            // The open honours the token, the one short read runs to completion (why: LedgerUnitOfWork.RunAsync).
+            applied = await command.ExecuteAsync(context.Database.GetDbConnection(), CancellationToken.None);
         }
         finally
         {

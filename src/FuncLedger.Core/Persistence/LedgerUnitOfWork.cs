@@ -82,7 +82,26 @@ internal sealed partial class LedgerUnitOfWork
 
     /// <summary>Runs <paramref name="work"/> in a fresh context; the work owns its transaction. A database that stays
     /// busy through every retry, or cannot be reached, surfaces as <see cref="LedgerUnavailableException"/>.</summary>
-    public async ValueTask<T> RunAsync<T>(Func<LedgerDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The caller's token ends the wait for a pooled connection and the waits between retries, never a statement in
+    /// flight: the work gets <see cref="CancellationToken.None"/>. Every statement of an operation is short, so once one is
+    /// sent it runs to completion and the caller gets its result (a client that went away retries under its key and gets
+    /// a replay). Cancelling it would buy nothing and costs much: Npgsql cancels a statement by opening a second
+    /// connection to the server, synchronously (TCP, TLS, the cancel request) on the thread that cancels, and a burst of
+    /// dropped requests (a client pool closing, a load balancer's timeout) then blocks the thread pool: measured over HTTP
+    /// at 32 connections on 2 cores, each such burst stalled every request for 0.5-3 s. Long scans that are worth
+    /// cancelling take <see cref="RunScanAsync{T}"/>.
+    /// </remarks>
+    public ValueTask<T> RunAsync<T>(Func<LedgerDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        RunInContextAsync(work, cancellationToken, statementsCancel: false);
+
+    /// <summary>As <see cref="RunAsync{T}"/>, for a long read-only scan (reconciliation): the caller's token also cancels
+    /// the statement in flight.</summary>
+    public ValueTask<T> RunScanAsync<T>(Func<LedgerDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        RunInContextAsync(work, cancellationToken, statementsCancel: true);
+
+    private async ValueTask<T> RunInContextAsync<T>(
+        Func<LedgerDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken, bool statementsCancel)
     {
         try
         {
@@ -92,10 +111,11 @@ internal sealed partial class LedgerUnitOfWork
                     var context = await state.Contexts.CreateDbContextAsync(ct);
                     await using (context)
                     {
-                        return await state.Work(context, ct);
+                        await context.Database.OpenConnectionAsync(ct);
+                        return await state.Work(context, state.StatementsCancel ? ct : CancellationToken.None);
                     }
                 },
-                (Contexts: _contexts, Work: work),
+                (Contexts: _contexts, Work: work, StatementsCancel: statementsCancel),
                 cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException

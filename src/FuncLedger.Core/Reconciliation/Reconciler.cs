@@ -45,7 +45,7 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
 
         var started = time.GetUtcNow().UtcDateTime;
         request.Progress?.Report(new ReconciliationProgress("scan", 0, 0));
-        var scan = await unitOfWork.RunAsync(ScanAsync, cancellationToken);
+        var scan = await unitOfWork.RunScanAsync(ScanAsync, cancellationToken);
         request.Progress?.Report(new ReconciliationProgress("scan", scan.WalletsChecked, scan.WalletsChecked));
         foreach (var drift in scan.Drifts)
         {
