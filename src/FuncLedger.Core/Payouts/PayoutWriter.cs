@@ -9,9 +9,11 @@ namespace FuncLedger.Core.Payouts;
 
 /// <summary>
 /// Group commit for payout awards, run as a hosted service: the queue function's concurrent invocations (up to batchSize +
-/// newBatchThreshold per instance) hand their award to <see cref="PayAsync"/>, and one writer pays every award waiting at
+/// newBatchThreshold per instance) hand their award to <see cref="PayAsync"/>, and the writer pays every award waiting at
 /// that moment, up to <see cref="LedgerLimits.PayoutBatchSizeMax"/>, in one database transaction
-/// (<see cref="ILedger.AwardAsync"/>), so a busy queue costs one commit per batch, not per message. Each award is still
+/// (<see cref="ILedger.AwardAsync"/>), so a busy queue costs one commit per batch, not per message; up to
+/// <see cref="LedgerLimits.PayoutBatchesInFlightMax"/> batches are paid side by side, never two with the same key or owner
+/// (so they lock disjoint wallets). Each award is still
 /// idempotent on its deterministic key. A batch that fails for any reason but an unavailable database (a conflicting award,
 /// a row the database refuses) is split in halves and each half paid again, down to single awards, so only the bad one
 /// fails and finding it costs a few transactions; an unavailable database fails them all and each message is retried by
@@ -68,29 +70,85 @@ public sealed partial class PayoutWriter(ILedger ledger, ILogger<PayoutWriter> l
     private async Task WriteAsync(CancellationToken stoppingToken)
     {
         var deferred = new List<Pending>();
-        while (deferred.Count > 0 || await _waiting.Reader.WaitToReadAsync(stoppingToken))
+        var inFlight = new List<InFlight>();
+        try
         {
-            // Everything waiting right now, one award per key: a second delivery of the same message waits for the next
-            // batch, where it replays.
-            var batch = new List<Pending>(LedgerLimits.PayoutBatchSizeMax);
-            var keys = new HashSet<string>(StringComparer.Ordinal);
-            var carried = deferred;
-            deferred = [];
-            foreach (var item in carried)
+            while (true)
             {
-                (batch.Count < LedgerLimits.PayoutBatchSizeMax && keys.Add(item.Award.Key) ? batch : deferred).Add(item);
-            }
+                stoppingToken.ThrowIfCancellationRequested();
+                inFlight.RemoveAll(f => f.Paying.IsCompleted);
+                if (inFlight.Count >= LedgerLimits.PayoutBatchesInFlightMax)
+                {
+                    await Task.WhenAny(inFlight.Select(f => f.Paying));
+                    continue;
+                }
 
-            while (batch.Count < LedgerLimits.PayoutBatchSizeMax && _waiting.Reader.TryRead(out var item))
-            {
-                (keys.Add(item.Award.Key) ? batch : deferred).Add(item);
-            }
-
-            if (batch.Count > 0)
-            {
-                await PayBatchAsync(batch, stoppingToken);
+                var batch = Take(ref deferred, inFlight);
+                if (batch.Count > 0)
+                {
+                    inFlight.Add(new InFlight(PayBatchAsync(batch, stoppingToken), [.. batch.Select(p => p.Award.Key)],
+                        [.. batch.Select(p => p.Award.Owner.Value)]));
+                }
+                else if (deferred.Count > 0)
+                {
+                    // Everything left waits on a batch in flight (same key or owner): wait for one to finish.
+                    await Task.WhenAny(inFlight.Select(f => f.Paying));
+                }
+                else if (inFlight.Count == 0)
+                {
+                    if (!await _waiting.Reader.WaitToReadAsync(stoppingToken))
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    var finished = Task.WhenAny(inFlight.Select(f => f.Paying));
+                    await Task.WhenAny(_waiting.Reader.WaitToReadAsync(stoppingToken).AsTask(), finished);
+                }
             }
         }
+        finally
+        {
+            // The batches in flight finish (their statements run to completion) before the writer reports stopped; awards
+            // deferred behind them are released like those still queued (the queue retries their messages).
+            await Task.WhenAll(inFlight.Select(f => f.Paying));
+            foreach (var left in deferred)
+            {
+                left.Result.TrySetException(new InvalidOperationException("The payout writer has stopped."));
+            }
+        }
+    }
+
+    /// <summary>A batch being paid, with its keys and owners.</summary>
+    private sealed record InFlight(Task Paying, HashSet<string> Keys, HashSet<long> Owners);
+
+    /// <summary>The next batch: the awards deferred before, then everything waiting now, one award per key, up to
+    /// <see cref="LedgerLimits.PayoutBatchSizeMax"/>, leaving out (deferring, in order) any award whose key or owner is in a
+    /// batch in flight. A second delivery of a message thus waits for the batch paying the first, and replays; and batches
+    /// paid side by side lock disjoint wallets, so neither waits on the other's locks.</summary>
+    private List<Pending> Take(ref List<Pending> deferred, List<InFlight> inFlight)
+    {
+        var batch = new List<Pending>(LedgerLimits.PayoutBatchSizeMax);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var carried = deferred;
+        var later = new List<Pending>();
+        foreach (var item in carried)
+        {
+            (Fits(item) ? batch : later).Add(item);
+        }
+
+        while (batch.Count < LedgerLimits.PayoutBatchSizeMax && _waiting.Reader.TryRead(out var item))
+        {
+            (Fits(item) ? batch : later).Add(item);
+        }
+
+        deferred = later;
+        return batch;
+
+        bool Fits(Pending item) => batch.Count < LedgerLimits.PayoutBatchSizeMax
+            && !inFlight.Exists(f => f.Keys.Contains(item.Award.Key) || f.Owners.Contains(item.Award.Owner.Value))
+            && keys.Add(item.Award.Key);
     }
 
     private async Task PayBatchAsync(List<Pending> batch, CancellationToken ct)
