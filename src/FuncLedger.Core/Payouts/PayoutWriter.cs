@@ -131,9 +131,8 @@ public sealed partial class PayoutWriter(ILedger ledger, ILogger<PayoutWriter> l
     {
         var batch = new List<Pending>(LedgerLimits.PayoutBatchSizeMax);
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        var carried = deferred;
         var later = new List<Pending>();
-        foreach (var item in carried)
+        foreach (var item in deferred)
         {
             (Fits(item) ? batch : later).Add(item);
         }
