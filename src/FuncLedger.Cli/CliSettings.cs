@@ -74,8 +74,24 @@ internal static class CliSettings
         return builder.AddInMemoryCollection(overrides).Build();
     }
 
-    /// <summary>The core on the configured database; logs on stderr with --verbose only.</summary>
-    public static ServiceProvider BuildServices(ParseResult parse, TextWriter stderr)
+    /// <summary>The core on the configured database, warmed up (<see cref="ILedgerMaintenance.WarmUpAsync"/>: EF Core's model
+    /// built while the first connection opens, about 0.3 s of each command's start); logs on stderr with --verbose only.</summary>
+    public static async Task<ServiceProvider> ConnectAsync(ParseResult parse, TextWriter stderr, CancellationToken ct)
+    {
+        var services = BuildServices(parse, stderr);
+        try
+        {
+            await services.GetRequiredService<ILedgerMaintenance>().WarmUpAsync(ct);
+            return services;
+        }
+        catch
+        {
+            await services.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static ServiceProvider BuildServices(ParseResult parse, TextWriter stderr)
     {
         var configuration = Configuration(parse);
         var verbose = parse.GetValue(VerboseOption);

@@ -19,7 +19,7 @@ internal static class MigrateCommand
 
     private static async Task<int> RunAsync(ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        await using var services = CliSettings.BuildServices(parse, stderr);
+        await using var services = await CliSettings.ConnectAsync(parse, stderr, ct);
         var maintenance = services.GetRequiredService<ILedgerMaintenance>();
         var applied = await maintenance.MigrateAsync(ct);
         if (parse.GetValue(JsonOption))

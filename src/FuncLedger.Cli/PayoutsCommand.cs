@@ -36,7 +36,7 @@ internal static class PayoutsCommand
         rejections.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
         {
             var n = CliSettings.Count(parse, count, PayoutRejectionLimits.RecentMax);
-            await using var services = CliSettings.BuildServices(parse, stderr);
+            await using var services = await CliSettings.ConnectAsync(parse, stderr, ct);
             await CliSettings.EnsureCurrentAsync(services, ct);
             var list = await services.GetRequiredService<IPayoutRejections>().RecentAsync(n, parse.GetValue(since), ct);
             if (parse.GetValue(JsonOption))

@@ -41,7 +41,7 @@ internal static class ReconcileCommand
             throw new CliException($"--chunk-size must be 1 to {ReconciliationLimits.FixChunkSizeMax}.");
         }
 
-        await using var services = CliSettings.BuildServices(parse, stderr);
+        await using var services = await CliSettings.ConnectAsync(parse, stderr, ct);
         await CliSettings.EnsureCurrentAsync(services, ct);
         var reconciler = services.GetRequiredService<IReconciler>();
         ReconciliationReport report;

@@ -18,7 +18,7 @@ internal static class RunsCommand
         command.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
         {
             var n = CliSettings.Count(parse, count, ReconciliationLimits.RecentRunsMax);
-            await using var services = CliSettings.BuildServices(parse, stderr);
+            await using var services = await CliSettings.ConnectAsync(parse, stderr, ct);
             await CliSettings.EnsureCurrentAsync(services, ct);
             var runs = await services.GetRequiredService<IReconciler>().RecentRunsAsync(n, ct);
             if (parse.GetValue(JsonOption))

@@ -20,7 +20,7 @@ internal static class StatusCommand
 
     private static async Task<int> RunAsync(ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        await using var services = CliSettings.BuildServices(parse, stderr);
+        await using var services = await CliSettings.ConnectAsync(parse, stderr, ct);
         var maintenance = services.GetRequiredService<ILedgerMaintenance>();
         var status = await maintenance.StatusAsync(ct);
         var pending = status.PendingMigrations;

@@ -33,7 +33,7 @@ internal static class WalletsCommand
         var changes = new Command("changes", "List recorded wallet changes, newest first.") { owner, count, JsonOption };
         changes.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
         {
-            await using var services = CliSettings.BuildServices(parse, stderr);
+            await using var services = await CliSettings.ConnectAsync(parse, stderr, ct);
             var who = parse.GetValue(owner) is { } id ? OwnerId.From(id) : (OwnerId?)null;
             var list = await services.GetRequiredService<IWalletAdministration>().ChangesAsync(who, parse.GetValue(count), ct);
             if (parse.GetValue(JsonOption))
@@ -67,7 +67,7 @@ internal static class WalletsCommand
 
         command.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
         {
-            await using var services = CliSettings.BuildServices(parse, stderr);
+            await using var services = await CliSettings.ConnectAsync(parse, stderr, ct);
             var actor = "cli:" + Environment.UserName;
             var result = await change(services.GetRequiredService<IWalletAdministration>(), OwnerId.From(parse.GetValue(owner)),
                 actor[..Math.Min(actor.Length, WalletChanges.ActorLengthMax)], parse, ct);

@@ -69,10 +69,12 @@ public static class DependencyInjection
                 connectionString ?? throw new InvalidOperationException("ConnectionStrings:Ledger is required for postgres."),
                 entraCredential);
             services.AddSingleton(dataSource);
+            services.AddSingleton(LedgerConnections.For(dataSource));
             services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, dataSource));
         }
         else
         {
+            services.AddSingleton(LedgerConnections.For(provider, connectionString));
             services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, provider, connectionString));
         }
 
@@ -85,6 +87,14 @@ public static class DependencyInjection
         services.AddSingleton<IWalletAdministration, WalletAdministration>();
         services.AddSingleton<IPayoutRejections, PayoutRejections>();
         services.AddSingleton<ILedgerMaintenance, LedgerMaintenance>();
+        return services;
+    }
+
+    /// <summary>Warms the core up when the host starts (<see cref="ILedgerMaintenance.WarmUpAsync"/>), in the background:
+    /// the host does not wait for it, and the first request finds EF Core's model built and a connection open.</summary>
+    public static IServiceCollection AddLedgerWarmUp(this IServiceCollection services)
+    {
+        services.AddHostedService<LedgerWarmUp>();
         return services;
     }
 

@@ -18,6 +18,7 @@ public static class FunctionsComposition
         var reconcile = new ReconcileOptions();
         configuration.GetSection(ReconcileOptions.Section).Bind(reconcile);
         services.AddLedgerCore(configuration);
+        services.AddLedgerWarmUp();
         services.AddSingleton(reconcile);
         services.AddSingleton<InFlightKeys>();
         services.AddSingleton<HttpErrors>();

@@ -33,9 +33,18 @@ public interface ILedgerMaintenance
 
     /// <summary>How many wallets and entries the ledger holds.</summary>
     Task<(long Wallets, long Entries)> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Readies a new process for its first operation: EF Core's services and model, and the first pooled connection (on
+    /// PostgreSQL and SQL Server: TCP, TLS, sign-in), side by side instead of one after the other as the first operation
+    /// would. Best effort: it never fails on the database; the first operation reports a database that cannot be reached,
+    /// as every operation does.
+    /// </summary>
+    Task WarmUpAsync(CancellationToken cancellationToken = default);
 }
 
-internal sealed class LedgerMaintenance(IDbContextFactory<LedgerDbContext> contexts, LedgerStore store) : ILedgerMaintenance
+internal sealed class LedgerMaintenance(IDbContextFactory<LedgerDbContext> contexts, LedgerStore store, LedgerConnections connections)
+    : ILedgerMaintenance
 {
     public string Provider { get; } = store.Provider.ToString().ToLowerInvariant();
 
@@ -52,6 +61,26 @@ internal sealed class LedgerMaintenance(IDbContextFactory<LedgerDbContext> conte
 
     public Task<(long Wallets, long Entries)> CountAsync(CancellationToken cancellationToken = default) => ProbeAsync(async db =>
         (await db.Wallets.LongCountAsync(cancellationToken), await db.LedgerEntries.LongCountAsync(cancellationToken)), cancellationToken);
+
+    public async Task WarmUpAsync(CancellationToken cancellationToken = default)
+    {
+        var model = Task.Run(async () =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            _ = db.Model;
+            _ = db.Database.GetDbConnection();
+            _ = LedgerDatabase.MigrationIds(store.Provider);
+        }, cancellationToken);
+        var connection = Task.Run(() => connections.OpenAheadAsync(cancellationToken), cancellationToken);
+        try
+        {
+            await Task.WhenAll(model, connection);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Best effort (see the interface): the operation that follows meets the same failure and reports it.
+        }
+    }
 
     /// <param name="probe">A health probe: any failure of the database's client (an InvalidOperationException too, such as a
     /// closed or broken connection) means unreachable.</param>
