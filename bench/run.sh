@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # FuncLedger's benchmarks, each figure a ratio of a yardstick measured in the same run on the same server:
 # ../shared/bench/raw-sql-limit.sh (the commit floor and a plain-SQL transfer) runs first, then the macro
-# benchmarks (core API, replays, hot wallet, SQLite, HTTP through Standalone at 8, 32 and 128 connections, payouts
-# from Azurite), reconciliation at 1,000,000 wallets / 10,000,000 entries (bench/reconcile-scale.sh), then the
-# BenchmarkDotNet micro-benchmarks; prints every ratio against issue 17's goals. Starts PostgreSQL and Azurite as the
+# benchmarks (core API, replays, hot wallet, SQLite), the ceiling (bench/ceiling-transfer.pgbench: a transfer on the
+# ledger's schema that checks nothing, the most any transfer can reach), HTTP through Standalone at 8, 32 and 128
+# connections, payouts from Azurite, reconciliation at 1,000,000 wallets / 10,000,000 entries (bench/reconcile-scale.sh),
+# then the BenchmarkDotNet micro-benchmarks; prints every ratio against issue 17's goals. Starts PostgreSQL and Azurite as the
 # test command does. About 25 minutes on 2 cores (the 10,000,000 entries take about 5 to load; RECONCILE_WALLETS and
 # RECONCILE_ENTRIES make it smaller).
 # Writes artifacts/bench/results.jsonl, docs/benchmarks.md, docs/benchmarks.json and docs/benchmarks.png.
@@ -40,6 +41,14 @@ dotnet build bench/FuncLedger.Bench -c Release -nologo -v quiet -o "$out/bin" > 
 log "macro benchmarks ($seconds s each)"
 dotnet "$out/bin/FuncLedger.Bench.dll" macro --pg "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE" \
   --azurite "$FUNCLEDGER_AZURITE" --seconds "$seconds" --wallets 10000 --root "$root" | tee -a "$results" || exit 1
+
+log "ceiling: bench/ceiling-transfer.pgbench (a transfer that checks nothing, one statement, on the ledger's schema)"
+for c in 1 8; do
+  out_c=$(pgbench -n -M prepared -f bench/ceiling-transfer.pgbench -D wallets=10000 -c "$c" -j "$c" -T "$seconds" 2>&1) \
+    || { echo "$out_c" | tail -3; exit 1; }
+  printf '{"yardstick":"ceiling","clients":%s,"tps":%s,"latency_ms":%s}\n' "$c" "$(grep -oP 'tps = \K[0-9.]+' <<<"$out_c" | head -1)" \
+    "$(grep -oP 'latency average = \K[0-9.]+' <<<"$out_c" | head -1)" | tee -a "$results"
+done
 
 log "HTTP through FuncLedger.Standalone (a separate process) with wrk, 8, 32 and 128 connections"
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { log "wrk: install failed"; exit 1; }

@@ -149,6 +149,14 @@ for r in rows:
                   f"{r['raw_group_by_ms']} ms, funcledger reconcile --dry-run {r['cli_dry_run_ms']} ms, peak RSS {r['cli_peak_rss_mb']} MB |")
     else:
         md.append(f"| {r['bench']} | {r['provider']} | {r['clients']} | {r['tps']:,.0f} | {r['p50_ms']} | {r['p99_ms']} | {r.get('p999_ms') or ''} | {r['ops']} | {r['errors']} | {r.get('note','')} |")
+ceiling1, ceiling8 = tps("y", "ceiling", 1), tps("y", "ceiling", 8)
+if ceiling1 and ceiling8 and tps("y", "floor", 1) and tps("y", "transfer", 1):
+    md += ["", "The ceiling (`bench/ceiling-transfer.pgbench`: a transfer on the ledger's own schema as one statement that checks "
+           "nothing and answers no replay): "
+           f"1 client {ceiling1:,.0f}/s, {ceiling1 / tps('y', 'floor', 1):.2f}x the commit floor and {ceiling1 / tps('y', 'transfer', 1):.2f}x "
+           f"plain SQL; 8 clients {ceiling8:,.0f}/s, {ceiling8 / tps('y', 'floor', 8):.2f}x the floor at 8 and "
+           f"{ceiling8 / tps('y', 'transfer', 8):.2f}x plain SQL. No correct transfer can reach more on this schema and machine; "
+           f"FuncLedger's core reaches {core1 / ceiling1:.2f}x of it at 1 client and {core8 / ceiling8:.2f}x at 8."]
 sqlite = tps("f", "core_transfer", "sqlite", 1)
 if sqlite and core1:
     md += ["", f"SQLite (embedded default), 1 worker: {sqlite:,.0f} transfers/s, {sqlite / core1:.2f}x PostgreSQL at 1 client."]
@@ -157,6 +165,9 @@ reports = glob.glob(f"{micro_dir}/*-report-github.md")
 if reports:
     md += ["", "## Micro-benchmarks (BenchmarkDotNet, short run)", ""] + [l.rstrip() for l in open(reports[0]) if l.strip() and not l.startswith("```")]
 open(out_md, "w").write("\n".join(md) + "\n")
+if ceiling1 and ceiling8 and tps("y", "floor", 1):
+    print(f"ceiling (a transfer that checks nothing): {ceiling1 / tps('y', 'floor', 1):.2f}x floor at 1 client, "
+          f"{ceiling8 / tps('y', 'floor', 8):.2f}x floor at 8; the core reaches {core1 / ceiling1:.2f}x and {core8 / ceiling8:.2f}x of it")
 for r in ratios:
     sign = "<=" if r["at_most"] else ">="
     print(f"{r['name']}: {r['value']:.2f} (goal {sign} {r['goal']}) {'met' if r['met'] else 'MISSED'}")
