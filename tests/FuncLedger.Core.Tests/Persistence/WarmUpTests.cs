@@ -3,6 +3,7 @@ using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace FuncLedger.Core.Tests.Persistence;
@@ -59,8 +60,36 @@ public sealed class WarmUpPostgresTests(PostgresDatabaseFixture database) : Ledg
             () => services.GetRequiredService<ILedgerMaintenance>().WarmUpAsync(cancel.Token));
     }
 
-    private static ServiceProvider Services(string connectionString) =>
-        new ServiceCollection().AddLogging().AddLedgerCore(LedgerProvider.Postgres, connectionString).BuildServiceProvider();
+    [Fact]
+    public async Task The_hosts_warm_up_runs_in_the_background_and_stopping_the_host_ends_it()
+    {
+        var application = "warm-up-host-" + Guid.NewGuid().ToString("N")[..12];
+        var connectionString = new NpgsqlConnectionStringBuilder(Db.ConnectionString) { ApplicationName = application }.ToString();
+        await using var services = Services(connectionString, hosted: true);
+        var warmUp = Assert.Single(services.GetServices<IHostedService>());
+
+        await warmUp.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await ConnectionsAsync(application) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, await ConnectionsAsync(application));
+        await warmUp.StopAsync(CancellationToken.None);
+
+        // A host stopped while its warm-up still runs does not wait for the database, and does not fail.
+        await using var other = Services(connectionString, hosted: true);
+        var stopped = Assert.Single(other.GetServices<IHostedService>());
+        await stopped.StartAsync(CancellationToken.None);
+        await stopped.StopAsync(CancellationToken.None);
+    }
+
+    private static ServiceProvider Services(string connectionString, bool hosted = false)
+    {
+        var services = new ServiceCollection().AddLogging().AddLedgerCore(LedgerProvider.Postgres, connectionString);
+        return (hosted ? services.AddLedgerWarmUp() : services).BuildServiceProvider();
+    }
 
     private Task<long> ConnectionsAsync(string application) =>
         Db.ScalarAsync($"SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '{application}'");
