@@ -14,7 +14,7 @@ internal sealed class LedgerWarmUp(ILedgerMaintenance maintenance) : IHostedServ
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _running = Task.Run(() => maintenance.WarmUpAsync(_stopping.Token), CancellationToken.None);
+        _running = maintenance.WarmUpAsync(_stopping.Token);
         return Task.CompletedTask;
     }
 

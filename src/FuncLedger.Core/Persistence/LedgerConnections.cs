@@ -6,8 +6,8 @@ namespace FuncLedger.Core.Persistence;
 
 /// <summary>
 /// A connection of the ledger's database opened without EF Core, from the pool EF Core's connections come from: the same
-/// connection string (PostgreSQL's as <see cref="LedgerDatabase.PostgresConnectionString"/> rewrites it, SQL Server's as
-/// given) or the same data source (Microsoft Entra sign-in). Used to open the process's first connection while EF Core
+/// connection string (<see cref="LedgerDatabase.ServerConnectionString"/>) or the same data source (Microsoft Entra
+/// sign-in). Used to open the process's first connection while EF Core
 /// builds its model (<see cref="Maintenance.ILedgerMaintenance.WarmUpAsync"/>). SQLite has no pool and no network: none.
 /// </summary>
 internal sealed class LedgerConnections(Func<CancellationToken, ValueTask<DbConnection>>? open)
@@ -15,9 +15,9 @@ internal sealed class LedgerConnections(Func<CancellationToken, ValueTask<DbConn
     public static LedgerConnections For(LedgerProvider provider, string? connectionString) => provider switch
     {
         LedgerProvider.Postgres when !string.IsNullOrWhiteSpace(connectionString) =>
-            new(ct => OpenAsync(new NpgsqlConnection(LedgerDatabase.PostgresConnectionString(connectionString)), ct)),
+            new(ct => OpenAsync(new NpgsqlConnection(LedgerDatabase.ServerConnectionString(provider, connectionString)), ct)),
         LedgerProvider.SqlServer when !string.IsNullOrWhiteSpace(connectionString) =>
-            new(ct => OpenAsync(new SqlConnection(connectionString), ct)),
+            new(ct => OpenAsync(new SqlConnection(LedgerDatabase.ServerConnectionString(provider, connectionString)), ct)),
         _ => new(null),
     };
 

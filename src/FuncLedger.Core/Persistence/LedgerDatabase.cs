@@ -30,10 +30,10 @@ public static class LedgerDatabase
         switch (provider)
         {
             case LedgerProvider.Postgres:
-                builder.UseNpgsql(PostgresConnectionString(Required(connectionString, provider)), o => o.MigrationsAssembly(migrations));
+                builder.UseNpgsql(ServerConnectionString(provider, connectionString), o => o.MigrationsAssembly(migrations));
                 break;
             case LedgerProvider.SqlServer:
-                builder.UseSqlServer(Required(connectionString, provider), o => o.MigrationsAssembly(migrations));
+                builder.UseSqlServer(ServerConnectionString(provider, connectionString), o => o.MigrationsAssembly(migrations));
                 break;
             default:
                 builder.UseSqlite(SqliteConnectionString(connectionString), o => o.MigrationsAssembly(migrations));
@@ -181,6 +181,14 @@ public static class LedgerDatabase
             Directory.CreateDirectory(folder);
         }
     }
+
+    /// <summary>The connection string EF Core opens PostgreSQL and SQL Server connections with (PostgreSQL's rewritten by
+    /// <see cref="PostgresConnectionString"/>, SQL Server's as given): a connection opened with it comes from EF Core's own
+    /// pool (<see cref="LedgerConnections"/>).</summary>
+    internal static string ServerConnectionString(LedgerProvider provider, string? connectionString) =>
+        provider == LedgerProvider.Postgres
+            ? PostgresConnectionString(Required(connectionString, provider))
+            : Required(connectionString, provider);
 
     private static string Required(string? connectionString, LedgerProvider provider) =>
         string.IsNullOrWhiteSpace(connectionString)
