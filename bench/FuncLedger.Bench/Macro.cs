@@ -11,6 +11,7 @@ using FuncLedger.Core.Operations;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Functions.Queue;
+using FuncLedger.Hosting;
 using FuncLedger.Standalone;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

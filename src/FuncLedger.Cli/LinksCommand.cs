@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using FuncLedger.Functions.History;
+using FuncLedger.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace FuncLedger.Cli;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using FuncLedger.Hosting;
 using FuncLedger.Core.Reconciliation;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -67,7 +68,7 @@ internal static class ReconcileCommand
 
         if (parse.GetValue(JsonOption))
         {
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(CliReport.From(report), CliJson.Default.CliReport));
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(ReconcileResponse.From(report), CliJson.Default.ReconcileResponse));
         }
         else
         {

@@ -1,3 +1,4 @@
+using FuncLedger.Hosting;
 using FuncLedger.Core;
 using FuncLedger.Functions.Http;
 using FuncLedger.Functions.Queue;
@@ -24,12 +25,17 @@ public static class FunctionsComposition
         services.AddSingleton<HttpErrors>();
         services.AddSingleton<LedgerHttp>();
         services.AddLedgerPayouts();
+        var payouts = new PayoutRetryOptions();
+        configuration.GetSection(PayoutRetryOptions.Section).Bind(payouts);
+        payouts.Validate();
+        services.AddSingleton(payouts);
         services.AddSingleton<PayoutProcessor>();
         services.AddSingleton(sp => PayoutQueues.FromConfiguration(configuration));
-        var historyLinks = new History.HistoryLinkOptions();
-        configuration.GetSection(History.HistoryLinkOptions.Section).Bind(historyLinks);
+        services.AddSingleton<IPayoutRedelivery>(sp => sp.GetRequiredService<PayoutQueues>());
+        var historyLinks = new HistoryLinkOptions();
+        configuration.GetSection(HistoryLinkOptions.Section).Bind(historyLinks);
         services.AddSingleton(historyLinks);
-        services.AddSingleton<History.HistoryLinks>();
+        services.AddSingleton<HistoryLinks>();
         return services;
     }
 }

@@ -17,10 +17,24 @@ public sealed record HostJson(
     /// <summary>The Functions host's limits on queue batches.</summary>
     public const int BatchSizeMax = 32;
 
+    /// <summary>The shortest maxPollingInterval the queue extension accepts.</summary>
+    public static readonly TimeSpan PollingIntervalMin = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a payout award may wait out the database before it is given up (moved to poison): the retries after
+    /// the first delivery (maxDequeueCount - 1), each visibilityTimeout later.</summary>
+    public TimeSpan QueueRetryWindow => QueueVisibilityTimeout * Math.Max(0, QueueMaxDequeueCount - 1);
+
     public static HostJson Load(string path)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(path),
             new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        // The host reads only version 2.0 files (ScriptHostOptionsSetup: "The host.json file is missing the required 'version'
+        // property" / an unsupported version is an error at start).
+        if (String(document.RootElement, "version", null) != "2.0")
+        {
+            throw new InvalidOperationException("host.json: version must be \"2.0\".");
+        }
+
         var extensions = document.RootElement.TryGetProperty("extensions", out var e) ? e : default;
         var http = Section(extensions, "http");
         var queues = Section(extensions, "queues");
@@ -36,7 +50,7 @@ public sealed record HostJson(
             "none" => QueueMessageEncoding.None,
             var other => throw new InvalidOperationException($"host.json: queues.messageEncoding '{other}' is not base64 or none."),
         };
-        return new HostJson(
+        var host = new HostJson(
             (String(http, "routePrefix", "api") ?? "").Trim('/'),
             batchSize,
             Int(queues, "newBatchThreshold", batchSize / 2),
@@ -44,6 +58,16 @@ public sealed record HostJson(
             Time(queues, "maxPollingInterval", TimeSpan.FromMinutes(1)),
             Time(queues, "visibilityTimeout", TimeSpan.Zero),
             encoding);
+        // Microsoft.Azure.WebJobs.Extensions.Storage.Queues, QueuesOptions: each setter refuses what is out of range, and the host
+        // fails to start with it.
+        if (host.QueueNewBatchThreshold < 0 || host.QueueMaxDequeueCount < 1 || host.QueueVisibilityTimeout < TimeSpan.Zero
+            || host.QueueMaxPollingInterval < PollingIntervalMin)
+        {
+            throw new InvalidOperationException("host.json: queues needs newBatchThreshold >= 0, maxDequeueCount >= 1, "
+                + $"visibilityTimeout >= 0 and maxPollingInterval >= {PollingIntervalMin.TotalMilliseconds} ms.");
+        }
+
+        return host;
     }
 
     private static JsonElement Section(JsonElement parent, string name) =>

@@ -73,18 +73,18 @@ public static class StandaloneHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        var catalog = FunctionCatalog.FromAssembly(typeof(WalletFunctions).Assembly);
         var hostJsonPath = builder.Configuration[HostJsonSetting] ?? Path.Combine(AppContext.BaseDirectory, "host.json");
         var hostJson = HostJson.Load(hostJsonPath);
         // host.json's log levels, unless the command line or environment set a level itself: the worker's own rule.
         HostLogging.Apply(builder.Configuration, hostJsonPath);
-        builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(hostJson);
         builder.Services.AddSingleton(new FunctionKeys(
             (builder.Configuration[FunctionKeys.FunctionKeysSetting] ?? "").Split(','),
             builder.Configuration[FunctionKeys.MasterKeySetting] ?? ""));
         builder.Services.AddFuncLedgerFunctions(builder.Configuration);
         builder.Services.AddFuncLedgerTelemetry(builder.Configuration, worker: false);
+        var catalog = CheckedCatalog(builder.Configuration);
+        builder.Services.AddSingleton(catalog);
         foreach (var queue in catalog.Queues)
         {
             builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueListener>(sp, queue));
@@ -120,6 +120,25 @@ public static class StandaloneHost
         });
         MapFunctions(app, catalog, hostJson);
         return app;
+    }
+
+    /// <summary>The functions of functions.metadata (the file the Functions host reads), after the host's own start-up rules
+    /// (<see cref="HostRules"/>): what the host would refuse, Standalone refuses too, before it serves anything.</summary>
+    private static FunctionCatalog CheckedCatalog(ConfigurationManager configuration)
+    {
+        var path = configuration[FunctionsMetadata.PathSetting] ?? Path.Combine(AppContext.BaseDirectory, FunctionsMetadata.FileName);
+        var functions = FunctionsMetadata.Load(path);
+        var settings = configuration.AsEnumerable().ToDictionary(s => s.Key, s => s.Value, StringComparer.OrdinalIgnoreCase);
+        var problems = HostRules.Check(functions, settings);
+        if (problems.Count > 0)
+        {
+            var more = problems.Count > 1 ? $" (and {problems.Count - 1} more)" : "";
+            var first = problems[0].StartsWith("Set ", StringComparison.Ordinal) ? problems[0]
+                : "the Functions host would refuse this app: " + problems[0];
+            throw new InvalidOperationException($"{first}{more}.");
+        }
+
+        return FunctionCatalog.From(functions, typeof(WalletFunctions).Assembly);
     }
 
     private static Task WriteProblemAsync(HttpContext context, string code, string detail)

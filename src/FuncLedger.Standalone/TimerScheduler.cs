@@ -7,7 +7,7 @@ using NCrontab;
 
 namespace FuncLedger.Standalone;
 
-/// <summary>A timer trigger on its NCRONTAB schedule (six fields with seconds, or five), in UTC, as the Functions
+/// <summary>A timer trigger on its NCRONTAB schedule (six fields, seconds first), in UTC, as the Functions
 /// host runs it; <c>%Setting%</c> schedules are read from configuration.</summary>
 public sealed partial class TimerScheduler : BackgroundService
 {
@@ -51,11 +51,11 @@ public sealed partial class TimerScheduler : BackgroundService
         return schedule;
     }
 
+    /// <summary>The schedule, as the host reads it: NCRONTAB with six fields (<see cref="HostRules.ScheduleProblem"/>).</summary>
     public static CrontabSchedule Parse(string expression) =>
-        CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions
-        {
-            IncludingSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6,
-        });
+        HostRules.ScheduleProblem(expression) is { } problem
+            ? throw new InvalidOperationException($"Schedule '{expression}': {problem}.")
+            : CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = true });
 
     /// <summary>Runs the function once now (the schedule or an operator's manual run); one run at a time.</summary>
     public async Task RunOnceAsync(bool pastDue, CancellationToken cancellationToken)

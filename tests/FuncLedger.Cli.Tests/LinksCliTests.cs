@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FuncLedger.Functions.History;
+using FuncLedger.Hosting;
 
 namespace FuncLedger.Cli.Tests;
 

@@ -127,13 +127,13 @@ public abstract class HoldHttpTests(ILedgerTestDatabase database) : IAsyncLifeti
         await CreditAsync(1, 100);
         var admin = Host.Function<WalletAdminFunctions>();
         var headers = new Dictionary<string, string> { ["x-functions-key"] = "the-master-key-0123456789" };
-        var freeze = Host.Request("POST", "/api/admin/wallets/1/freeze", headers: headers);
+        var freeze = Host.Request("POST", "/api/ops/wallets/1/freeze", headers: headers);
         var frozen = await FunctionsHost.SendAsync(freeze, admin.FreezeWallet(freeze, "1", default));
 
         var refused = await DebitAsync(1, 1);
-        var overdraft = Host.Request("PUT", "/api/admin/wallets/1/overdraft", """{"allowOverdraft":true}""", headers: headers);
+        var overdraft = Host.Request("PUT", "/api/ops/wallets/1/overdraft", """{"allowOverdraft":true}""", headers: headers);
         var allowed = await FunctionsHost.SendAsync(overdraft, admin.SetOverdraft(overdraft, "1", default));
-        var unfreeze = Host.Request("POST", "/api/admin/wallets/1/unfreeze", headers: headers);
+        var unfreeze = Host.Request("POST", "/api/ops/wallets/1/unfreeze", headers: headers);
         var thawed = await FunctionsHost.SendAsync(unfreeze, admin.UnfreezeWallet(unfreeze, "1", default));
 
         Assert.Equal((200, true, true), (frozen.Status, frozen.Json.GetProperty("frozen").GetBoolean(), frozen.Json.GetProperty("changed").GetBoolean()));

@@ -405,7 +405,7 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
 
     private Task<Response> ReconcileAsync(string query)
     {
-        var request = Host.Request("POST", "/api/admin/reconcile" + query);
+        var request = Host.Request("POST", "/api/ops/reconcile" + query);
         return FunctionsHost.SendAsync(request, Host.Function<AdminFunctions>().Reconcile(request, default));
     }
 

@@ -3,6 +3,7 @@ using FuncLedger.Core.Diagnostics;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Reconciliation;
 using FuncLedger.Functions.Queue;
+using FuncLedger.Hosting;
 using FuncLedger.TestSupport;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

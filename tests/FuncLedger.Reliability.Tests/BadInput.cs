@@ -76,10 +76,10 @@ public static class BadInput
                 11 => new Request(random.Next(2) == 0 ? "GET" : "POST", $"/api/wallets/{Pick(Owners)}/{Pick(["balance", "transactions", "credit", "debit"])}",
                     "{\"amount\":5,\"reason\":\"x\"}", null, key),
                 // Unknown routes and methods.
-                12 => new Request(Pick(["GET", "PUT", "DELETE", "PATCH"]), Pick(["/api/transfers", "/api/wallets/1/credit", "/api/nope", "/api/wallets", "/api/admin/reconcile", "/admin"]), null, null, key),
+                12 => new Request(Pick(["GET", "PUT", "DELETE", "PATCH"]), Pick(["/api/transfers", "/api/wallets/1/credit", "/api/nope", "/api/wallets", "/api/ops/reconcile", "/admin"]), null, null, key),
                 // Missing, wrong or lower-level keys.
                 13 => new Request("POST", "/api/wallets/1/credit", "{\"amount\":5,\"reason\":\"x\"}", null, Pick(["", "wrong-key-wrong-key", key + "x", key.ToUpperInvariant()])),
-                14 => new Request("POST", "/api/admin/reconcile?dryRun=false", null, null, random.Next(2) == 0 ? key : null),
+                14 => new Request("POST", "/api/ops/reconcile?dryRun=false", null, null, random.Next(2) == 0 ? key : null),
                 // Bad paging and flags.
                 _ => new Request(random.Next(2) == 0 ? "GET" : "POST",
                     random.Next(2) == 0 ? $"/api/wallets/1/transactions?limit={Pick(["0", "-1", "201", "x", "99999999999"])}" : $"/api/wallets/1/transactions?offset={Pick(["-1", "1000001", "x"])}",

@@ -248,7 +248,7 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
         foreach (var (method, path) in new[]
         {
             ("POST", $"/api/wallets/{owner}/credit"), ("POST", $"/api/wallets/{owner}/debit"), ("POST", "/api/transfers"),
-            ("GET", $"/api/wallets/{owner}/balance"), ("GET", $"/api/wallets/{owner}/transactions"), ("POST", "/api/admin/reconcile"),
+            ("GET", $"/api/wallets/{owner}/balance"), ("GET", $"/api/wallets/{owner}/transactions"), ("POST", "/api/ops/reconcile"),
         })
         {
             var (status, body, _) = await client.SendAsync(method, path, method == "POST" ? "{}" : null, null, functionKey: null);
@@ -257,8 +257,8 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
         }
 
         Assert.Equal(200, (await client.SendAsync("GET", "/api/health", null, null, functionKey: null)).Status);
-        Assert.Equal(401, (await client.SendAsync("POST", "/api/admin/reconcile", null, null)).Status);
-        Assert.Equal(200, (await client.SendAsync("POST", "/api/admin/reconcile", null, null, StandaloneProcess.MasterKey)).Status);
+        Assert.Equal(401, (await client.SendAsync("POST", "/api/ops/reconcile", null, null)).Status);
+        Assert.Equal(200, (await client.SendAsync("POST", "/api/ops/reconcile", null, null, StandaloneProcess.MasterKey)).Status);
 
         // Planted owner data through every path that logs: writes, errors, a drift, a reconciliation, a payout.
         var meta = $$"""{"name":"{{name}}","email":"{{email}}"}""";
@@ -271,7 +271,7 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
             (await client.SendAsync("POST", $"/api/wallets/{owner}/credit", $$"""{"amount":"x","reason":"{{email}}"}""", null)).Body,
         };
         await CountAsync($"UPDATE wallets SET cached_balance = cached_balance + 1 WHERE owner_id = {owner} RETURNING 0");
-        await client.SendAsync("POST", "/api/admin/reconcile?dryRun=false", null, null, StandaloneProcess.MasterKey);
+        await client.SendAsync("POST", "/api/ops/reconcile?dryRun=false", null, null, StandaloneProcess.MasterKey);
         await Fx.Queue.SendMessageAsync($$"""{"type":"participation","registrationId":5,"ownerId":{{owner}},"amount":10}""");
         await Eventually(async () => await CountAsync("SELECT COUNT(*) FROM ledger_entries WHERE reason = 'participation_award'") == 1, TimeSpan.FromSeconds(30));
         await Task.Delay(500);

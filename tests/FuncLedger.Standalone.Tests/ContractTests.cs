@@ -19,13 +19,15 @@ public sealed class ContractTests(StandaloneFixture app)
     private const string Configuration = "Release";
 #endif
 
-    private static readonly FunctionCatalog Catalog = FunctionCatalog.FromAssembly(typeof(WalletFunctions).Assembly);
+    private static string MetadataPath =>
+        Path.Combine(StandaloneFixture.RepositoryRoot, "src", "FuncLedger.Functions", "bin", Configuration, "net10.0", "functions.metadata");
+
+    private static readonly FunctionCatalog Catalog = FunctionCatalog.From(FunctionsMetadata.Load(MetadataPath), typeof(WalletFunctions).Assembly);
 
     private static JsonElement Metadata()
     {
-        var path = Path.Combine(StandaloneFixture.RepositoryRoot, "src", "FuncLedger.Functions", "bin", Configuration, "net10.0", "functions.metadata");
-        Assert.True(File.Exists(path), $"The Worker SDK did not generate {path}: build the solution first.");
-        return JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+        Assert.True(File.Exists(MetadataPath), $"The Worker SDK did not generate {MetadataPath}: build the solution first.");
+        return JsonDocument.Parse(File.ReadAllText(MetadataPath)).RootElement;
     }
 
     private static IEnumerable<(string Name, JsonElement Trigger)> Triggers(string type) =>
@@ -122,6 +124,9 @@ public sealed class HostingTests
             $"--{FunctionKeys.MasterKeySetting}=hosting-test-master-key-0123456",
             "--Ledger:Provider=sqlite",
             "--ConnectionStrings:Ledger=Data Source=:memory:",
+            "--AzureWebJobsStorage=UseDevelopmentStorage=true",
+            "--ReconcileSchedule=0 0 3 * * *",
+            "--HoldExpirySchedule=0 * * * * *",
         ]));
 
         Assert.Equal(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), Path.TrimEndingDirectorySeparator(app.Environment.ContentRootPath));

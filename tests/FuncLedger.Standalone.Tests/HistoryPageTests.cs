@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using FuncLedger.Functions.History;
+using FuncLedger.Hosting;
 using Microsoft.Playwright;
 
 namespace FuncLedger.Standalone.Tests;
@@ -26,7 +26,7 @@ public sealed class HistoryPageTests(StandaloneFixture app) : IAsyncLifetime
 
     private async Task<string> LinkAsync(long owner, string ttl = "15m")
     {
-        var response = await app.SendAsync(HttpMethod.Post, $"/api/admin/history-links?ownerId={owner}&ttl={ttl}", key: StandaloneFixture.MasterKey);
+        var response = await app.SendAsync(HttpMethod.Post, $"/api/ops/history-links?ownerId={owner}&ttl={ttl}", key: StandaloneFixture.MasterKey);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await StandaloneFixture.JsonAsync(response)).GetProperty("url").GetString()!;
     }
@@ -127,14 +127,14 @@ public sealed class HistoryPageTests(StandaloneFixture app) : IAsyncLifetime
     public async Task Links_are_issued_with_the_master_key_only_and_for_a_bounded_time()
     {
         Assert.Equal(HttpStatusCode.Unauthorized,
-            (await app.SendAsync(HttpMethod.Post, $"/api/admin/history-links?ownerId={Owner}")).StatusCode);
+            (await app.SendAsync(HttpMethod.Post, $"/api/ops/history-links?ownerId={Owner}")).StatusCode);
         var link = await StandaloneFixture.JsonAsync(
-            await app.SendAsync(HttpMethod.Post, $"/api/admin/history-links?ownerId={Owner}&ttl=2h", key: StandaloneFixture.MasterKey));
+            await app.SendAsync(HttpMethod.Post, $"/api/ops/history-links?ownerId={Owner}&ttl=2h", key: StandaloneFixture.MasterKey));
         Assert.InRange(link.GetProperty("expiresAt").GetDateTimeOffset() - TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(119), TimeSpan.FromMinutes(121));
         Assert.StartsWith($"{app.Client.BaseAddress!.AbsoluteUri.TrimEnd('/')}/api/history/{Owner}?t=", link.GetProperty("url").GetString(), StringComparison.Ordinal);
         foreach (var ttl in new[] { "8d", "0m", "soon" })
         {
-            var refused = await app.SendAsync(HttpMethod.Post, $"/api/admin/history-links?ownerId={Owner}&ttl={ttl}", key: StandaloneFixture.MasterKey);
+            var refused = await app.SendAsync(HttpMethod.Post, $"/api/ops/history-links?ownerId={Owner}&ttl={ttl}", key: StandaloneFixture.MasterKey);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         }
 

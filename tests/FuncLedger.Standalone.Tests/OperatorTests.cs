@@ -98,16 +98,16 @@ public sealed class OperatorTests(StandaloneFixture app) : IAsyncLifetime
 
         // A back through the admin route (master key only): it was paid already, so it pays nothing more.
         Assert.Equal(HttpStatusCode.Unauthorized,
-            (await app.SendAsync(HttpMethod.Post, $"/api/admin/payouts/poison/requeue?id={poisonA}")).StatusCode);
-        var requeueA = await app.SendAsync(HttpMethod.Post, $"/api/admin/payouts/poison/requeue?id={poisonA}", key: StandaloneFixture.MasterKey);
+            (await app.SendAsync(HttpMethod.Post, $"/api/ops/payouts/poison/requeue?id={poisonA}")).StatusCode);
+        var requeueA = await app.SendAsync(HttpMethod.Post, $"/api/ops/payouts/poison/requeue?id={poisonA}", key: StandaloneFixture.MasterKey);
         Assert.Equal(HttpStatusCode.OK, requeueA.StatusCode);
         Assert.Equal(poisonA, (await StandaloneFixture.JsonAsync(requeueA)).GetProperty("requeued")[0].GetProperty("poisonMessageId").GetString());
         await StandaloneFixture.EventuallyAsync(async () => (await app.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
             TimeSpan.FromSeconds(30), "the payout queue drained");
         var poisonLeft = await StandaloneFixture.JsonAsync(
-            await app.SendAsync(HttpMethod.Get, "/api/admin/payouts/poison", key: StandaloneFixture.MasterKey));
+            await app.SendAsync(HttpMethod.Get, "/api/ops/payouts/poison", key: StandaloneFixture.MasterKey));
         Assert.Equal(poisonC, Assert.Single(poisonLeft.GetProperty("messages").EnumerateArray()).GetProperty("messageId").GetString());
-        var again = await app.SendAsync(HttpMethod.Post, $"/api/admin/payouts/poison/requeue?id={poisonA}", key: StandaloneFixture.MasterKey);
+        var again = await app.SendAsync(HttpMethod.Post, $"/api/ops/payouts/poison/requeue?id={poisonA}", key: StandaloneFixture.MasterKey);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         Assert.Equal(ProblemCodes.MessageNotFound, (await StandaloneFixture.JsonAsync(again)).GetProperty("code").GetString());
 
@@ -135,7 +135,7 @@ public sealed class OperatorTests(StandaloneFixture app) : IAsyncLifetime
         await app.Queue.SendMessageAsync("""{"type":"bonus","registrationId":602,"ownerId":71,"amount":5}""");
         await StandaloneFixture.EventuallyAsync(async () => await app.ScalarAsync("SELECT COUNT(*) FROM payout_rejections") == 2,
             TimeSpan.FromSeconds(30), "two rejections recorded");
-        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, "/api/admin/reconcile?dryRun=false", key: StandaloneFixture.MasterKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Post, "/api/ops/reconcile?dryRun=false", key: StandaloneFixture.MasterKey)).StatusCode);
 
         var rejections = await CliAsync("payouts", "rejections", "--since", before, "--json");
         Assert.Equal(0, rejections.ExitCode);
@@ -146,11 +146,11 @@ public sealed class OperatorTests(StandaloneFixture app) : IAsyncLifetime
         Assert.Equal("rejections: 0", later.Stdout.Trim());
         var text = await CliAsync("payouts", "rejections");
         Assert.Contains("placement reg 601 place 1  idempotency_conflict:", text.Stdout, StringComparison.Ordinal);
-        var viaHttp = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, $"/api/admin/payouts/rejections?since={Uri.EscapeDataString(before)}",
+        var viaHttp = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, $"/api/ops/payouts/rejections?since={Uri.EscapeDataString(before)}",
             key: StandaloneFixture.MasterKey));
         Assert.Equal(2, viaHttp.GetProperty("rejections").GetArrayLength());
         Assert.Equal(HttpStatusCode.BadRequest,
-            (await app.SendAsync(HttpMethod.Get, "/api/admin/payouts/rejections?count=0", key: StandaloneFixture.MasterKey)).StatusCode);
+            (await app.SendAsync(HttpMethod.Get, "/api/ops/payouts/rejections?count=0", key: StandaloneFixture.MasterKey)).StatusCode);
 
         var runs = await CliAsync("runs", "--json");
         Assert.Equal(0, runs.ExitCode);
@@ -158,7 +158,7 @@ public sealed class OperatorTests(StandaloneFixture app) : IAsyncLifetime
         Assert.Equal("http", run.GetProperty("trigger").GetString());
         Assert.True(run.GetProperty("fix").GetBoolean());
         Assert.Contains(" http    fix  wallets 1  drifts 0  corrected 0", (await CliAsync("runs")).Stdout, StringComparison.Ordinal);
-        var runsViaHttp = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/admin/reconcile/runs", key: StandaloneFixture.MasterKey));
+        var runsViaHttp = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/ops/reconcile/runs", key: StandaloneFixture.MasterKey));
         Assert.Equal(run.GetProperty("id").GetInt64(), Assert.Single(runsViaHttp.GetProperty("runs").EnumerateArray()).GetProperty("id").GetInt64());
         Assert.Equal(2, (await CliAsync("runs", "--count", "0")).ExitCode);
     }

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
-using FuncLedger.Functions.Queue;
+using FuncLedger.Hosting;
 using FuncLedger.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;

@@ -9,8 +9,29 @@ public sealed class StartupTests
     [Theory]
     [InlineData("short", "sqlite", "error: Function and master keys must be at least 16 characters.")]
     [InlineData("0123456789abcdef-key", "oracle", "error: Unknown Ledger:Provider 'oracle'. Use sqlite, postgres or sqlserver.")]
-    [InlineData("0123456789abcdef-key", "sqlite", "error: Set ReconcileSchedule: a timer schedule reads it.")]
+    [InlineData("0123456789abcdef-key", "sqlite", "error: Set ReconcileSchedule: the NightlyReconciliation trigger reads it.")]
     public async Task A_setting_that_cannot_work_is_one_line_on_stderr_and_exit_code_2(string key, string provider, string expected)
+    {
+        var (exitCode, stderr, output) = await StandaloneStart.RunAsync(new Dictionary<string, string?>
+        {
+            ["Standalone__FunctionKeys"] = key,
+            ["Standalone__MasterKey"] = key,
+            ["Ledger__Provider"] = provider,
+            ["ReconcileSchedule"] = null,
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(expected, stderr);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Starts the built Standalone as a process with settings that should stop it before it serves anything.</summary>
+public static class StandaloneStart
+{
+    /// <summary>Runs Standalone with a working set of settings changed by <paramref name="changes"/> (null removes one); its exit
+    /// code, its trimmed stderr, and everything it wrote.</summary>
+    public static async Task<(int ExitCode, string Stderr, string Output)> RunAsync(IReadOnlyDictionary<string, string?> changes)
     {
 #if DEBUG
         const string configuration = "Debug";
@@ -22,22 +43,50 @@ public sealed class StartupTests
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
-        start.Environment["Standalone__FunctionKeys"] = key;
-        start.Environment["Standalone__MasterKey"] = key;
-        start.Environment["Ledger__Provider"] = provider;
-        start.Environment["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
-        start.Environment.Remove("ReconcileSchedule");
-        start.Environment["HoldExpirySchedule"] = "0 * * * * *";
-        start.Environment["ConnectionStrings__Ledger"] = "Data Source=" + Path.Combine(Path.GetTempPath(), $"startup-{Guid.NewGuid():N}.db");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Standalone__FunctionKeys"] = "0123456789abcdef-key",
+            ["Standalone__MasterKey"] = "0123456789abcdef-master",
+            ["Ledger__Provider"] = "sqlite",
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["ReconcileSchedule"] = "0 0 3 * * *",
+            ["HoldExpirySchedule"] = "0 * * * * *",
+            ["HistoryLinks__Secret"] = "startup-test-history-link-secret-0123456789",
+            ["ConnectionStrings__Ledger"] = "Data Source=" + Path.Combine(Path.GetTempPath(), $"startup-{Guid.NewGuid():N}.db"),
+        };
+        foreach (var (name, value) in changes)
+        {
+            settings[name] = value;
+        }
+
+        foreach (var (name, value) in settings)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
 
         using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // It started and served: not what these settings should allow.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (-1, "Standalone started and served for 60 s", await stdout + await stderr);
+        }
 
-        Assert.Equal(2, process.ExitCode);
-        Assert.Equal(expected, (await stderr).Trim());
-        Assert.DoesNotContain("   at ", await stdout + await stderr, StringComparison.Ordinal);
+        return (process.ExitCode, (await stderr).Trim(), await stdout + await stderr);
     }
 }

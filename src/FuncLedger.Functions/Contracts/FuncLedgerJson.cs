@@ -1,3 +1,4 @@
+using FuncLedger.Hosting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -42,8 +43,8 @@ namespace FuncLedger.Functions.Contracts;
 [JsonSerializable(typeof(HistoryLinkResponse))]
 [JsonSerializable(typeof(HistoryPageResponse))]
 [JsonSerializable(typeof(ReconciliationRunsResponse))]
-[JsonSerializable(typeof(Queue.PoisonListing))]
-[JsonSerializable(typeof(Queue.RequeueResult))]
+[JsonSerializable(typeof(Hosting.PoisonListing))]
+[JsonSerializable(typeof(Hosting.RequeueResult))]
 public sealed partial class FuncLedgerJson : JsonSerializerContext;
 
 /// <summary>Tells a body that is not JSON at all from JSON of the wrong shape (checked only after binding failed).</summary>

@@ -34,5 +34,5 @@ public sealed record CaptureRequest(long? Amount, long? ToOwnerId, string? Reaso
 /// <summary>Body of <c>POST transactions/{transactionId}/reverse</c>: the reason; the amount for a partial reversal.</summary>
 public sealed record ReverseRequest(long? Amount, string? Reason, string? IdempotencyKey);
 
-/// <summary>Body of <c>PUT admin/wallets/{ownerId}/overdraft</c>.</summary>
+/// <summary>Body of <c>PUT ops/wallets/{ownerId}/overdraft</c>.</summary>
 public sealed record OverdraftRequest(bool? AllowOverdraft);

@@ -1,3 +1,4 @@
+using FuncLedger.Hosting;
 using System.Globalization;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Operations;
@@ -13,7 +14,7 @@ namespace FuncLedger.Functions.History;
 /// A player's history page (Module 7.3), reached by a signed, expiring, read-only link (<see cref="HistoryLinks"/>) and
 /// no function key: <c>GET history/{ownerId}?t=</c> serves the page, <c>GET history/{ownerId}/data?t=</c> its balance and
 /// one page of history. A tampered, expired or other owner's link is 403 and shows nothing. Links come from
-/// <c>POST admin/history-links</c> (master key) or <c>funcledger links create</c>.
+/// <c>POST ops/history-links</c> (master key) or <c>funcledger links create</c>.
 /// </summary>
 public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerHttp http)
 {
@@ -97,7 +98,7 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
 
     [Function(nameof(CreateHistoryLink))]
     public Task<IActionResult> CreateHistoryLink(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "admin/history-links")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/history-links")] HttpRequest request,
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, () =>
         {

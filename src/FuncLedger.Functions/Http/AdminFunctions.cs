@@ -1,3 +1,4 @@
+using FuncLedger.Hosting;
 using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Reconciliation;
 using FuncLedger.Functions.Contracts;
@@ -12,7 +13,7 @@ public sealed class AdminFunctions(IReconciler reconciler, ILedgerMaintenance ma
 {
     [Function(nameof(Reconcile))]
     public Task<IActionResult> Reconcile(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "admin/reconcile")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/reconcile")] HttpRequest request,
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>
         {

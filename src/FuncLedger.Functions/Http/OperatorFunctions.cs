@@ -1,3 +1,4 @@
+using FuncLedger.Hosting;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Reconciliation;
 using FuncLedger.Functions.Contracts;
@@ -20,7 +21,7 @@ public sealed class OperatorFunctions(IPayoutRejections rejections, IReconciler 
 
     [Function(nameof(PayoutRejections))]
     public Task<IActionResult> PayoutRejections(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "admin/payouts/rejections")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "ops/payouts/rejections")] HttpRequest request,
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>
         {
@@ -33,14 +34,14 @@ public sealed class OperatorFunctions(IPayoutRejections rejections, IReconciler 
 
     [Function(nameof(PoisonList))]
     public Task<IActionResult> PoisonList(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "admin/payouts/poison")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "ops/payouts/poison")] HttpRequest request,
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>
             HttpInput.Ok(await Queues.ListAsync(cancellationToken), FuncLedgerJson.Default.PoisonListing), cancellationToken);
 
     [Function(nameof(PoisonRequeue))]
     public Task<IActionResult> PoisonRequeue(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "admin/payouts/poison/requeue")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/payouts/poison/requeue")] HttpRequest request,
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>
         {
@@ -64,7 +65,7 @@ public sealed class OperatorFunctions(IPayoutRejections rejections, IReconciler 
 
     [Function(nameof(ReconciliationRuns))]
     public Task<IActionResult> ReconciliationRuns(
-        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "admin/reconcile/runs")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "ops/reconcile/runs")] HttpRequest request,
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>
         {

@@ -13,7 +13,7 @@ public sealed class WalletAdminFunctions(IWalletAdministration admin, LedgerHttp
 {
     [Function(nameof(FreezeWallet))]
     public Task<IActionResult> FreezeWallet(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "admin/wallets/{ownerId}/freeze")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/wallets/{ownerId}/freeze")] HttpRequest request,
         string ownerId,
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () => Answer(
@@ -21,7 +21,7 @@ public sealed class WalletAdminFunctions(IWalletAdministration admin, LedgerHttp
 
     [Function(nameof(UnfreezeWallet))]
     public Task<IActionResult> UnfreezeWallet(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "admin/wallets/{ownerId}/unfreeze")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/wallets/{ownerId}/unfreeze")] HttpRequest request,
         string ownerId,
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () => Answer(
@@ -29,7 +29,7 @@ public sealed class WalletAdminFunctions(IWalletAdministration admin, LedgerHttp
 
     [Function(nameof(SetOverdraft))]
     public Task<IActionResult> SetOverdraft(
-        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "admin/wallets/{ownerId}/overdraft")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "ops/wallets/{ownerId}/overdraft")] HttpRequest request,
         string ownerId,
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>

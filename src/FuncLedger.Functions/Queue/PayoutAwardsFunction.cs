@@ -1,3 +1,4 @@
+using FuncLedger.Hosting;
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 

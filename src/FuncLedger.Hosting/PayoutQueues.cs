@@ -6,7 +6,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Configuration;
 
-namespace FuncLedger.Functions.Queue;
+namespace FuncLedger.Hosting;
 
 /// <summary>The queue names of the payout contract.</summary>
 public static class PayoutQueue
@@ -14,6 +14,22 @@ public static class PayoutQueue
     public const string Name = "payout-awards";
     public const string PoisonName = Name + "-poison";
     public const string Connection = "AzureWebJobsStorage";
+
+    /// <summary>How the host encodes the queue's messages (host.json <c>extensions.queues.messageEncoding</c>; a conformance
+    /// test keeps the two equal): the function gets the decoded body, and a copy it sends must be encoded again.</summary>
+    public const string MessageEncoding = "base64";
+}
+
+/// <summary>Where payout messages go other than being completed: back to the queue later, or to the poison queue. The bodies
+/// are encoded as host.json's messageEncoding says (<see cref="PayoutQueue.MessageEncoding"/>), so the function reads a copy as
+/// it read the original.</summary>
+public interface IPayoutRedelivery
+{
+    /// <summary>A new message with <paramref name="body"/> on the payout queue, invisible for <paramref name="delay"/>.</summary>
+    Task RetryLaterAsync(BinaryData body, TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>A new message with <paramref name="body"/> on the poison queue.</summary>
+    Task PoisonAsync(BinaryData body, CancellationToken cancellationToken);
 }
 
 /// <summary>A poisoned payout message as an operator sees it: what it would pay, never whom (no owner id).</summary>
@@ -36,7 +52,7 @@ public sealed record RequeueResult(bool DryRun, IReadOnlyList<RequeuedMessage> R
 /// moved twice) pays nothing more. Bodies are copied byte for byte (no re-encoding), so the function reads them as it read
 /// the original.
 /// </summary>
-public sealed class PayoutQueues(QueueServiceClient service)
+public sealed class PayoutQueues(QueueServiceClient service) : IPayoutRedelivery
 {
     /// <summary>Messages received per round trip (the storage service's maximum).</summary>
     public const int PageSize = 32;
@@ -69,6 +85,23 @@ public sealed class PayoutQueues(QueueServiceClient service)
             : new DefaultAzureCredential();
         return new PayoutQueues(new QueueServiceClient(uri, credential, options));
     }
+
+    public async Task RetryLaterAsync(BinaryData body, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        await Payouts.SendMessageAsync(Encoded(body), visibilityTimeout: delay, cancellationToken: cancellationToken);
+    }
+
+    public async Task PoisonAsync(BinaryData body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        await Poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await Poison.SendMessageAsync(Encoded(body), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>A decoded body as the queue stores it (<see cref="PayoutQueue.MessageEncoding"/>), as the host's own poison copy
+    /// and a requeue have it.</summary>
+    private static string Encoded(BinaryData body) => Convert.ToBase64String(body.ToMemory().Span);
 
     public async Task<PoisonListing> ListAsync(CancellationToken cancellationToken = default)
     {

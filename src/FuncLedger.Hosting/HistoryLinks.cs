@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace FuncLedger.Functions.History;
+namespace FuncLedger.Hosting;
 
 /// <summary><c>HistoryLinks:Secret</c> (at least 32 characters; the HMAC key of every link) and the longest lifetime a
 /// link may have (<c>HistoryLinks:MaxTtlMinutes</c>, 7 days).</summary>

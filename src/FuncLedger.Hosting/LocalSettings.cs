@@ -4,9 +4,9 @@ namespace FuncLedger.Hosting;
 
 /// <summary>
 /// The function app's local settings file (local.settings.json), read the way <c>func start</c> reads it: a host concern,
-/// so it lives with the hosts, not the core. Compiled into both hosts that read it (Standalone and, linked, the CLI).
+/// so it lives with the hosts, not the core (Standalone and the CLI read it).
 /// </summary>
-internal static class LocalSettings
+public static class LocalSettings
 {
     /// <summary>The string <c>Values</c> of the file, as configuration keys (<c>A__B</c> becomes <c>A:B</c>).</summary>
     public static Dictionary<string, string?> Read(string path)
