@@ -20,6 +20,11 @@ public static class Profile
 
     public static int CrashCycles => Long ? 3 : 1;
 
+    /// <summary>How long the database is down in the outage scenario: 2 minutes in the long profile (a failover or a serverless
+    /// resume takes about one), 20 s in the quick one; both are within the payout retry window, which never runs out for an
+    /// unavailable database.</summary>
+    public static TimeSpan Outage => Long ? TimeSpan.FromMinutes(2) : TimeSpan.FromSeconds(20);
+
     public const int Seed = 20261126;
 }
 

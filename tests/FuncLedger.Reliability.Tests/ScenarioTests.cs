@@ -170,12 +170,61 @@ public sealed class ScenarioTests(ReliabilityFixture fx, ITestOutputHelper outpu
         ReliabilityFixture.Summary(Output, "PostgreSQL restart", load, 1, report);
     }
 
-    private static async Task RestartPostgresAsync()
+    private static Task RestartPostgresAsync() => PostgresClusterAsync("restart");
+
+    private static async Task PostgresClusterAsync(string action)
     {
         var version = Directory.GetDirectories("/usr/lib/postgresql").Select(Path.GetFileName).OrderBy(v => int.Parse(v!, CultureInfo.InvariantCulture)).Last();
-        using var restart = Process.Start(new ProcessStartInfo("pg_ctlcluster", $"{version} main restart") { RedirectStandardError = true })!;
-        await restart.WaitForExitAsync();
-        Assert.True(restart.ExitCode == 0, "pg_ctlcluster restart failed: " + await restart.StandardError.ReadToEndAsync());
+        using var run = Process.Start(new ProcessStartInfo("pg_ctlcluster", $"{version} main {action}") { RedirectStandardError = true })!;
+        await run.WaitForExitAsync();
+        Assert.True(run.ExitCode == 0, $"pg_ctlcluster {action} failed: " + await run.StandardError.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Payout_awards_that_arrive_while_the_database_is_down_are_all_paid_once_after_it_returns_and_none_is_poisoned()
+    {
+        const int awards = 500;
+        var messages = Enumerable.Range(1, awards)
+            .Select(r => $$"""{"type":"participation","registrationId":{{70_000 + r}},"ownerId":{{(r % 50) + 1}},"amount":{{r}}}""")
+            .ToList();
+        var started = Stopwatch.StartNew();
+        await PostgresClusterAsync("stop");
+        try
+        {
+            await Parallel.ForEachAsync(messages, new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                async (m, ct) => await Fx.Queue.SendMessageAsync(m, ct));
+            // The whole outage passes with the awards bouncing off the database, each a fresh message every ~2 s.
+            await Task.Delay(Profile.Outage - started.Elapsed > TimeSpan.Zero ? Profile.Outage - started.Elapsed : TimeSpan.Zero);
+            Assert.Equal(0, (await Fx.Poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        }
+        finally
+        {
+            await PostgresClusterAsync("start");
+        }
+
+        var outage = started.Elapsed;
+        await Eventually(async () =>
+        {
+            try
+            {
+                return await CountAsync("SELECT COUNT(*) FROM ledger_entries") == awards;
+            }
+            catch (NpgsqlException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromMinutes(3));
+        var paidAfter = started.Elapsed - outage;
+
+        Assert.Equal(awards * (awards + 1) / 2, await CountAsync("SELECT SUM(amount) FROM ledger_entries"));
+        Assert.Equal(awards, await CountAsync("SELECT COUNT(DISTINCT idempotency_key) FROM ledger_entries"));
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM payout_rejections"));
+        Assert.Equal(0, (await Fx.Poison.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        var deferrals = Fx.Server.Lines.Count(l => l.Contains("[5004]", StringComparison.Ordinal));
+        Assert.True(deferrals >= awards, $"only {deferrals} deferrals: the outage did not reach the awards");
+        var report = await Invariants.CheckAsync(Fx);
+        Output.WriteLine($"outage {outage.TotalSeconds:F0} s, {deferrals} deferrals, all {awards} paid {paidAfter.TotalSeconds:F1} s after the restart");
+        ReliabilityFixture.Summary(Output, $"database down {outage.TotalSeconds:F0} s under 500 awards", new LoadLedger { Sent = awards }, 1, report);
     }
 
     [Fact]

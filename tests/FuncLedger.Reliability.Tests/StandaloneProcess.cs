@@ -47,6 +47,8 @@ public sealed class StandaloneProcess : IAsyncDisposable
             ["ConnectionStrings__Ledger"] = connectionString,
             ["AzureWebJobsStorage"] = azurite,
             ["ReconcileSchedule"] = "0 0 3 * * *",
+            // An award that finds the database down comes back in about 2 s (30 s in production) so the outage scenario is short.
+            ["Payouts__UnavailableRetryDelaySeconds"] = "2",
             ["HoldExpirySchedule"] = "0 * * * * *",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
             ["Logging__LogLevel__Default"] = "Information",

@@ -49,6 +49,8 @@ public sealed class HostConformanceTests
 
         Assert.True(host.QueueRetryWindow >= TimeSpan.FromMinutes(5), $"retry window {host.QueueRetryWindow}");
         Assert.Equal("api", host.RoutePrefix);
+        // The function sends copies of a message (deferred or poisoned) encoded as the host decodes them.
+        Assert.Equal(PayoutQueue.MessageEncoding, host.QueueMessageEncoding.ToString().ToLowerInvariant());
     }
 
     /// <summary>A copy of the generated metadata with one function changed or added by <paramref name="plant"/>.</summary>
