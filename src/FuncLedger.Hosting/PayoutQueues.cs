@@ -1,3 +1,4 @@
+using Azure;
 using System.Text;
 using System.Text.Json;
 using Azure.Core;
@@ -84,6 +85,25 @@ public sealed class PayoutQueues(QueueServiceClient service) : IPayoutRedelivery
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new DefaultAzureCredential();
         return new PayoutQueues(new QueueServiceClient(uri, credential, options));
+    }
+
+    /// <summary>Whether the queue service answers (the payout queue's properties; a queue not created yet answers too).</summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Payouts.GetPropertiesAsync(cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return true;
+        }
+        catch (Exception e) when (e is RequestFailedException or OperationCanceledException or AggregateException
+            or HttpRequestException or AuthenticationFailedException)
+        {
+            return false;
+        }
     }
 
     public async Task RetryLaterAsync(BinaryData body, TimeSpan delay, CancellationToken cancellationToken)

@@ -410,13 +410,38 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
     }
 
     [Fact]
-    public async Task Health_is_200_when_the_database_is_reachable_and_current()
+    public async Task Readiness_is_200_when_the_database_is_reachable_and_current_and_the_queue_answers()
     {
-        var request = Host.Request("GET", "/api/health");
-        var response = await FunctionsHost.SendAsync(request, Host.Function<AdminFunctions>().Health(request, default));
+        await using var host = new FunctionsHost(Host.Provider, Host.ConnectionString,
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = TestServers.Azurite });
+        var response = await ReadinessAsync(host);
 
         Assert.Equal(200, response.Status);
-        Assert.Equal("healthy", response.Json.GetProperty("status").GetString());
+        Assert.Equal(("ready", "reachable", "reachable"), (response.Json.GetProperty("status").GetString(),
+            response.Json.GetProperty("database").GetString(), response.Json.GetProperty("queue").GetString()));
+        Assert.Empty(response.Json.GetProperty("pendingMigrations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Readiness_is_503_when_the_app_has_no_queue_storage_to_pay_awards_from()
+    {
+        var response = await ReadinessAsync(Host);
+
+        Assert.Equal(503, response.Status);
+        Assert.Equal(("not_ready", "reachable", "not_configured"), (response.Json.GetProperty("status").GetString(),
+            response.Json.GetProperty("database").GetString(), response.Json.GetProperty("queue").GetString()));
+    }
+
+    internal static Task<Response> ReadinessAsync(FunctionsHost host)
+    {
+        var request = host.Request("GET", "/api/ops/health");
+        return FunctionsHost.SendAsync(request, host.Function<HealthFunctions>().Readiness(request, default));
+    }
+
+    internal static Task<Response> LivenessAsync(FunctionsHost host)
+    {
+        var request = host.Request("GET", "/api/health");
+        return FunctionsHost.SendAsync(request, Task.FromResult(host.Function<HealthFunctions>().Health(request)));
     }
 }
 
@@ -424,15 +449,32 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
 public sealed class HttpFunctionSqliteTests(SqliteTestDatabase database) : HttpFunctionTests(database)
 {
     [Fact]
-    public async Task Health_is_503_while_migrations_are_pending()
+    public async Task Readiness_is_503_while_migrations_are_pending_and_liveness_still_200_naming_nothing()
     {
-        await using var host = new FunctionsHost(LedgerProvider.Sqlite, database.Unmigrated());
-        var request = host.Request("GET", "/api/health");
-        var response = await FunctionsHost.SendAsync(request, host.Function<AdminFunctions>().Health(request, default));
+        await using var host = new FunctionsHost(LedgerProvider.Sqlite, database.Unmigrated(),
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = TestServers.Azurite });
+        var ready = await ReadinessAsync(host);
+        var alive = await LivenessAsync(host);
 
-        Assert.Equal(503, response.Status);
-        Assert.Equal("migrations_pending", response.Json.GetProperty("reason").GetString());
-        Assert.NotEmpty(response.Json.GetProperty("pendingMigrations").EnumerateArray());
+        Assert.Equal(503, ready.Status);
+        Assert.Equal("not_ready", ready.Json.GetProperty("status").GetString());
+        Assert.NotEmpty(ready.Json.GetProperty("pendingMigrations").EnumerateArray());
+        Assert.Equal(200, alive.Status);
+        Assert.Equal("""{"status":"alive"}""", alive.Body);
+    }
+
+    [Fact]
+    public async Task Liveness_makes_no_database_round_trip_and_readiness_reports_an_unreachable_database()
+    {
+        await using var host = new FunctionsHost(LedgerProvider.Postgres, "Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=2",
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = TestServers.Azurite });
+
+        var alive = await LivenessAsync(host);
+        var ready = await ReadinessAsync(host);
+
+        Assert.Equal(200, alive.Status);
+        Assert.Equal(503, ready.Status);
+        Assert.Equal(("unreachable", "reachable"), (ready.Json.GetProperty("database").GetString(), ready.Json.GetProperty("queue").GetString()));
     }
 
     [Fact]

@@ -27,14 +27,17 @@ public sealed class EndToEndTests(StandaloneFixture app) : IAsyncLifetime
         var history = await app.SendAsync(HttpMethod.Get, "/api/wallets/1/transactions?limit=2&offset=0");
         var reconcile = await app.SendAsync(HttpMethod.Post, "/api/ops/reconcile?dryRun=true", key: StandaloneFixture.MasterKey);
         var health = await app.SendAsync(HttpMethod.Get, "/api/health", key: null);
+        var ready = await app.SendAsync(HttpMethod.Get, "/api/ops/health", key: StandaloneFixture.MasterKey);
 
-        Assert.All(new[] { credit, debit, transfer, history, reconcile, health }, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(new[] { credit, debit, transfer, history, reconcile, health, ready }, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(50, await BalanceAsync(1));
         Assert.Equal(40, await BalanceAsync(2));
         var page = await StandaloneFixture.JsonAsync(history);
         Assert.Equal([-40L, -10L], page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("amount").GetInt64()));
         Assert.Equal(0, (await StandaloneFixture.JsonAsync(reconcile)).GetProperty("driftCount").GetInt64());
-        Assert.Equal("healthy", (await StandaloneFixture.JsonAsync(health)).GetProperty("status").GetString());
+        Assert.Equal("alive", (await StandaloneFixture.JsonAsync(health)).GetProperty("status").GetString());
+        Assert.Equal("ready", (await StandaloneFixture.JsonAsync(ready)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.SendAsync(HttpMethod.Get, "/api/ops/health")).StatusCode);
     }
 
     [Theory]

@@ -46,9 +46,22 @@ public sealed record HistoryEntryResponse(
 public sealed record HistoryResponse(
     long OwnerId, int Limit, int Offset, int? NextOffset, IReadOnlyList<HistoryEntryResponse> Items, string? NextCursor = null);
 
-/// <param name="Status"><c>healthy</c> or <c>unhealthy</c>.</param>
-/// <param name="Reason">Null when healthy; <c>database_unreachable</c> or <c>migrations_pending</c> otherwise.</param>
-public sealed record HealthResponse(string Status, string Provider, string? Reason, IReadOnlyList<string> PendingMigrations);
+/// <summary>Liveness: the app runs. Nothing else (no provider, no version).</summary>
+public sealed record LivenessResponse(string Status)
+{
+    public static readonly LivenessResponse Alive = new("alive");
+}
+
+/// <summary>Readiness, for operators: <paramref name="Status"/> is <c>ready</c> when the database is reachable with no migration
+/// pending and the payout queue is reachable, else <c>not_ready</c>.</summary>
+/// <param name="Database"><c>reachable</c> or <c>unreachable</c>.</param>
+/// <param name="Queue"><c>reachable</c>, <c>unreachable</c> or <c>not_configured</c> (no <c>AzureWebJobsStorage</c>).</param>
+public sealed record ReadinessResponse(string Status, string Provider, string Database, IReadOnlyList<string> PendingMigrations, string Queue)
+{
+    public const string Reachable = "reachable";
+    public const string Unreachable = "unreachable";
+    public const string NotConfigured = "not_configured";
+}
 
 /// <summary>A field that failed validation.</summary>
 public sealed record ProblemFieldError(string Field, string Message);

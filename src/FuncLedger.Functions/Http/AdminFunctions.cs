@@ -1,5 +1,4 @@
 using FuncLedger.Hosting;
-using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Reconciliation;
 using FuncLedger.Functions.Contracts;
 using Microsoft.AspNetCore.Http;
@@ -8,8 +7,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace FuncLedger.Functions.Http;
 
-/// <summary>Operator endpoints: reconciliation on demand (master key) and the health probe (anonymous).</summary>
-public sealed class AdminFunctions(IReconciler reconciler, ILedgerMaintenance maintenance, LedgerHttp http)
+/// <summary>Reconciliation on demand (master key).</summary>
+public sealed class AdminFunctions(IReconciler reconciler, LedgerHttp http)
 {
     [Function(nameof(Reconcile))]
     public Task<IActionResult> Reconcile(
@@ -22,27 +21,4 @@ public sealed class AdminFunctions(IReconciler reconciler, ILedgerMaintenance ma
             var report = await reconciler.RunAsync(new ReconcileRequest(Fix: !dryRun, ReconciliationTriggers.Http), cancellationToken);
             return HttpInput.Ok(ReconcileResponse.From(report), FuncLedgerJson.Default.ReconcileResponse);
         }, cancellationToken);
-
-    [Function(nameof(Health))]
-    public async Task<IActionResult> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        HealthResponse health;
-        try
-        {
-            var status = await maintenance.StatusAsync(cancellationToken);
-            health = status.PendingMigrations.Count == 0
-                ? new HealthResponse("healthy", status.Provider, null, [])
-                : new HealthResponse("unhealthy", status.Provider, "migrations_pending", status.PendingMigrations);
-        }
-        catch (Exception e) when (HttpErrors.IsUnavailable(e))
-        {
-            health = new HealthResponse("unhealthy", maintenance.Provider, "database_unreachable", []);
-        }
-
-        return new JsonResponse<HealthResponse>(health.Reason is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
-            health, FuncLedgerJson.Default.HealthResponse);
-    }
 }
