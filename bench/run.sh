@@ -57,6 +57,7 @@ key=bench-function-key-0123456789
 Standalone__FunctionKeys=$key Standalone__MasterKey=bench-master-key-0123456789 Ledger__Provider=postgres \
   ConnectionStrings__Ledger="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE" \
   AzureWebJobsStorage="$FUNCLEDGER_AZURITE" ReconcileSchedule="0 0 3 * * *" HoldExpirySchedule="0 * * * * *" Logging__LogLevel__Default=Warning \
+  HistoryLinks__Secret=bench-history-link-secret-0123456789abcdef \
   dotnet "$out/standalone/FuncLedger.Standalone.dll" --urls http://127.0.0.1:7081 > "$out/standalone.log" 2>&1 &
 server=$!
 for _ in $(seq 1 60); do curl -fs http://127.0.0.1:7081/api/health >/dev/null 2>&1 && break; sleep 0.5; done

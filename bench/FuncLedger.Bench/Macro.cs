@@ -288,6 +288,7 @@ public static class Macro
             $"--AzureWebJobsStorage={o.Azurite}",
             "--ReconcileSchedule=0 0 3 * * *",
             "--HoldExpirySchedule=0 * * * * *",
+            "--HistoryLinks:Secret=bench-history-link-secret-0123456789abcdef",
             "--Logging:LogLevel:Default=Warning",
         ]));
         await app.StartAsync();
@@ -300,6 +301,7 @@ public static class Macro
         {
             ["Ledger:Provider"] = "postgres",
             ["ConnectionStrings:Ledger"] = pg,
+            ["HistoryLinks:Secret"] = "bench-history-link-secret-0123456789abcdef",
         }).Build();
         await using var services = Functions.FunctionsComposition.AddFuncLedgerFunctions(
             new ServiceCollection().AddLogging(b => b.SetMinimumLevel(LogLevel.Error)), configuration).BuildServiceProvider();

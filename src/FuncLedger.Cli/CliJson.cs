@@ -11,6 +11,7 @@ namespace FuncLedger.Cli;
 [JsonSerializable(typeof(CliRejection[]))]
 [JsonSerializable(typeof(CliRun[]))]
 [JsonSerializable(typeof(CliLink))]
+[JsonSerializable(typeof(CliRevocation))]
 [JsonSerializable(typeof(PoisonListing))]
 [JsonSerializable(typeof(RequeueResult))]
 [JsonSerializable(typeof(FuncLedger.Core.Operations.WalletAdminResult))]

@@ -87,6 +87,7 @@ public static class DependencyInjection
         services.AddSingleton<IWalletAdministration, WalletAdministration>();
         services.AddSingleton<IPayoutRejections, PayoutRejections>();
         services.AddSingleton<ILedgerMaintenance, LedgerMaintenance>();
+        services.AddSingleton<IHistoryLinkEpochs, HistoryLinkEpochs>();
         return services;
     }
 

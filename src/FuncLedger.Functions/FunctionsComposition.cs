@@ -34,6 +34,7 @@ public static class FunctionsComposition
         services.AddSingleton<IPayoutRedelivery>(sp => sp.GetRequiredService<PayoutQueues>());
         var historyLinks = new HistoryLinkOptions();
         configuration.GetSection(HistoryLinkOptions.Section).Bind(historyLinks);
+        historyLinks.Validate();
         services.AddSingleton(historyLinks);
         services.AddSingleton<HistoryLinks>();
         return services;

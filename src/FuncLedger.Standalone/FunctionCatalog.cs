@@ -58,7 +58,8 @@ public sealed class FunctionCatalog
                     timers.Add(new TimerFunction(function.Name, t.Schedule!, t.RunOnStartup, method));
                     break;
                 default:
-                    throw new InvalidOperationException($"Standalone cannot serve function {function.Name}: its trigger is not HTTP, queue or timer.");
+                    throw new InvalidOperationException(
+                        $"Standalone cannot serve function {function.Name}: its trigger is not HTTP, queue or timer.");
             }
         }
 
@@ -72,6 +73,7 @@ public sealed class FunctionCatalog
         var type = dot > 0 ? assembly.GetType(function.EntryPoint[..dot]) : null;
         return type?.GetMethod(function.EntryPoint[(dot + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
             ?? throw new InvalidOperationException(
-                $"functions.metadata names {function.EntryPoint} for {function.Name}, which {assembly.GetName().Name} does not have: rebuild.");
+                $"functions.metadata names {function.EntryPoint} for {function.Name}, which {assembly.GetName().Name} does not have: "
+                + "rebuild.");
     }
 }

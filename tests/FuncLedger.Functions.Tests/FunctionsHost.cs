@@ -17,6 +17,8 @@ public sealed class FunctionsHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
+    public const string HistoryLinkSecret = "functions-test-history-link-secret-0123456789";
+
     public FunctionsHost(LedgerProvider provider, string connectionString, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection, IConfiguration>? configure = null)
     {
@@ -26,6 +28,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         {
             ["Ledger:Provider"] = provider.ToString(),
             ["ConnectionStrings:Ledger"] = connectionString,
+            ["HistoryLinks:Secret"] = HistoryLinkSecret,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -6,6 +6,10 @@ namespace FuncLedger.Functions.Tests;
 /// <summary>The isolated worker as Program builds it: it logs with host.json's levels, like Standalone.</summary>
 public sealed class WorkerHostTests
 {
+    // The worker reads its settings from the environment, as on Azure; it refuses to start without a history-link secret.
+    static WorkerHostTests() =>
+        Environment.SetEnvironmentVariable("HistoryLinks__Secret", "worker-test-history-link-secret-0123456789");
+
     [Fact]
     public void The_worker_logs_with_host_jsons_levels_so_ef_core_commands_stay_out_of_the_exported_logs()
     {

@@ -47,6 +47,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
             ["ConnectionStrings__Ledger"] = connectionString,
             ["AzureWebJobsStorage"] = azurite,
             ["ReconcileSchedule"] = "0 0 3 * * *",
+            ["HistoryLinks__Secret"] = "reliability-history-link-secret-0123456789",
             // An award that finds the database down comes back in about 2 s (30 s in production) so the outage scenario is short.
             ["Payouts__UnavailableRetryDelaySeconds"] = "2",
             ["HoldExpirySchedule"] = "0 * * * * *",

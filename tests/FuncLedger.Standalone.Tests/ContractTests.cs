@@ -53,7 +53,7 @@ public sealed class ContractTests(StandaloneFixture app)
             .Select(e => $"{e.Name} {e.Methods} {e.RawText!.TrimStart('/')}")
             .Order();
 
-        Assert.Equal(28, expected.Count());
+        Assert.Equal(29, expected.Count());
         Assert.Equal(expected, catalog);
         Assert.Equal(expected.Select(e => e[..e.LastIndexOf(' ')]), served);
     }
@@ -127,6 +127,7 @@ public sealed class HostingTests
             "--AzureWebJobsStorage=UseDevelopmentStorage=true",
             "--ReconcileSchedule=0 0 3 * * *",
             "--HoldExpirySchedule=0 * * * * *",
+            "--HistoryLinks:Secret=hosting-test-history-link-secret-0123456789",
         ]));
 
         Assert.Equal(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), Path.TrimEndingDirectorySeparator(app.Environment.ContentRootPath));

@@ -100,7 +100,7 @@ public sealed class HistoryPageTests(StandaloneFixture app) : IAsyncLifetime
         var spareBits = url[..^1] + (url[^1] == 'A' ? 'B' : 'A');
         var otherOwner = url.Replace($"/history/{Owner}?", $"/history/{Owner + 1}?", StringComparison.Ordinal);
         var past = new HistoryLinks(new HistoryLinkOptions { Secret = StandaloneFixture.HistoryLinkSecret },
-            new FixedTime(TimeProvider.System.GetUtcNow().AddHours(-1))).Create(Owner, TimeSpan.FromMinutes(15)).Token;
+            new FixedTime(TimeProvider.System.GetUtcNow().AddHours(-1))).Create(Owner, 0, TimeSpan.FromMinutes(15)).Token;
         var expired = url.Replace(token, past, StringComparison.Ordinal);
         foreach (var bad in new[] { tampered, spareBits, otherOwner, expired })
         {
@@ -143,6 +143,47 @@ public sealed class HistoryPageTests(StandaloneFixture app) : IAsyncLifetime
             new Uri((await LinkAsync(99_999)).Replace("?t=", "/data?t=", StringComparison.Ordinal)).PathAndQuery, key: null));
         Assert.Equal(0, empty.GetProperty("balance").GetInt64());
         Assert.Equal(0, empty.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Revoking_an_owners_links_ends_each_link_issued_before_and_new_links_work()
+    {
+        await app.SendAsync(HttpMethod.Post, $"/api/wallets/{Owner}/credit", """{"amount":50,"reason":"seed"}""");
+        var before = new Uri(await LinkAsync(Owner)).PathAndQuery;
+        var otherOwners = new Uri(await LinkAsync(Owner + 1)).PathAndQuery;
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Get, before, key: null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await app.SendAsync(HttpMethod.Post, $"/api/ops/history-links/{Owner}/revoke")).StatusCode);
+        var revoked = await app.SendAsync(HttpMethod.Post, $"/api/ops/history-links/{Owner}/revoke", key: StandaloneFixture.MasterKey);
+        var after = new Uri(await LinkAsync(Owner)).PathAndQuery;
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal(1, (await StandaloneFixture.JsonAsync(revoked)).GetProperty("epoch").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.SendAsync(HttpMethod.Get, before, key: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await app.SendAsync(HttpMethod.Get, before.Replace("?t=", "/data?t=", StringComparison.Ordinal), key: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Get, after, key: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Get, otherOwners, key: null)).StatusCode);
+        Assert.Equal(1, await app.ScalarAsync($"SELECT COUNT(*) FROM history_link_epochs WHERE owner_id = {Owner} AND revoked_by LIKE 'key:%'"));
+    }
+
+    [Fact]
+    public void A_rotated_secret_keeps_links_signed_with_the_previous_one_working_and_a_link_of_neither_is_refused()
+    {
+        const string next = "the-next-history-link-secret-0123456789abcdef";
+        var old = new HistoryLinks(new HistoryLinkOptions { Secret = StandaloneFixture.HistoryLinkSecret }, TimeProvider.System);
+        var rotated = new HistoryLinks(new HistoryLinkOptions { Secret = next, PreviousSecret = StandaloneFixture.HistoryLinkSecret },
+            TimeProvider.System);
+        var stranger = new HistoryLinks(new HistoryLinkOptions { Secret = "somebody-elses-secret-0123456789abcdef" }, TimeProvider.System);
+
+        var (issuedBefore, _) = old.Create(Owner, 3, TimeSpan.FromHours(1));
+        var (issuedAfter, _) = rotated.Create(Owner, 3, TimeSpan.FromHours(1));
+
+        Assert.Equal((HistoryLinkCheck.Valid, 3), rotated.Check(Owner, issuedBefore));
+        Assert.Equal((HistoryLinkCheck.Valid, 3), rotated.Check(Owner, issuedAfter));
+        Assert.Equal(HistoryLinkCheck.Invalid, old.Check(Owner, issuedAfter).Result);
+        Assert.Equal(HistoryLinkCheck.Invalid, rotated.Check(Owner, stranger.Create(Owner, 3, TimeSpan.FromHours(1)).Token).Result);
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

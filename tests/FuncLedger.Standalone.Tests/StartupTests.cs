@@ -10,7 +10,10 @@ public sealed class StartupTests
     [InlineData("short", "sqlite", "error: Function and master keys must be at least 16 characters.")]
     [InlineData("0123456789abcdef-key", "oracle", "error: Unknown Ledger:Provider 'oracle'. Use sqlite, postgres or sqlserver.")]
     [InlineData("0123456789abcdef-key", "sqlite", "error: Set ReconcileSchedule: the NightlyReconciliation trigger reads it.")]
-    public async Task A_setting_that_cannot_work_is_one_line_on_stderr_and_exit_code_2(string key, string provider, string expected)
+    [InlineData("0123456789abcdef-key", "sqlite", "error: Set HistoryLinks__Secret (32 bytes or more) to issue and check history links.",
+        "too-short-secret")]
+    public async Task A_setting_that_cannot_work_is_one_line_on_stderr_and_exit_code_2(string key, string provider, string expected,
+        string? secret = "startup-test-history-link-secret-0123456789")
     {
         var (exitCode, stderr, output) = await StandaloneStart.RunAsync(new Dictionary<string, string?>
         {
@@ -18,6 +21,7 @@ public sealed class StartupTests
             ["Standalone__MasterKey"] = key,
             ["Ledger__Provider"] = provider,
             ["ReconcileSchedule"] = null,
+            ["HistoryLinks__Secret"] = secret,
         });
 
         Assert.Equal(2, exitCode);

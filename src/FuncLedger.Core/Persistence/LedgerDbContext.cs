@@ -25,6 +25,8 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     public DbSet<PayoutRejection> PayoutRejections => Set<PayoutRejection>();
 
+    internal DbSet<HistoryLinkEpoch> HistoryLinkEpochs => Set<HistoryLinkEpoch>();
+
     /// <summary>The provider this context runs on.</summary>
     public LedgerProvider Provider => LedgerDatabase.ProviderOf(Database.ProviderName);
 
@@ -40,5 +42,6 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new HoldConfiguration(provider));
         modelBuilder.ApplyConfiguration(new EntryReversalConfiguration());
         modelBuilder.ApplyConfiguration(new WalletChangeConfiguration());
+        modelBuilder.ApplyConfiguration(new HistoryLinkEpochConfiguration());
     }
 }

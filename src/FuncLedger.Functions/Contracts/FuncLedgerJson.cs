@@ -42,6 +42,7 @@ namespace FuncLedger.Functions.Contracts;
 [JsonSerializable(typeof(WalletAdminResponse))]
 [JsonSerializable(typeof(PayoutRejectionsResponse))]
 [JsonSerializable(typeof(HistoryLinkResponse))]
+[JsonSerializable(typeof(HistoryLinksRevokedResponse))]
 [JsonSerializable(typeof(HistoryPageResponse))]
 [JsonSerializable(typeof(ReconciliationRunsResponse))]
 [JsonSerializable(typeof(Hosting.PoisonListing))]

@@ -37,6 +37,9 @@ public sealed record ReconciliationRunsResponse(IReadOnlyList<ReconciliationRunR
 /// <summary>A signed history link for one owner and when it expires.</summary>
 public sealed record HistoryLinkResponse(long OwnerId, string Url, DateTimeOffset ExpiresAt);
 
+/// <summary>Every link of the owner issued so far no longer works; links issued from now on carry <paramref name="Epoch"/>.</summary>
+public sealed record HistoryLinksRevokedResponse(long OwnerId, int Epoch);
+
 /// <summary>The history page's data: the wallet's coins and one page of entries, newest first.</summary>
 public sealed record HistoryPageResponse(long OwnerId, long Balance, long Held, long Available, IReadOnlyList<HistoryPageEntry> Items,
     string? NextCursor);

@@ -56,7 +56,8 @@ public sealed record LivenessResponse(string Status)
 /// pending and the payout queue is reachable, else <c>not_ready</c>.</summary>
 /// <param name="Database"><c>reachable</c> or <c>unreachable</c>.</param>
 /// <param name="Queue"><c>reachable</c>, <c>unreachable</c> or <c>not_configured</c> (no <c>AzureWebJobsStorage</c>).</param>
-public sealed record ReadinessResponse(string Status, string Provider, string Database, IReadOnlyList<string> PendingMigrations, string Queue)
+public sealed record ReadinessResponse(
+    string Status, string Provider, string Database, IReadOnlyList<string> PendingMigrations, string Queue)
 {
     public const string Reachable = "reachable";
     public const string Unreachable = "unreachable";

@@ -1,6 +1,7 @@
 using FuncLedger.Hosting;
 using System.Globalization;
 using FuncLedger.Core.Domain;
+using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Operations;
 using FuncLedger.Functions.Contracts;
 using FuncLedger.Functions.Http;
@@ -14,9 +15,10 @@ namespace FuncLedger.Functions.History;
 /// A player's history page (Module 7.3), reached by a signed, expiring, read-only link (<see cref="HistoryLinks"/>) and
 /// no function key: <c>GET history/{ownerId}?t=</c> serves the page, <c>GET history/{ownerId}/data?t=</c> its balance and
 /// one page of history. A tampered, expired or other owner's link is 403 and shows nothing. Links come from
-/// <c>POST ops/history-links</c> (master key) or <c>funcledger links create</c>.
+/// <c>POST ops/history-links</c> (master key) or <c>funcledger links create</c>; <c>POST ops/history-links/{ownerId}/revoke</c>
+/// (or <c>funcledger links revoke</c>) ends every link of one owner at once.
 /// </summary>
-public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerHttp http)
+public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, IHistoryLinkEpochs epochs, LedgerHttp http)
 {
     public const int PageSizeDefault = 10;
     public const int PageSizeMax = 50;
@@ -36,12 +38,13 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
     private static readonly byte[] RefusedBytes = System.Text.Encoding.UTF8.GetBytes(Refused);
 
     [Function(nameof(HistoryPage))]
-    public IActionResult HistoryPage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "history/{ownerId}")] HttpRequest request, string ownerId)
+    public async Task<IActionResult> HistoryPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "history/{ownerId}")] HttpRequest request, string ownerId,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         Protect(request.HttpContext.Response);
-        return Granted(request, ownerId) is null
+        return await GrantedAsync(request, ownerId, cancellationToken) is null
             ? new StaticAsset(RefusedBytes, "text/html; charset=utf-8", StatusCodes.Status403Forbidden)
             : StaticAsset.Embedded(Asset("history.html"), "text/html; charset=utf-8");
     }
@@ -53,8 +56,8 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
         http.HandleAsync(request, async () =>
         {
             Protect(request.HttpContext.Response);
-            var owner = Granted(request, ownerId) ?? throw new HttpProblemException(ProblemCodes.LinkInvalid,
-                "This link is not valid or has expired.");
+            var owner = await GrantedAsync(request, ownerId, cancellationToken) ?? throw new HttpProblemException(
+                ProblemCodes.LinkInvalid, "This link is not valid or has expired.");
             var limit = HttpInput.QueryInt(request, "limit") ?? PageSizeDefault;
             if (limit is < 1 or > PageSizeMax)
             {
@@ -100,16 +103,17 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
     public Task<IActionResult> CreateHistoryLink(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/history-links")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        http.HandleAsync(request, () =>
+        http.HandleAsync(request, async () =>
         {
             var owner = HttpInput.Owner(HttpInput.QueryText(request, "ownerId"));
+            var epoch = await epochs.CurrentAsync(owner, cancellationToken);
             try
             {
-                var ttl = HistoryLinks.ParseTtl(HttpInput.QueryText(request, "ttl") ?? "15m");
-                var (token, expiresAt) = links.Create(owner.Value, ttl);
+                var ttl = HttpInput.QueryText(request, "ttl") is { } text ? HistoryLinks.ParseTtl(text) : links.DefaultTtl;
+                var (token, expiresAt) = links.Create(owner.Value, epoch, ttl);
                 var url = HistoryLinks.PageUrl($"{request.Scheme}://{request.Host}{request.PathBase}/api", owner.Value, token);
-                return Task.FromResult<IActionResult>(HttpInput.Ok(new HistoryLinkResponse(owner.Value, url, expiresAt),
-                    FuncLedgerJson.Default.HistoryLinkResponse, status: StatusCodes.Status201Created));
+                return HttpInput.Ok(new HistoryLinkResponse(owner.Value, url, expiresAt), FuncLedgerJson.Default.HistoryLinkResponse,
+                    status: StatusCodes.Status201Created);
             }
             catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException)
             {
@@ -117,8 +121,20 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
             }
         }, cancellationToken);
 
-    /// <summary>The owner the link grants, or null (tampered, expired, another owner's, or no link).</summary>
-    private OwnerId? Granted(HttpRequest request, string ownerId)
+    [Function(nameof(RevokeHistoryLinks))]
+    public Task<IActionResult> RevokeHistoryLinks(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/history-links/{ownerId}/revoke")] HttpRequest request,
+        string ownerId,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, async () =>
+        {
+            var owner = HttpInput.Owner(ownerId);
+            var epoch = await epochs.RevokeAsync(owner, WalletAdminFunctions.ActorOf(request), cancellationToken);
+            return HttpInput.Ok(new HistoryLinksRevokedResponse(owner.Value, epoch), FuncLedgerJson.Default.HistoryLinksRevokedResponse);
+        }, cancellationToken);
+
+    /// <summary>The owner the link grants, or null (tampered, expired, another owner's, revoked, or no link).</summary>
+    private async Task<OwnerId?> GrantedAsync(HttpRequest request, string ownerId, CancellationToken cancellationToken)
     {
         if (!long.TryParse(ownerId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
         {
@@ -126,7 +142,14 @@ public sealed class HistoryFunctions(ILedger ledger, HistoryLinks links, LedgerH
         }
 
         var token = request.Query["t"];
-        return token.Count == 1 && links.Check(id, token[0]) == HistoryLinkCheck.Valid ? OwnerId.From(id) : null;
+        if (token.Count != 1 || links.Check(id, token[0]) is not (HistoryLinkCheck.Valid, var epoch))
+        {
+            return null;
+        }
+
+        // Checked last: the database is asked only about a link whose signature holds.
+        var owner = OwnerId.From(id);
+        return epoch == await epochs.CurrentAsync(owner, cancellationToken) ? owner : null;
     }
 
     /// <summary>A file of History/Assets, as the project embeds it.</summary>

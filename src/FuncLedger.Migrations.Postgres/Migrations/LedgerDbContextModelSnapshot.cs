@@ -422,6 +422,33 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("payout_rejections", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.HistoryLinkEpoch", b =>
+                {
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("integer")
+                        .HasColumnName("epoch");
+
+                    b.Property<DateTime>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("revoked_by");
+
+                    b.HasKey("OwnerId")
+                        .HasName("pk_history_link_epochs");
+
+                    b.ToTable("history_link_epochs", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerSetting", b =>
                 {
                     b.Property<string>("Name")

@@ -431,6 +431,33 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("payout_rejections", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.HistoryLinkEpoch", b =>
+                {
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("int")
+                        .HasColumnName("epoch");
+
+                    b.Property<DateTime>("RevokedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("revoked_by");
+
+                    b.HasKey("OwnerId")
+                        .HasName("pk_history_link_epochs");
+
+                    b.ToTable("history_link_epochs", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerSetting", b =>
                 {
                     b.Property<string>("Name")

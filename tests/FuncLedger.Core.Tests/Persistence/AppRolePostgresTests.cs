@@ -1,0 +1,125 @@
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Maintenance;
+using FuncLedger.Core.Payouts;
+using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Reconciliation;
+using FuncLedger.Core.Tests.Infrastructure;
+using FuncLedger.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace FuncLedger.Core.Tests.Persistence;
+
+/// <summary>
+/// Least privilege on PostgreSQL: the app signs in as a member of <c>funcledger_app</c> (the role the migrations create and
+/// grant), never as the owner that migrates. Every operation of the ledger works under it, and what the ledger never does
+/// (edit or delete an entry, change a wallet's owner, delete anything) is a permission error, before any trigger.
+/// </summary>
+public sealed class AppRolePostgresTests : IAsyncLifetime
+{
+    private readonly PostgresTestDatabase _database = new();
+    private readonly string _login = "fl_app_" + Guid.NewGuid().ToString("N")[..10];
+    private string _owner = "";
+    private string _app = "";
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        _owner = await _database.CreateAsync();
+        await TestServers.PostgresAdminAsync($"CREATE ROLE {_login} LOGIN PASSWORD 'app-password-0123' IN ROLE funcledger_app");
+        _app = new NpgsqlConnectionStringBuilder(_owner) { Username = _login, Password = "app-password-0123" }.ToString();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        await TestServers.PostgresAdminAsync($"DROP ROLE IF EXISTS {_login}");
+    }
+
+    private async Task<PostgresException> RefusedAsync(string sql) =>
+        await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecuteAsync(LedgerProvider.Postgres, _app, sql));
+
+    [Fact]
+    public async Task The_app_role_may_not_update_or_delete_an_entry_or_delete_anything_and_is_told_so_by_a_permission_error()
+    {
+        await Sql.ExecuteAsync(LedgerProvider.Postgres, _owner, """
+            INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, frozen, held, created_at, updated_at)
+                VALUES (1, 5, FALSE, FALSE, 0, now(), now());
+            INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, created_at) VALUES (1, 5, 5, 'seed', now());
+            """);
+
+        foreach (var sql in new[]
+        {
+            "UPDATE ledger_entries SET amount = 6", "DELETE FROM ledger_entries", "UPDATE wallets SET owner_id = 2",
+            "DELETE FROM wallets", "DELETE FROM ledger_holds", "UPDATE ledger_settings SET value = 'x'", "TRUNCATE ledger_entries",
+            "CREATE TABLE intruder (id int)", "UPDATE ledger_holds SET amount = 1", "DELETE FROM \"__EFMigrationsHistory\"",
+        })
+        {
+            var refused = await RefusedAsync(sql);
+            Assert.True(refused.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{sql}: {refused.SqlState} {refused.MessageText}");
+        }
+
+        Assert.Equal(5, await Sql.ScalarAsync(LedgerProvider.Postgres, _app, "SELECT amount FROM ledger_entries"));
+    }
+
+    [Fact]
+    public async Task Every_operation_of_the_ledger_runs_under_the_app_role()
+    {
+        var services = new ServiceCollection().AddLogging().AddLedgerCore(LedgerProvider.Postgres, _app).BuildServiceProvider();
+        await using var _ = services;
+        var ledger = services.GetRequiredService<Core.Operations.ILedger>();
+        var admin = services.GetRequiredService<Core.Operations.IWalletAdministration>();
+
+        await ledger.CreditAsync(1, 500, "seed", "app-credit");
+        await ledger.CreditAsync(1, 500, "seed", "app-credit");
+        await ledger.DebitAsync(1, 20, "shop");
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => ledger.DebitAsync(1, 5_000, "too much", "app-refused"));
+        var transfer = await ledger.TransferAsync(1, 2, 30, "gift", "app-transfer");
+        await ledger.PostAsync([(1, -10), (2, 6), (3, 4)], "pool", "app-posting");
+        var hold = await ledger.HoldAsync(1, 40, "checkout", "app-hold");
+        await ledger.CaptureAsync(hold.HoldId, 25, toOwnerId: 3);
+        var other = await ledger.HoldAsync(1, 10, "checkout", "app-hold-2");
+        await ledger.VoidHoldAsync(other.HoldId);
+        await ledger.ReverseAsync(transfer.DebitTransactionId, "mistake", "app-reversal");
+        await ledger.AwardAsync([new Award(9, null, OwnerId.From(4), Coins.From(50)), new Award(9, 1, OwnerId.From(4), Coins.From(70))]);
+        await admin.SetOverdraftAsync(OwnerId.From(2), true, "cli:test");
+        await admin.SetFrozenAsync(OwnerId.From(2), true, "cli:test");
+        await admin.SetFrozenAsync(OwnerId.From(2), false, "cli:test");
+        await services.GetRequiredService<IPayoutRejections>().RecordAsync(new PayoutRejection
+        {
+            MessageId = "m-1", ReasonCode = "validation", Detail = "bad", DequeueCount = 1,
+        });
+        var epochs = services.GetRequiredService<IHistoryLinkEpochs>();
+        Assert.Equal(1, await epochs.RevokeAsync(OwnerId.From(1), "cli:test"));
+        Assert.Equal(2, await epochs.RevokeAsync(OwnerId.From(1), "cli:test"));
+        await ledger.GetHistoryPageAsync(OwnerId.From(1), new HistoryQuery(10));
+        Assert.Empty((await services.GetRequiredService<ILedgerMaintenance>().StatusAsync()).PendingMigrations);
+        Assert.Equal(0, await ledger.ReleaseExpiredHoldsAsync());
+
+        // A drift the owner plants; the app's reconciliation finds and fixes it.
+        await Sql.ExecuteAsync(LedgerProvider.Postgres, _owner, "UPDATE wallets SET cached_balance = cached_balance + 1 WHERE owner_id = 3");
+        var report = await services.GetRequiredService<IReconciler>().RunAsync(new ReconcileRequest(Fix: true, ReconciliationTriggers.Cli));
+
+        Assert.Equal((1, 1), (report.DriftCount, report.CorrectionsApplied));
+        Assert.Equal(500 - 20 - 30 - 10 - 25 + 30, await ledger.GetBalanceAsync(1));
+        Assert.Equal(await Sql.ScalarAsync(LedgerProvider.Postgres, _owner, "SELECT SUM(amount) FROM ledger_entries"),
+            await Sql.ScalarAsync(LedgerProvider.Postgres, _owner, "SELECT SUM(cached_balance) FROM wallets"));
+    }
+
+    [Fact]
+    public async Task Every_function_of_the_ledger_runs_with_a_pinned_search_path()
+    {
+        var unpinned = await Sql.ScalarAsync(LedgerProvider.Postgres, _owner, """
+            SELECT COUNT(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = 'public' AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')
+              AND NOT ('search_path=public, pg_temp' = ANY (COALESCE(p.proconfig, '{}')))
+            """);
+        var functions = await Sql.ScalarAsync(LedgerProvider.Postgres, _owner, """
+            SELECT COUNT(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = 'public' AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')
+            """);
+
+        Assert.Equal(5, functions);
+        Assert.Equal(0, unpinned);
+    }
+}
