@@ -38,28 +38,32 @@ public static class DependencyInjection
         configuration.GetSection($"{Section}:Holds").Bind(holds);
         holds.Validate();
         services.AddSingleton(holds);
-        return services.AddLedgerCore(provider, connectionString, retry, postgres);
+        var connection = new LedgerConnectionOptions();
+        configuration.GetSection(Section).Bind(connection);
+        return services.AddLedgerCore(provider, connectionString, retry, postgres, connection);
     }
 
     /// <summary>Registers the core for an explicit provider and connection string; on PostgreSQL,
     /// <paramref name="postgres"/> may sign in with Microsoft Entra tokens instead of the connection string's password.</summary>
     public static IServiceCollection AddLedgerCore(this IServiceCollection services, LedgerProvider provider, string? connectionString,
-        LedgerRetryOptions? retry = null, PostgresConnectionOptions? postgres = null)
+        LedgerRetryOptions? retry = null, PostgresConnectionOptions? postgres = null, LedgerConnectionOptions? connection = null)
     {
         postgres ??= new PostgresConnectionOptions();
         postgres.Validate();
         var credential = provider == LedgerProvider.Postgres && postgres.UsesEntra
             ? PostgresEntraAuthentication.Credential(postgres)
             : null;
-        return services.AddLedgerCore(provider, connectionString, retry, credential);
+        return services.AddLedgerCore(provider, connectionString, retry, credential, connection);
     }
 
     /// <summary>The core, signing in to PostgreSQL with <paramref name="entraCredential"/>'s tokens when it is given.</summary>
     internal static IServiceCollection AddLedgerCore(this IServiceCollection services, LedgerProvider provider, string? connectionString,
-        LedgerRetryOptions? retry, TokenCredential? entraCredential)
+        LedgerRetryOptions? retry, TokenCredential? entraCredential, LedgerConnectionOptions? connection = null)
     {
         retry ??= new LedgerRetryOptions();
         retry.Validate();
+        connection ??= new LedgerConnectionOptions();
+        connection.Validate();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new Domain.LedgerHoldOptions());
         if (entraCredential is not null)
@@ -67,15 +71,15 @@ public static class DependencyInjection
             // One data source for the process: it owns the pool and the token refresh. The container disposes it.
             var dataSource = PostgresEntraAuthentication.DataSource(
                 connectionString ?? throw new InvalidOperationException("ConnectionStrings:Ledger is required for postgres."),
-                entraCredential);
+                entraCredential, connection);
             services.AddSingleton(dataSource);
             services.AddSingleton(LedgerConnections.For(dataSource));
             services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, dataSource));
         }
         else
         {
-            services.AddSingleton(LedgerConnections.For(provider, connectionString));
-            services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, provider, connectionString));
+            services.AddSingleton(LedgerConnections.For(provider, connectionString, connection));
+            services.AddPooledDbContextFactory<LedgerDbContext>(o => LedgerDatabase.Configure(o, provider, connectionString, connection));
         }
 
         services.AddSingleton(LedgerStore.For(provider));

@@ -12,14 +12,15 @@ namespace FuncLedger.Core.Persistence;
 /// </summary>
 internal sealed class LedgerConnections(Func<CancellationToken, ValueTask<DbConnection>>? open)
 {
-    public static LedgerConnections For(LedgerProvider provider, string? connectionString) => provider switch
-    {
-        LedgerProvider.Postgres when !string.IsNullOrWhiteSpace(connectionString) =>
-            new(ct => OpenAsync(new NpgsqlConnection(LedgerDatabase.ServerConnectionString(provider, connectionString)), ct)),
-        LedgerProvider.SqlServer when !string.IsNullOrWhiteSpace(connectionString) =>
-            new(ct => OpenAsync(new SqlConnection(LedgerDatabase.ServerConnectionString(provider, connectionString)), ct)),
-        _ => new(null),
-    };
+    public static LedgerConnections For(LedgerProvider provider, string? connectionString, LedgerConnectionOptions connection) =>
+        provider switch
+        {
+            LedgerProvider.Postgres when !string.IsNullOrWhiteSpace(connectionString) => new(ct =>
+                OpenAsync(new NpgsqlConnection(LedgerDatabase.ServerConnectionString(provider, connectionString, connection)), ct)),
+            LedgerProvider.SqlServer when !string.IsNullOrWhiteSpace(connectionString) => new(ct =>
+                OpenAsync(new SqlConnection(LedgerDatabase.ServerConnectionString(provider, connectionString, connection)), ct)),
+            _ => new(null),
+        };
 
     public static LedgerConnections For(NpgsqlDataSource dataSource) => new(async ct => await dataSource.OpenConnectionAsync(ct));
 

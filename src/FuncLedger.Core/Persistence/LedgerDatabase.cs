@@ -23,17 +23,18 @@ public static class LedgerDatabase
     };
 
     /// <summary>Configures <paramref name="builder"/> for the provider, with that provider's migrations assembly.</summary>
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, LedgerProvider provider, string? connectionString)
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, LedgerProvider provider, string? connectionString,
+        LedgerConnectionOptions? connection = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var migrations = LedgerProviders.MigrationsAssembly(provider);
         switch (provider)
         {
             case LedgerProvider.Postgres:
-                builder.UseNpgsql(ServerConnectionString(provider, connectionString), o => o.MigrationsAssembly(migrations));
+                builder.UseNpgsql(ServerConnectionString(provider, connectionString, connection), o => o.MigrationsAssembly(migrations));
                 break;
             case LedgerProvider.SqlServer:
-                builder.UseSqlServer(ServerConnectionString(provider, connectionString), o => o.MigrationsAssembly(migrations));
+                builder.UseSqlServer(ServerConnectionString(provider, connectionString, connection), o => o.MigrationsAssembly(migrations));
                 break;
             default:
                 builder.UseSqlite(SqliteConnectionString(connectionString), o => o.MigrationsAssembly(migrations));
@@ -121,44 +122,6 @@ public static class LedgerDatabase
         return [.. context.GetService<IMigrationsAssembly>().Migrations.Keys];
     }
 
-    /// <summary>Statements the ledger runs on every operation are prepared once per connection, a pooled connection is not
-    /// reset (the ledger keeps no session state), and the pool holds at most <see cref="PostgresPoolSizeMax"/> connections,
-    /// unless the connection string says otherwise.</summary>
-    public static string PostgresConnectionString(string connectionString)
-    {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        var given = connectionString.ToUpperInvariant().Replace(" ", "", StringComparison.Ordinal);
-        if (!given.Contains("MAXAUTOPREPARE", StringComparison.Ordinal))
-        {
-            builder.MaxAutoPrepare = PostgresAutoPrepareMax;
-            builder.AutoPrepareMinUsages = 2;
-        }
-
-        if (!given.Contains("NORESETONCLOSE", StringComparison.Ordinal))
-        {
-            builder.NoResetOnClose = true;
-        }
-
-        if (!given.Contains("MAXPOOLSIZE", StringComparison.Ordinal) && !given.Contains("MAXIMUMPOOLSIZE", StringComparison.Ordinal))
-        {
-            builder.MaxPoolSize = PostgresPoolSizeMax;
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>
-    /// Connections per instance by default. More requests than connections wait for one in the pool's queue, in order,
-    /// instead of piling onto the server: over HTTP with 32 and 128 connections on 2 cores (PostgreSQL on the same cores),
-    /// a pool of 100 gave p99 280-630 ms at 32 and 1.2 s at 128, a pool of 8 gave 46-54 ms and 155-174 ms at the same
-    /// throughput (about 1,000 transfers/s). It also keeps a scaled-out app within the server's connection limit
-    /// (Npgsql's default of 100 per instance exhausts it: max_connections is 100 here, 50 on the smallest Azure tiers).
-    /// </summary>
-    public const int PostgresPoolSizeMax = 8;
-
-    /// <summary>Prepared statements kept per PostgreSQL connection.</summary>
-    public const int PostgresAutoPrepareMax = 64;
-
     private static string SqliteConnectionString(string? connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(
@@ -182,13 +145,17 @@ public static class LedgerDatabase
         }
     }
 
-    /// <summary>The connection string EF Core opens PostgreSQL and SQL Server connections with (PostgreSQL's rewritten by
-    /// <see cref="PostgresConnectionString"/>, SQL Server's as given): a connection opened with it comes from EF Core's own
-    /// pool (<see cref="LedgerConnections"/>).</summary>
-    internal static string ServerConnectionString(LedgerProvider provider, string? connectionString) =>
-        provider == LedgerProvider.Postgres
-            ? PostgresConnectionString(Required(connectionString, provider))
-            : Required(connectionString, provider);
+    /// <summary>The connection string EF Core opens PostgreSQL and SQL Server connections with (shaped by
+    /// <see cref="LedgerConnectionOptions"/>): a connection opened with it comes from EF Core's own pool
+    /// (<see cref="LedgerConnections"/>).</summary>
+    internal static string ServerConnectionString(LedgerProvider provider, string? connectionString,
+        LedgerConnectionOptions? connection = null)
+    {
+        connection ??= new LedgerConnectionOptions();
+        return provider == LedgerProvider.Postgres
+            ? connection.Postgres(Required(connectionString, provider))
+            : connection.SqlServer(Required(connectionString, provider));
+    }
 
     private static string Required(string? connectionString, LedgerProvider provider) =>
         string.IsNullOrWhiteSpace(connectionString)

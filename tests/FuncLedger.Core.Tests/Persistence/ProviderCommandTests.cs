@@ -4,6 +4,8 @@ using FuncLedger.Core.Persistence.Commands;
 using FuncLedger.Core.Persistence.Postgres;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace FuncLedger.Core.Tests.Persistence;
@@ -14,15 +16,46 @@ public sealed class ProviderCommandTests
     private readonly LedgerStore _sqlServer = LedgerStore.For(LedgerProvider.SqlServer);
 
     [Theory]
-    [InlineData("Host=db;Username=u", 8, true, 64)]
-    [InlineData("Host=db;Username=u;Maximum Pool Size=30;No Reset On Close=false;Max Auto Prepare=0", 30, false, 0)]
-    [InlineData("Host=db;Username=u;MaxPoolSize=12", 12, true, 64)]
+    [InlineData("Host=db;Username=u", 8, true, 64, "funcledger")]
+    [InlineData("Host=db;Username=u;Maximum Pool Size=30;No Reset On Close=false;Max Auto Prepare=0;Application Name=x", 30, false, 0, "x")]
+    [InlineData("Host=db;Username=u;MaxPoolSize=12", 12, true, 64, "funcledger")]
     public void A_PostgreSQL_connection_string_gets_a_small_pool_no_reset_and_prepared_statements_unless_it_says_otherwise(
-        string given, int pool, bool noReset, int autoPrepare)
+        string given, int pool, bool noReset, int autoPrepare, string application)
     {
-        var built = new NpgsqlConnectionStringBuilder(LedgerDatabase.PostgresConnectionString(given));
+        var built = new NpgsqlConnectionStringBuilder(new LedgerConnectionOptions().Postgres(given));
 
-        Assert.Equal((pool, noReset, autoPrepare), (built.MaxPoolSize, built.NoResetOnClose, built.MaxAutoPrepare));
+        Assert.Equal((pool, noReset, autoPrepare, application),
+            (built.MaxPoolSize, built.NoResetOnClose, built.MaxAutoPrepare, built.ApplicationName));
+    }
+
+    [Theory]
+    [InlineData("Server=tcp:db,1433;Database=l;Authentication=Active Directory Managed Identity", 8, "funcledger", 60, 3)]
+    [InlineData("Server=db;Database=l;Max Pool Size=20;Application Name=ops;Connect Timeout=5;ConnectRetryCount=0", 20, "ops", 5, 0)]
+    public void An_Azure_SQL_connection_string_gets_the_capacity_pool_one_application_name_and_a_login_that_outlasts_a_resume(
+        string given, int pool, string application, int timeout, int retries)
+    {
+        var built = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(new LedgerConnectionOptions().SqlServer(given));
+
+        Assert.Equal((pool, application, timeout, retries), (built.MaxPoolSize, built.ApplicationName, built.ConnectTimeout, built.ConnectRetryCount));
+    }
+
+    [Fact]
+    public void The_pool_size_and_the_other_connection_settings_come_from_the_ledgers_settings()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ledger:PoolSizeMax"] = "3", ["Ledger:ApplicationName"] = "funcledger-eu", ["Ledger:ConnectTimeoutSeconds"] = "90",
+        }).Build();
+        var options = new LedgerConnectionOptions();
+        ConfigurationBinder.Bind(configuration.GetSection("Ledger"), options);
+
+        var sql = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(options.SqlServer("Server=db;Database=l"));
+        var pg = new NpgsqlConnectionStringBuilder(options.Postgres("Host=db;Username=u"));
+
+        Assert.Equal((3, "funcledger-eu", 90), (sql.MaxPoolSize, sql.ApplicationName, sql.ConnectTimeout));
+        Assert.Equal((3, "funcledger-eu", 90), (pg.MaxPoolSize, pg.ApplicationName, pg.Timeout));
+        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddLedgerCore(LedgerProvider.Postgres, "Host=db",
+            connection: new LedgerConnectionOptions { PoolSizeMax = 0 }));
     }
 
     [Fact]

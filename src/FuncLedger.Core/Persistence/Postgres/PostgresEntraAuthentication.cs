@@ -44,9 +44,9 @@ internal static class PostgresEntraAuthentication
         ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(id))
         : new DefaultAzureCredential();
 
-    public static NpgsqlDataSource DataSource(string connectionString, TokenCredential credential)
+    public static NpgsqlDataSource DataSource(string connectionString, TokenCredential credential, LedgerConnectionOptions connection)
     {
-        var builder = new NpgsqlDataSourceBuilder(LedgerDatabase.PostgresConnectionString(connectionString));
+        var builder = new NpgsqlDataSourceBuilder(connection.Postgres(connectionString));
         builder.UsePeriodicPasswordProvider(
             async (_, ct) => (await credential.GetTokenAsync(new TokenRequestContext([Scope]), ct)).Token, Refresh, RetryAfterFailure);
         return builder.Build();
