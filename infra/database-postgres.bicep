@@ -27,6 +27,9 @@ param skuName string
 @description('Compute tier of the flexible server.')
 param skuTier string
 
+@description('True: public network access off, no firewall rule; the app reaches the server through a private endpoint.')
+param privateNetworking bool
+
 var databaseName = 'funcledger'
 
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
@@ -56,7 +59,7 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
       tenantId: subscription().tenantId
     }
     network: {
-      publicNetworkAccess: 'Enabled'
+      publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     }
   }
 }
@@ -84,8 +87,8 @@ resource tls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2025-08-0
   ]
 }
 
-// 0.0.0.0 - 0.0.0.0 allows Azure services only: nothing outside Azure reaches the server.
-resource azureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2025-08-01' = {
+// 0.0.0.0 - 0.0.0.0 allows Azure services only: nothing outside Azure reaches the server. None in private mode.
+resource azureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2025-08-01' = if (!privateNetworking) {
   parent: server
   name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
   properties: {
@@ -110,6 +113,7 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-0
 }
 
 output host string = server.properties.fullyQualifiedDomainName
+output serverId string = server.id
 output databaseName string = database.name
 output adminLogin string = adminLogin
 output connectionString string = 'Host=${server.properties.fullyQualifiedDomainName};Port=5432;Database=${databaseName};Username=${appIdentityName};SSL Mode=VerifyFull'

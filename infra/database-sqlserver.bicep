@@ -14,6 +14,15 @@ param adminLogin string
 param adminPrincipalType string
 param appIdentityClientId string
 
+@description('Serverless compute size: GP_S_Gen5_{max vCores}.')
+param skuName string
+
+@description('Minutes without a session before the serverless database pauses (15 or more; -1 never pauses).')
+param autoPauseDelayMinutes int
+
+@description('True: public network access off, no firewall rule; the app reaches the server through a private endpoint.')
+param privateNetworking bool
+
 var databaseName = 'funcledger'
 
 resource server 'Microsoft.Sql/servers@2025-01-01' = {
@@ -22,7 +31,7 @@ resource server 'Microsoft.Sql/servers@2025-01-01' = {
   tags: tags
   properties: {
     minimalTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     administrators: {
       administratorType: 'ActiveDirectory'
       azureADOnlyAuthentication: true
@@ -34,8 +43,8 @@ resource server 'Microsoft.Sql/servers@2025-01-01' = {
   }
 }
 
-// 0.0.0.0 - 0.0.0.0 is Azure's "allow Azure services" rule: nothing outside Azure reaches the server.
-resource azureServices 'Microsoft.Sql/servers/firewallRules@2025-01-01' = {
+// 0.0.0.0 - 0.0.0.0 is Azure's "allow Azure services" rule: nothing outside Azure reaches the server. None in private mode.
+resource azureServices 'Microsoft.Sql/servers/firewallRules@2025-01-01' = if (!privateNetworking) {
   parent: server
   name: 'AllowAllWindowsAzureIps'
   properties: {
@@ -50,13 +59,13 @@ resource database 'Microsoft.Sql/servers/databases@2025-01-01' = {
   location: location
   tags: tags
   sku: {
-    name: 'GP_S_Gen5_1'
+    name: skuName
     tier: 'GeneralPurpose'
     family: 'Gen5'
-    capacity: 1
+    capacity: int(last(split(skuName, '_')))
   }
   properties: {
-    autoPauseDelay: 60
+    autoPauseDelay: autoPauseDelayMinutes
     minCapacity: json('0.5')
     zoneRedundant: false
     requestedBackupStorageRedundancy: 'Local'
@@ -64,5 +73,6 @@ resource database 'Microsoft.Sql/servers/databases@2025-01-01' = {
 }
 
 output host string = server.properties.fullyQualifiedDomainName
+output serverId string = server.id
 output databaseName string = database.name
 output connectionString string = 'Server=tcp:${server.properties.fullyQualifiedDomainName},1433;Database=${databaseName};Authentication=Active Directory Managed Identity;User Id=${appIdentityClientId};Encrypt=True;TrustServerCertificate=False;'

@@ -34,7 +34,18 @@ param principalType string = 'User'
 @description('The ledger\'s database: sqlserver (Azure SQL serverless, Entra-only; the default) or postgres (Azure Database for PostgreSQL Flexible Server with Entra authentication, the engine the tests run on).')
 param databaseEngine string = 'sqlserver'
 
-@description('Compute SKU of the PostgreSQL flexible server (databaseEngine = postgres).')
+@allowed([
+  'Standard_B1ms'
+  'Standard_B2s'
+  'Standard_B2ms'
+  'Standard_B4ms'
+  'Standard_D2ds_v5'
+  'Standard_D4ds_v5'
+  'Standard_D8ds_v5'
+  'Standard_E2ds_v5'
+  'Standard_E4ds_v5'
+])
+@description('Compute SKU of the PostgreSQL flexible server (databaseEngine = postgres); its connection limit bounds the capacity rule.')
 param postgresSkuName string = 'Standard_B1ms'
 
 @allowed([
@@ -45,15 +56,45 @@ param postgresSkuName string = 'Standard_B1ms'
 @description('Compute tier of the PostgreSQL flexible server (databaseEngine = postgres).')
 param postgresSkuTier string = 'Burstable'
 
+@allowed([
+  'GP_S_Gen5_1'
+  'GP_S_Gen5_2'
+  'GP_S_Gen5_4'
+  'GP_S_Gen5_8'
+])
+@description('Azure SQL serverless compute size (databaseEngine = sqlserver): GP_S_Gen5_{max vCores}; its worker limit bounds the capacity rule.')
+param sqlSkuName string = 'GP_S_Gen5_1'
+
+@minValue(-1)
+@maxValue(10080)
+@description('Minutes without a session before Azure SQL serverless pauses (15 or more; -1 never pauses).')
+param sqlAutoPauseDelayMinutes int = 60
+
+@minValue(1)
+@maxValue(1000)
+@description('The most instances the Flex Consumption plan may run; times databasePoolSize it must fit the database tier.')
+param maximumInstanceCount int = 10
+
+@minValue(0)
+@maxValue(200)
+@description('Database connections per instance (Ledger__PoolSizeMax); 0 = the most that fits the tier, at most 8.')
+param databasePoolSize int = 0
+
+@description('NCRONTAB schedule (UTC) of the hold-expiry cleanup; empty = every 6 hours on Azure SQL serverless (so it can pause), every minute on PostgreSQL.')
+param holdExpirySchedule string = ''
+
+@allowed([
+  'public'
+  'private'
+])
+@description('public: the services accept traffic from Azure only, through their firewalls. private: a virtual network, private endpoints for storage, Key Vault and the database, and their public access off.')
+param networkMode string = 'public'
+
 @description('NCRONTAB schedule (UTC) of the nightly reconciliation.')
 param reconcileSchedule string = '0 0 3 * * *'
 
 @description('Email of the operators who receive FuncLedger\'s alerts (drift, poisoned or rejected payouts, 5xx rate, p99 latency); no email when empty.')
 param alertEmail string = ''
-
-@secure()
-@description('HMAC key of the players\' history links (HistoryLinks__Secret). A new one each provisioning unless set: links issued before stop working.')
-param historyLinkSecret string = newGuid()
 
 var tags = {
   'azd-env-name': environmentName
@@ -80,7 +121,12 @@ module resources 'resources.bicep' = {
     postgresSkuName: postgresSkuName
     postgresSkuTier: postgresSkuTier
     alertEmail: alertEmail
-    historyLinkSecret: historyLinkSecret
+    sqlSkuName: sqlSkuName
+    sqlAutoPauseDelayMinutes: sqlAutoPauseDelayMinutes
+    maximumInstanceCount: maximumInstanceCount
+    databasePoolSize: databasePoolSize
+    holdExpirySchedule: holdExpirySchedule
+    privateNetworking: networkMode == 'private'
   }
 }
 
@@ -96,3 +142,6 @@ output DATABASE_ADMIN_LOGIN string = principalName
 output APP_IDENTITY_NAME string = resources.outputs.identityName
 output ALERT_ACTION_GROUP_ID string = resources.outputs.alertActionGroupId
 output WORKBOOK_ID string = resources.outputs.workbookId
+output KEY_VAULT_NAME string = resources.outputs.keyVaultName
+output NETWORK_MODE string = networkMode
+output DATABASE_POOL_SIZE int = resources.outputs.databasePoolSize

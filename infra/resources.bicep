@@ -18,13 +18,55 @@ param reconcileSchedule string
 param databaseEngine string
 param postgresSkuName string
 param postgresSkuTier string
+param sqlSkuName string
+param sqlAutoPauseDelayMinutes int
 param alertEmail string
-@secure()
-param historyLinkSecret string
+param maximumInstanceCount int
+param databasePoolSize int
+param holdExpirySchedule string
+param privateNetworking bool
+
+// The capacity rule: every instance opens at most `poolSize` connections, so the instances the plan may run, times the pool,
+// stay within the database tier's limit less a reserve for migrations, the CLI and an operator's session. The limits are
+// Azure's documented ones: Azure SQL serverless, max concurrent workers (each active request holds one); PostgreSQL Flexible
+// Server, max connections less the 15 Azure reserves for replication and monitoring.
+var connectionLimits = {
+  sqlserver: {
+    GP_S_Gen5_1: 75
+    GP_S_Gen5_2: 150
+    GP_S_Gen5_4: 300
+    GP_S_Gen5_8: 600
+  }
+  postgres: {
+    Standard_B1ms: 35
+    Standard_B2s: 414
+    Standard_B2ms: 844
+    Standard_B4ms: 1703
+    Standard_D2ds_v5: 844
+    Standard_D4ds_v5: 1703
+    Standard_D8ds_v5: 3422
+    Standard_E2ds_v5: 1703
+    Standard_E4ds_v5: 3422
+  }
+}
+var connectionsReserved = 5
+var poolSizeDefaultMax = 8
+var connectionLimit = connectionLimits[databaseEngine][databaseEngine == 'sqlserver' ? sqlSkuName : postgresSkuName]
+var connectionsForApp = connectionLimit - connectionsReserved
+var poolSize = databasePoolSize == 0 ? min(poolSizeDefaultMax, connectionsForApp / maximumInstanceCount) : databasePoolSize
+// A combination that does not fit fails the deployment before anything is created, not the app under load (53300 or 10928).
+var checkedPoolSize = poolSize >= 1 && maximumInstanceCount * poolSize <= connectionsForApp
+  ? poolSize
+  : fail('maximumInstanceCount x databasePoolSize exceeds the database tier\'s connections less the reserve: lower either, or choose a larger SKU.')
+
+// The hold-expiry timer only tidies (an expired hold never counts, whether it ran or not). On Azure SQL serverless it runs
+// every 6 hours: any cadence shorter than the auto-pause delay keeps the database online around the clock.
+var holdExpiry = !empty(holdExpirySchedule) ? holdExpirySchedule : (databaseEngine == 'sqlserver' ? '0 0 */6 * * *' : '0 * * * * *')
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var functionAppName = 'func-funcledger-${token}'
 var deploymentContainer = 'app-package-${take(token, 8)}'
+var historyLinkSecretName = 'history-link-secret'
 
 // Built-in role definition ids.
 var roles = {
@@ -77,8 +119,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     allowBlobPublicAccess: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     defaultToOAuthAuthentication: true
+    networkAcls: {
+      bypass: 'None'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
+    }
   }
 }
 
@@ -157,6 +203,9 @@ module sql 'database-sqlserver.bicep' = if (databaseEngine == 'sqlserver') {
     adminLogin: sqlAdminLogin
     adminPrincipalType: sqlAdminPrincipalType
     appIdentityClientId: identity.properties.clientId
+    skuName: sqlSkuName
+    autoPauseDelayMinutes: sqlAutoPauseDelayMinutes
+    privateNetworking: privateNetworking
   }
 }
 
@@ -172,6 +221,7 @@ module postgres 'database-postgres.bicep' = if (databaseEngine == 'postgres') {
     appIdentityName: identity.name
     skuName: postgresSkuName
     skuTier: postgresSkuTier
+    privateNetworking: privateNetworking
   }
 }
 
@@ -181,12 +231,71 @@ var database = databaseEngine == 'sqlserver'
       host: sql!.outputs.host
       name: sql!.outputs.databaseName
       connectionString: sql!.outputs.connectionString
+      serverId: sql!.outputs.serverId
     }
   : {
       host: postgres!.outputs.host
       name: postgres!.outputs.databaseName
       connectionString: postgres!.outputs.connectionString
+      serverId: postgres!.outputs.serverId
     }
+
+module vault 'keyvault.bicep' = {
+  name: 'funcledger-keyvault'
+  params: {
+    location: location
+    tags: tags
+    token: token
+    appPrincipalId: identity.properties.principalId
+    appIdentityId: identity.id
+    adminObjectId: sqlAdminObjectId
+    adminPrincipalType: sqlAdminPrincipalType
+    privateNetworking: privateNetworking
+  }
+}
+
+module network 'network.bicep' = if (privateNetworking) {
+  name: 'funcledger-network'
+  params: {
+    location: location
+    tags: tags
+    token: token
+    targets: [
+      {
+        name: 'blob'
+        id: storage.id
+        groupId: 'blob'
+        zone: 'privatelink.blob.${environment().suffixes.storage}'
+      }
+      {
+        name: 'queue'
+        id: storage.id
+        groupId: 'queue'
+        zone: 'privatelink.queue.${environment().suffixes.storage}'
+      }
+      {
+        name: 'table'
+        id: storage.id
+        groupId: 'table'
+        zone: 'privatelink.table.${environment().suffixes.storage}'
+      }
+      {
+        name: 'vault'
+        id: vault.outputs.id
+        groupId: 'vault'
+        zone: 'privatelink.vaultcore.azure.net'
+      }
+      {
+        name: 'database'
+        id: database.serverId
+        groupId: databaseEngine == 'sqlserver' ? 'sqlServer' : 'postgresqlServer'
+        zone: databaseEngine == 'sqlserver'
+          ? 'privatelink${environment().suffixes.sqlServerHostname}'
+          : 'privatelink.postgres.database.azure.com'
+      }
+    ]
+  }
+}
 
 module monitoring 'monitoring.bicep' = {
   name: 'funcledger-monitoring'
@@ -230,6 +339,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     publicNetworkAccess: 'Enabled'
+    // Private mode: the app's outbound traffic (storage, Key Vault, database) goes through the network's private endpoints.
+    virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : null
+    // Key Vault references resolve with the app's user-assigned identity.
+    keyVaultReferenceIdentity: identity.id
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -291,15 +404,25 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         }
         {
           name: 'HoldExpirySchedule'
-          value: '0 * * * * *'
+          value: holdExpiry
+        }
+        {
+          name: 'Ledger__PoolSizeMax'
+          value: string(checkedPoolSize)
         }
         {
           name: 'Reconcile__FixDrift'
           value: 'false'
         }
         {
+          // The history links' HMAC key and, during a rotation, the previous one: Key Vault references (no secret in the app's
+          // settings), resolved with the app's identity. The postprovision hook creates both once.
           name: 'HistoryLinks__Secret'
-          value: historyLinkSecret
+          value: '@Microsoft.KeyVault(VaultName=${vault.outputs.name};SecretName=${historyLinkSecretName})'
+        }
+        {
+          name: 'HistoryLinks__PreviousSecret'
+          value: '@Microsoft.KeyVault(VaultName=${vault.outputs.name};SecretName=${historyLinkSecretName}-previous)'
         }
       ]
     }
@@ -315,7 +438,7 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
         }
       }
       scaleAndConcurrency: {
-        maximumInstanceCount: 40
+        maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
       }
       runtime: {
@@ -355,5 +478,7 @@ output storageAccountName string = storage.name
 output databaseHost string = database.host
 output databaseName string = database.name
 output identityName string = identity.name
+output keyVaultName string = vault.outputs.name
+output databasePoolSize int = checkedPoolSize
 output alertActionGroupId string = monitoring.outputs.actionGroupId
 output workbookId string = monitoring.outputs.workbookId
