@@ -44,7 +44,11 @@ internal static class CliSettings
 
     public static IConfiguration Configuration(ParseResult parse)
     {
-        var builder = new ConfigurationBuilder();
+        // An operator's one-shot command waits out an Azure SQL resume or throttling (a minute at most) instead of failing.
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ledger:Retry:ResumeRetryDeadlineMs"] = "60000",
+        });
         var settings = parse.GetValue(SettingsOption)?.FullName;
         if (settings is not null && !File.Exists(settings))
         {

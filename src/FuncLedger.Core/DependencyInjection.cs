@@ -64,6 +64,7 @@ public static class DependencyInjection
         retry.Validate();
         connection ??= new LedgerConnectionOptions();
         connection.Validate();
+        services.AddSingleton(connection);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new Domain.LedgerHoldOptions());
         if (entraCredential is not null)

@@ -23,15 +23,17 @@ internal sealed partial class Ledger
         var key = command.Key.Value;
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.Hold, command.Owner.Value,
             command.ExpiresAt?.UtcDateTime.Ticks ?? 0, command.Amount.Value, command.Reason, command.Meta);
-        var hold = new Hold
+        var owner = command.Owner.Value;
+        // A new row for every attempt: a rerun after a failure must not insert the first attempt's row, whose identity EF set
+        // (on SQL Server an explicit identity is error 544).
+        Hold NewHold() => new()
         {
             Amount = command.Amount.Value, Reason = command.Reason, Meta = command.Meta, IdempotencyKey = key,
             RequestFingerprint = fingerprint, ExpiresAt = expiresAt, CreatedAt = now, UpdatedAt = now, Status = HoldStatus.Pending,
         };
-        var owner = command.Owner.Value;
         return await RunReplayingKeyRaceAsync((db, ct) => unitOfWork.Store.OneRoundTripHold is { } one
-            ? PlaceInOneRoundTripAsync(db, one, owner, hold, now, ct)
-            : PlaceInTransactionAsync(db, owner, hold, now, ct), cancellationToken);
+            ? PlaceInOneRoundTripAsync(db, one, owner, NewHold(), now, ct)
+            : PlaceInTransactionAsync(db, owner, NewHold(), now, ct), cancellationToken);
     }
 
     private async Task<HoldResult> PlaceInTransactionAsync(LedgerDbContext db, long ownerId, Hold hold, DateTime now, CancellationToken ct)
@@ -256,8 +258,11 @@ internal sealed partial class Ledger
         var hold = await db.Holds.Where(h => h.Id == holdId).Select(h => new { h.WalletId, h.Amount, h.Status, h.ExpiresAt })
             .SingleAsync(ct);
         CheckPending(holdId, hold.Status, hold.ExpiresAt, now);
-        await db.Holds.Where(h => h.Id == holdId).ExecuteUpdateAsync(s => s
+        // Pending is checked again by the update itself: the wallet's lock orders every release, and this makes the rule hold
+        // without it too (one row, or none and nothing released).
+        var released = await db.Holds.Where(h => h.Id == holdId && h.Status == HoldStatus.Pending).ExecuteUpdateAsync(s => s
             .SetProperty(h => h.Status, status).SetProperty(h => h.Captured, captured).SetProperty(h => h.UpdatedAt, now), ct);
+        Sql.Invariant(released == 1, "a pending hold was released by another transaction under its wallet's lock");
         await db.Wallets.Where(w => w.Id == hold.WalletId)
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.Held, w => w.Held - hold.Amount), ct);
         return (hold.WalletId, hold.Amount);

@@ -129,6 +129,9 @@ internal static partial class LedgerWriter
 
         if (missing.Count > 0)
         {
+            // Created in ascending owner order, as wallets are locked in ascending id order: two writers creating several
+            // wallets never wait on each other in a cycle.
+            missing.Sort();
             // A refusal is decided before any wallet is created, so a refused operation leaves no new wallet behind.
             var trial = byOwner.Values.Select(w => new WalletRow(w.Id, w.OwnerId, w.Balance, w.AllowOverdraft)
                 {

@@ -36,6 +36,9 @@ public sealed class LedgerConnectionOptions
 
     public int PoolSizeMax { get; set; } = PoolSizeMaxDefault;
 
+    /// <summary>Reconciliation's scan of every entry gets this long (seconds; 0: no limit), not the driver's 30 s.</summary>
+    public int ScanTimeoutSeconds { get; set; } = 600;
+
     /// <summary>The name the server sees (pg_stat_activity, sys.dm_exec_sessions); with the pool size it is part of the pool's
     /// key, so the warm-up's connection and the ledger's share one pool.</summary>
     public string ApplicationName { get; set; } = "funcledger";
@@ -49,10 +52,10 @@ public sealed class LedgerConnectionOptions
     internal void Validate()
     {
         if (PoolSizeMax is < 1 or > PoolSizeMaxLimit || string.IsNullOrWhiteSpace(ApplicationName) || ApplicationName.Length > 128
-            || ConnectTimeoutSeconds is < 1 or > 600 || ConnectRetryCount is < 0 or > 255)
+            || ConnectTimeoutSeconds is < 1 or > 600 || ConnectRetryCount is < 0 or > 255 || ScanTimeoutSeconds is < 0 or > 86_400)
         {
             throw new InvalidOperationException($"Ledger connection settings: PoolSizeMax 1 to {PoolSizeMaxLimit}, ApplicationName 1 to "
-                + "128 characters, ConnectTimeoutSeconds 1 to 600, ConnectRetryCount 0 to 255.");
+                + "128 characters, ConnectTimeoutSeconds 1 to 600, ConnectRetryCount 0 to 255, ScanTimeoutSeconds 0 to 86400.");
         }
     }
 

@@ -25,7 +25,8 @@ public interface IReconciler
     Task<long> RecalculateAsync(long walletId, CancellationToken cancellationToken = default);
 }
 
-internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStore store, TimeProvider time, ILogger<Reconciler> logger)
+internal sealed partial class Reconciler(
+    LedgerUnitOfWork unitOfWork, LedgerStore store, LedgerConnectionOptions connection, TimeProvider time, ILogger<Reconciler> logger)
     : IReconciler
 {
     private readonly record struct Scan(long WalletsChecked, long BalancesTotal, long EntriesTotal, List<WalletDrift> Drifts);
@@ -139,7 +140,7 @@ internal sealed partial class Reconciler(LedgerUnitOfWork unitOfWork, LedgerStor
     private async Task<Scan> ScanAsync(LedgerDbContext db, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
-        var rows = await store.DriftScan.ExecuteAsync(db.Database.GetDbConnection(), ct);
+        var rows = await store.DriftScan.ExecuteAsync(db.Database.GetDbConnection(), connection.ScanTimeoutSeconds, ct);
         var drifts = new List<WalletDrift>();
         long wallets = 0, balances = 0, entries = 0;
         foreach (var row in rows)

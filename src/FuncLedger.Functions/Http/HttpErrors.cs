@@ -45,7 +45,10 @@ public sealed partial class HttpErrors(ILogger<HttpErrors> logger)
                 LogBusy(logger, instance, e.InnerException?.GetType().Name ?? e.GetType().Name);
                 var busy = LedgerHttp.Respond(HttpProblems.Create(ProblemCodes.ServiceUnavailable,
                     "The ledger is busy. Retry the same request with the same idempotency key.", instance));
-                busy.Headers["Retry-After"] = RetryAfter;
+                // The database's own wait when it named one (an Azure SQL resume, throttling), else a second.
+                busy.Headers["Retry-After"] = e is LedgerUnavailableException { RetryAfter: { } wait }
+                    ? ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
+                    : RetryAfter;
                 return busy;
             default:
                 // The exception's text can quote data (a duplicate key value, a path): log its type and SQL state only.

@@ -109,7 +109,8 @@ public sealed partial class PayoutProcessor(
         {
             // A failover or a serverless resume lasts about a minute: the award waits it out in the queue. A copy is sent
             // before this delivery completes, so a failure in between leaves two copies (which pay once), never none.
-            var delay = TimeSpan.FromSeconds(retry.UnavailableRetryDelaySeconds * (0.8 + (0.4 * Random.Shared.NextDouble())));
+            var seconds = Math.Max(retry.UnavailableRetryDelaySeconds, e.RetryAfter?.TotalSeconds ?? 0);
+            var delay = TimeSpan.FromSeconds(seconds * (0.8 + (0.4 * Random.Shared.NextDouble())));
             await Redelivery.RetryLaterAsync(body, delay, CancellationToken.None);
             LogDeferred(logger, messageId, e.InnerException?.GetType().Name ?? e.GetType().Name, delay.TotalSeconds);
             Count(KnownType(message), "deferred");

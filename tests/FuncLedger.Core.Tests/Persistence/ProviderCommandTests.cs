@@ -78,8 +78,38 @@ public sealed class ProviderCommandTests
         Assert.Contains("OUTPUT INSERTED.id WHERE id = @w0 AND cached_balance = @e0", sql, StringComparison.Ordinal);
         Assert.Contains("SCOPE_IDENTITY()", sql, StringComparison.Ordinal);
         Assert.DoesNotContain("INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at) OUTPUT", sql, StringComparison.Ordinal);
-        Assert.Contains("WITH (UPDLOCK, HOLDLOCK)", _sqlServer.CreateWallet.Text, StringComparison.Ordinal);
         Assert.Contains("WITH (UPDLOCK, ROWLOCK)", _sqlServer.LockSumSet.LockText(1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_wallet_takes_no_key_range_lock_on_SQL_Server_and_a_concurrent_creation_is_a_caught_duplicate()
+    {
+        var sql = _sqlServer.CreateWallet.Text;
+
+        Assert.DoesNotContain("HOLDLOCK", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("NOT EXISTS", sql, StringComparison.Ordinal);
+        Assert.Contains("VALUES (@owner, 0, 0, @now, @now)", sql, StringComparison.Ordinal);
+        Assert.Contains("IF ERROR_NUMBER() NOT IN (2601, 2627) THROW;", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keys_are_looked_up_again_under_the_locks_in_the_same_round_trip_where_writers_run_side_by_side()
+    {
+        var sqlServer = _sqlServer.LookupAndLock.Text(keys: 1, owners: 2, guarded: true);
+        var postgres = Core.Persistence.Postgres.PostgresStore.Instance.LookupAndLock.Text(keys: 1, owners: 2, guarded: true);
+        var arrays = Core.Persistence.Postgres.PostgresStore.Instance.LookupAndLockArrays.Text(keys: 1, owners: 2, guarded: true);
+        var sqlite = Core.Persistence.Sqlite.SqliteStore.Instance.LookupAndLock.Text(keys: 1, owners: 2, guarded: true);
+
+        static int Looks(string text) => text.Split("FROM ledger_refusals WHERE idempotency_key").Length - 1;
+        foreach (var text in new[] { sqlServer, postgres, arrays })
+        {
+            Assert.Equal(2, Looks(text));
+            Assert.True(text.LastIndexOf("FROM ledger_refusals", StringComparison.Ordinal) > text.LastIndexOf("FROM wallets", StringComparison.Ordinal),
+                "the keys are looked up again after the lock");
+        }
+
+        // SQLite has one writer at a time: its transaction is the lock, and one look is enough.
+        Assert.Equal(1, Looks(sqlite));
     }
 
     [Theory]
@@ -158,7 +188,8 @@ public sealed class ProviderCommandTests
         Assert.StartsWith("SELECT id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint FROM ledger_entries WHERE idempotency_key = ANY(@keys)\n"
             + "UNION ALL SELECT CAST(0 AS bigint), wallet_id, amount, balance, idempotency_key, request_fingerprint FROM ledger_refusals WHERE idempotency_key = ANY(@keys)\n"
             + "UNION ALL SELECT -id, wallet_id, -amount, CAST(0 AS bigint), idempotency_key, request_fingerprint FROM ledger_holds WHERE idempotency_key = ANY(@keys);", guarded, StringComparison.Ordinal);
-        Assert.EndsWith("WHERE owner_id = ANY(@owners) AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key = ANY(@keys)) ORDER BY id FOR UPDATE;", guarded, StringComparison.Ordinal);
+        Assert.Contains("WHERE owner_id = ANY(@owners) AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key = ANY(@keys)) ORDER BY id FOR UPDATE;\n", guarded, StringComparison.Ordinal);
+        Assert.EndsWith("FROM ledger_holds WHERE idempotency_key = ANY(@keys);\n", guarded, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 0, owners: 1, guarded: true), StringComparison.Ordinal);
         Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 1, owners: 1, guarded: false), StringComparison.Ordinal);
         Assert.Contains("1 / (w.cached_balance = v.e)::int), updated_at = @now FROM unnest(@w, @b, @e) AS v(id, b, e) WHERE w.id = v.id RETURNING w.id;", PostgresArrayWriteCommand.Text, StringComparison.Ordinal);
@@ -168,7 +199,7 @@ public sealed class ProviderCommandTests
     [Fact]
     public void Sql_text_caches_keep_a_bounded_number_of_shapes_and_still_build_every_one()
     {
-        var lookup = new RowLookupAndLockCommand(" FOR UPDATE");
+        var lookup = new RowLookupAndLockCommand(" FOR UPDATE", looksAgainUnderLock: true);
         var write = new RowWriteCommand(Sql.SqliteParametersMax);
 
         for (var n = 1; n <= SqlTextCache<int>.ShapesMax * 3; n++)
@@ -182,37 +213,51 @@ public sealed class ProviderCommandTests
     }
 
     [Theory]
-    [InlineData(40613)]
-    [InlineData(40501)]
-    [InlineData(40197)]
-    [InlineData(49918)]
-    [InlineData(49919)]
-    [InlineData(49920)]
-    [InlineData(4060)]
-    [InlineData(4221)]
-    [InlineData(10928)]
-    [InlineData(10929)]
-    public void Azure_SQL_transient_errors_run_the_unit_of_work_again_and_are_unavailable_when_retries_are_spent(int number)
+    [InlineData(1205, "Contention", null)]
+    [InlineData(3960, "Contention", null)]
+    [InlineData(40613, "Resuming", 15)]
+    [InlineData(40501, "Resuming", 10)]
+    [InlineData(40197, "Resuming", 5)]
+    [InlineData(49918, "Resuming", 10)]
+    [InlineData(49919, "Resuming", 10)]
+    [InlineData(49920, "Resuming", 10)]
+    [InlineData(4060, "Resuming", 15)]
+    [InlineData(4221, "Resuming", 5)]
+    [InlineData(10928, "Resuming", 10)]
+    [InlineData(10929, "Resuming", 10)]
+    [InlineData(233, "Unavailable", null)]
+    [InlineData(64, "Unavailable", null)]
+    [InlineData(121, "Unavailable", null)]
+    [InlineData(-1, "Unavailable", null)]
+    [InlineData(-2, "Unavailable", null)]
+    [InlineData(10053, "Unavailable", null)]
+    [InlineData(10054, "Unavailable", null)]
+    [InlineData(10060, "Unavailable", null)]
+    [InlineData(547, "None", null)]
+    public void Each_SQL_Server_error_number_maps_to_one_class_and_so_to_one_policy(int number, string errorClass, int? retryAfter)
     {
-        Assert.True(_sqlServer.Errors.IsTransient(SqlError(number, "error")));
-        Assert.True(_sqlServer.Errors.IsUnavailable(SqlError(number, "error")));
+        var error = SqlError(number, "error");
+        var expected = Enum.Parse<DatabaseErrorClass>(errorClass);
+
+        Assert.Equal(expected, _sqlServer.Errors.Classify(error));
+        Assert.Equal(retryAfter is { } s ? TimeSpan.FromSeconds(s) : null, _sqlServer.Errors.RetryAfter(error));
+        // Contention runs the unit of work again at once; resuming waits (the long policy) or answers 503 with its
+        // Retry-After; unavailable is never retried inside (a commit's outcome may be unknown).
+        Assert.Equal(expected == DatabaseErrorClass.Contention, _sqlServer.Errors.IsTransient(error));
+        Assert.Equal(expected is DatabaseErrorClass.Resuming or DatabaseErrorClass.Unavailable, _sqlServer.Errors.IsUnavailable(error));
     }
 
-    [Theory]
-    [InlineData(233)]
-    [InlineData(64)]
-    [InlineData(-2)]
-    [InlineData(10053)]
-    [InlineData(10054)]
-    [InlineData(10060)]
-    public void A_broken_or_timed_out_SQL_Server_connection_is_unavailable_and_not_retried_inside(int number)
+    [Fact]
+    public void The_table_of_SQL_Server_errors_is_the_one_the_tests_pin()
     {
-        Assert.False(_sqlServer.Errors.IsTransient(SqlError(number, "error")));
-        Assert.True(_sqlServer.Errors.IsUnavailable(SqlError(number, "error")));
+        // A number added to the table without a line above fails here.
+        Assert.Equal(20, Core.Persistence.SqlServer.SqlServerErrors.Numbers.Count);
+        Assert.All(Core.Persistence.SqlServer.SqlServerErrors.Numbers, n =>
+            Assert.Equal(n.Value.Class == DatabaseErrorClass.Resuming, n.Value.RetryAfterSeconds > 0));
     }
 
     /// <summary>SqlException has no public constructor; build one the way SqlClient does.</summary>
-    private static SqlException SqlError(int number, string message)
+    internal static SqlException SqlError(int number, string message)
     {
         const BindingFlags Any = BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static;
         var errors = (SqlErrorCollection)Activator.CreateInstance(typeof(SqlErrorCollection), nonPublic: true)!;

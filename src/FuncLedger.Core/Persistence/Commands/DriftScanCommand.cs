@@ -42,11 +42,13 @@ internal sealed class DriftScanCommand(string prefix = "", string suffix = "")
         + "LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_holds WHERE status = 0 GROUP BY wallet_id) h ON h.wallet_id = w.id"
         + ") d GROUP BY d.drift_id;";
 
-    public async Task<List<DriftRow>> ExecuteAsync(DbConnection connection, CancellationToken ct)
+    /// <param name="timeoutSeconds">The scan's own command timeout (<see cref="LedgerConnectionOptions.ScanTimeoutSeconds"/>):
+    /// at 10M entries on a 1-vCore database just resumed it outlasts the driver's 30 s. The caller's token still cancels it.</param>
+    public async Task<List<DriftRow>> ExecuteAsync(DbConnection connection, int timeoutSeconds, CancellationToken ct)
     {
         try
         {
-            return await ReadAsync(connection, ct);
+            return await ReadAsync(connection, timeoutSeconds, ct);
         }
         catch when (prefix.Length > 0)
         {
@@ -56,9 +58,10 @@ internal sealed class DriftScanCommand(string prefix = "", string suffix = "")
         }
     }
 
-    private async Task<List<DriftRow>> ReadAsync(DbConnection connection, CancellationToken ct)
+    private async Task<List<DriftRow>> ReadAsync(DbConnection connection, int timeoutSeconds, CancellationToken ct)
     {
         await using var scan = Sql.Create(connection, null, prefix + Text + suffix);
+        scan.CommandTimeout = timeoutSeconds;
         await using var reader = await scan.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         var rows = new List<DriftRow>();
         while (await reader.ReadAsync(ct))

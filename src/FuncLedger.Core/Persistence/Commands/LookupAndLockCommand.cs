@@ -6,8 +6,12 @@ namespace FuncLedger.Core.Persistence.Commands;
 
 /// <summary>
 /// Round trip 1 of a write: the entries holding any of the keys (when there are keys), then the owners' wallets locked
-/// in ascending id order. With <c>guarded</c>, no wallet is locked when any key already exists, so a pure replay takes
-/// no lock. Result sets: <see cref="EntryRow"/>s, then <see cref="WalletRow"/>s. Subclasses give the text and bind.
+/// in ascending id order, then (where writers run side by side: <see cref="LooksAgainUnderLock"/>) the keys again, under the
+/// locks. With <c>guarded</c>, no wallet is locked when any key already exists, so a pure replay takes no lock. The second
+/// look is what decides: each statement reads what was committed when it started (read committed, and Azure SQL's read
+/// committed snapshot), so a concurrent first request under the same key that commits while this one waits for the lock is
+/// seen by the look after the lock and replayed, never written twice or refused beside it. Result sets: <see cref="EntryRow"/>s,
+/// <see cref="WalletRow"/>s, <see cref="EntryRow"/>s. Subclasses give the text and bind.
 /// </summary>
 internal abstract class LookupAndLockCommand
 {
@@ -29,12 +33,7 @@ internal abstract class LookupAndLockCommand
 
         if (keys.Length > 0)
         {
-            while (await reader.ReadAsync(ct))
-            {
-                existing.Add(new EntryRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-                    reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-            }
-
+            await ReadEntriesAsync(reader, existing, ct);
             await reader.NextResultAsync(ct);
         }
 
@@ -43,7 +42,28 @@ internal abstract class LookupAndLockCommand
             wallets.Add(Sql.ReadWallet(reader));
         }
 
+        if (keys.Length > 0 && LooksAgainUnderLock)
+        {
+            // Entries are immutable: the look under the locks sees every row the first one saw, and what committed since.
+            Sql.Invariant(await reader.NextResultAsync(ct), "the lookup under the locks returned no result");
+            existing.Clear();
+            await ReadEntriesAsync(reader, existing, ct);
+        }
+
         return new LookupResult(existing, wallets);
+    }
+
+    /// <summary>Whether the keys are looked up again after the locks, in the same round trip: true where writers run side by
+    /// side (PostgreSQL, SQL Server); SQLite has one writer at a time, whose transaction is the lock.</summary>
+    public abstract bool LooksAgainUnderLock { get; }
+
+    private static async Task ReadEntriesAsync(DbDataReader reader, List<EntryRow> into, CancellationToken ct)
+    {
+        while (await reader.ReadAsync(ct))
+        {
+            into.Add(new EntryRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
     }
 
     /// <summary>The statements for this many keys and owners.</summary>
@@ -61,13 +81,16 @@ internal class RowLookupAndLockCommand : LookupAndLockCommand
 {
     private readonly SqlTextCache<(int Keys, int Owners, bool Guarded)> _texts;
 
-    public RowLookupAndLockCommand(string rowLockClause)
+    public RowLookupAndLockCommand(string rowLockClause, bool looksAgainUnderLock)
     {
         _rowLockClause = rowLockClause;
+        LooksAgainUnderLock = looksAgainUnderLock;
         _texts = new(Build);
     }
 
     private readonly string _rowLockClause;
+
+    public override bool LooksAgainUnderLock { get; }
 
     /// <summary>How many shapes of this command's text are kept.</summary>
     internal int ShapesKept => _texts.Count;
@@ -84,7 +107,13 @@ internal class RowLookupAndLockCommand : LookupAndLockCommand
         }
 
         var guard = k.Guarded ? $" AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key IN ({keyList}))" : "";
-        return sql.Append(LockWallets(Sql.List("@o", k.Owners), guard)).ToString();
+        sql.Append(LockWallets(Sql.List("@o", k.Owners), guard));
+        if (k.Keys > 0 && LooksAgainUnderLock)
+        {
+            sql.Append(Sql.KeyLookup($"idempotency_key IN ({keyList})"));
+        }
+
+        return sql.ToString();
     }
 
     internal override void Bind(DbCommand command, string[] keys, long[] owners)

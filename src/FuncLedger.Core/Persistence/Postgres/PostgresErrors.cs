@@ -2,14 +2,19 @@ using Npgsql;
 
 namespace FuncLedger.Core.Persistence.Postgres;
 
-/// <summary>PostgreSQL's SQLSTATEs: 40001/40P01 transient, 23505 on the key index a key race, class 08 and 57P01-57P03,
+/// <summary>PostgreSQL's SQLSTATEs: 40001/40P01 contention, 23505 on the key index a key race, class 08 and 57P01-57P03,
 /// 53300 unavailable.</summary>
 internal sealed class PostgresErrors : DatabaseErrors
 {
     public static readonly PostgresErrors Instance = new();
 
-    public override bool IsTransient(Exception exception) =>
-        exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+    public override DatabaseErrorClass Classify(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } =>
+            DatabaseErrorClass.Contention,
+        _ when IsConnectionFailure(exception) => DatabaseErrorClass.Unavailable,
+        _ => DatabaseErrorClass.None,
+    };
 
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
         exception is PostgresException
@@ -23,8 +28,8 @@ internal sealed class PostgresErrors : DatabaseErrors
 
     // Class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections);
     // Npgsql's own state errors once the connection broke (a transaction completed under the operation).
-    public override bool IsUnavailable(Exception exception) =>
-        base.IsUnavailable(exception) || IsDriverStateError(exception, typeof(NpgsqlConnection).Assembly)
+    private static bool IsConnectionFailure(Exception exception) =>
+        IsNetworkFailure(exception) || IsDriverStateError(exception, typeof(NpgsqlConnection).Assembly)
         || exception is PostgresException p && (p.SqlState.StartsWith("08", StringComparison.Ordinal)
             || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                 or PostgresErrorCodes.TooManyConnections);

@@ -27,7 +27,7 @@ internal sealed class PostgresStore : LedgerStore
 
     public override DatabaseErrors Errors => PostgresErrors.Instance;
 
-    public override LookupAndLockCommand LookupAndLock { get; } = new RowLookupAndLockCommand(RowLock);
+    public override LookupAndLockCommand LookupAndLock { get; } = new RowLookupAndLockCommand(RowLock, looksAgainUnderLock: true);
 
     /// <summary>Keys and locks with one array parameter each.</summary>
     public PostgresArrayLookupAndLockCommand LookupAndLockArrays { get; } = new();

@@ -4,7 +4,7 @@ namespace FuncLedger.Core.Persistence.SqlServer;
 
 /// <summary>Wallet ids are resolved into a table variable first, then locked with <c>UPDLOCK, ROWLOCK</c> through a loop
 /// join in ascending id order.</summary>
-internal sealed class SqlServerLookupAndLockCommand() : RowLookupAndLockCommand("")
+internal sealed class SqlServerLookupAndLockCommand() : RowLookupAndLockCommand("", looksAgainUnderLock: true)
 {
     protected override string LockWallets(string ownerList, string guard) =>
         "DECLARE @lock_ids TABLE (id bigint PRIMARY KEY);\n"
@@ -13,13 +13,20 @@ internal sealed class SqlServerLookupAndLockCommand() : RowLookupAndLockCommand(
         + "INNER LOOP JOIN wallets w WITH (UPDLOCK, ROWLOCK) ON w.id = i.id ORDER BY i.id OPTION (FORCE ORDER);";
 }
 
-/// <summary>The wallet's row comes back through OUTPUT; the key range is locked so two first credits insert one wallet.</summary>
+/// <summary>
+/// The wallet's row comes back through OUTPUT. No key-range lock: a range lock at the end of the owner index (UPDLOCK,
+/// HOLDLOCK on a missing owner) held to commit serialized every first credit behind every other, and two batches creating
+/// wallets could deadlock. The insert is plain; a concurrent first credit of the same owner makes it wait on that owner's
+/// index key alone and then fail with a duplicate (2601, caught here: no rows), and the caller locks the existing wallet.
+/// Writers create wallets in ascending owner order, so two creating several never wait on each other in a cycle.
+/// </summary>
 internal sealed class SqlServerCreateWalletCommand : CreateWalletCommand
 {
     private static readonly string InsertText =
-        "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) "
-        + $"OUTPUT {Sql.WalletColumnsOf("INSERTED.")} "
-        + "SELECT @owner, 0, 0, @now, @now WHERE NOT EXISTS (SELECT 1 FROM wallets WITH (UPDLOCK, HOLDLOCK) WHERE owner_id = @owner);";
+        "BEGIN TRY\n"
+        + "INSERT INTO wallets (owner_id, cached_balance, allow_overdraft, created_at, updated_at) "
+        + $"OUTPUT {Sql.WalletColumnsOf("INSERTED.")} VALUES (@owner, 0, 0, @now, @now);\n"
+        + "END TRY\nBEGIN CATCH\nIF ERROR_NUMBER() NOT IN (2601, 2627) THROW;\nEND CATCH;";
 
     internal override string Text => InsertText;
 }

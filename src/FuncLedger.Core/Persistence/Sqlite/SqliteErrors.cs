@@ -12,8 +12,12 @@ internal sealed class SqliteErrors : DatabaseErrors
     private const int SqliteError = 1;
     private const int SqliteConstraintUnique = 2067;
 
-    public override bool IsTransient(Exception exception) =>
-        exception is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
+    public override DatabaseErrorClass Classify(Exception exception) => exception switch
+    {
+        SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => DatabaseErrorClass.Contention,
+        _ when IsNetworkFailure(exception) => DatabaseErrorClass.Unavailable,
+        _ => DatabaseErrorClass.None,
+    };
 
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } e

@@ -15,7 +15,7 @@ internal sealed class SqliteStore : LedgerStore
 
     public override DatabaseErrors Errors => SqliteErrors.Instance;
 
-    public override LookupAndLockCommand LookupAndLock { get; } = new RowLookupAndLockCommand("");
+    public override LookupAndLockCommand LookupAndLock { get; } = new RowLookupAndLockCommand("", looksAgainUnderLock: false);
 
     public override CreateWalletCommand CreateWallet { get; } = new();
 
