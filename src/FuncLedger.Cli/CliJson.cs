@@ -16,6 +16,7 @@ namespace FuncLedger.Cli;
 [JsonSerializable(typeof(RequeueResult))]
 [JsonSerializable(typeof(FuncLedger.Core.Operations.WalletAdminResult))]
 [JsonSerializable(typeof(FuncLedger.Core.Operations.WalletChangeRecord[]))]
+[JsonSerializable(typeof(FuncLedger.Core.Domain.AdjustmentResult))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>funcledger status --json</c>. Counts are null on a database that is not migrated.</summary>

@@ -44,7 +44,7 @@ public sealed record HistoryPage(
 
 public sealed record Hold(
     long HoldId, long OwnerId, long Amount, string Status, DateTimeOffset ExpiresAt, long Balance, long Held, long Available, long Captured,
-    long Released, long? TransactionId, string? IdempotencyKey)
+    long Released, long? TransactionId, string? IdempotencyKey, long? CreditTransactionId = null)
 {
     [JsonIgnore]
     public bool Replayed { get; init; }
@@ -52,13 +52,23 @@ public sealed record Hold(
 
 public sealed record CaptureResult(
     long HoldId, string Status, long Captured, long Released, long TransactionId, long BalanceAfter, long? ToOwnerId,
-    long? CreditTransactionId);
+    long? CreditTransactionId)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
 
-public sealed record VoidResult(long HoldId, string Status, long Released, long Balance, long Held, long Available);
+public sealed record VoidResult(long HoldId, string Status, long Released, long Balance, long Held, long Available)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
 
 public sealed record ReversalLeg(long OwnerId, long TransactionId, long Amount, long BalanceAfter, long Reverses);
 
-public sealed record Reversal(long ReversalId, long TransactionId, long Amount, string? IdempotencyKey, IReadOnlyList<ReversalLeg> Legs)
+/// <summary>A reversal; <see cref="PostingId"/> is the posting reversed whole, when one was.</summary>
+public sealed record Reversal(long ReversalId, long TransactionId, long Amount, string? IdempotencyKey, IReadOnlyList<ReversalLeg> Legs,
+    long? PostingId = null)
 {
     [JsonIgnore]
     public bool Replayed { get; init; }
@@ -84,9 +94,12 @@ internal sealed record CaptureRequest(long? Amount, long? ToOwnerId, string? Rea
 
 internal sealed record ReverseRequest(long? Amount, string Reason);
 
+internal sealed record PostingReverseRequest(string Reason);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(WalletChange))]
 [JsonSerializable(typeof(Transfer))]
+[JsonSerializable(typeof(PostingReverseRequest))]
 [JsonSerializable(typeof(Posting))]
 [JsonSerializable(typeof(WalletBalance))]
 [JsonSerializable(typeof(HistoryPage))]

@@ -10,8 +10,8 @@ namespace FuncLedger.Client;
 /// FuncLedger's HTTP API, typed. Every write carries an <c>Idempotency-Key</c>: the caller's, or one generated once per
 /// call, so the retries of the client's resilience pipeline (503, 408, 429, 409 with Retry-After, network errors; see
 /// <see cref="FuncLedgerClientRegistration"/>) send the same key and the ledger applies the write once. Problem documents
-/// become <see cref="FuncLedgerProblemException"/>s. Captures and voids take no key on the server: a retried one that
-/// already happened answers <c>hold_not_pending</c>; <see cref="GetHoldAsync"/> tells what the hold became.
+/// become <see cref="FuncLedgerProblemException"/>s. Captures and voids are keyed too: a retried one that already happened
+/// answers its original result (<c>Replayed</c>).
 /// </summary>
 public sealed class FuncLedgerClient(HttpClient http)
 {
@@ -65,14 +65,19 @@ public sealed class FuncLedgerClient(HttpClient http)
     /// <summary>Captures all of a hold, or <paramref name="amount"/> of it (the rest is released), to the ledger or to
     /// <paramref name="toOwnerId"/>.</summary>
     public async Task<CaptureResult> CaptureHoldAsync(long holdId, long? amount = null, long? toOwnerId = null, string? reason = null,
-        CancellationToken cancellationToken = default) =>
-        (await WriteAsync(Path("holds/{0}/capture", holdId), new CaptureRequest(amount, toOwnerId, reason),
-            ClientJson.Default.CaptureRequest,
-            ClientJson.Default.CaptureResult, null, cancellationToken, keyed: false)).Value;
+        string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("holds/{0}/capture", holdId), new CaptureRequest(amount, toOwnerId, reason),
+            ClientJson.Default.CaptureRequest, ClientJson.Default.CaptureResult, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
 
-    public async Task<VoidResult> VoidHoldAsync(long holdId, CancellationToken cancellationToken = default) =>
-        (await WriteAsync<CaptureRequest?, VoidResult>(Path("holds/{0}/void", holdId), null, null, ClientJson.Default.VoidResult, null,
-            cancellationToken, keyed: false)).Value;
+    public async Task<VoidResult> VoidHoldAsync(long holdId, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync<CaptureRequest?, VoidResult>(Path("holds/{0}/void", holdId), null, null,
+            ClientJson.Default.VoidResult, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
 
     public Task<Hold> GetHoldAsync(long holdId, CancellationToken cancellationToken = default) =>
         ReadAsync(Path("holds/{0}", holdId), ClientJson.Default.Hold, cancellationToken);
@@ -84,6 +89,15 @@ public sealed class FuncLedgerClient(HttpClient http)
     {
         var (value, replayed) = await WriteAsync(Path("transactions/{0}/reverse", transactionId), new ReverseRequest(amount, reason),
             ClientJson.Default.ReverseRequest, ClientJson.Default.Reversal, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    /// <summary>Reverses every leg of a posting at once (what is left of each), all or none.</summary>
+    public async Task<Reversal> ReversePostingAsync(long postingId, string reason, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("postings/{0}/reverse", postingId), new PostingReverseRequest(reason),
+            ClientJson.Default.PostingReverseRequest, ClientJson.Default.Reversal, idempotencyKey, cancellationToken);
         return value with { Replayed = replayed };
     }
 
@@ -116,7 +130,7 @@ public sealed class FuncLedgerClient(HttpClient http)
 
     private async Task<(TResponse Value, bool Replayed)> WriteAsync<TRequest, TResponse>(string path, TRequest body,
         JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, string? idempotencyKey,
-        CancellationToken cancellationToken, bool keyed = true)
+        CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path);
         if (requestType is not null)
@@ -124,11 +138,8 @@ public sealed class FuncLedgerClient(HttpClient http)
             request.Content = JsonContent.Create(body, requestType);
         }
 
-        if (keyed)
-        {
-            // One key for every attempt of this call: the resilience pipeline resends this very message.
-            request.Headers.Add(IdempotencyKeyHeader, idempotencyKey ?? NewIdempotencyKey());
-        }
+        // One key for every attempt of this call: the resilience pipeline resends this very message.
+        request.Headers.Add(IdempotencyKeyHeader, idempotencyKey ?? NewIdempotencyKey());
 
         using var response = await http.SendAsync(request, cancellationToken);
         var value = await AnswerAsync(response, responseType, cancellationToken);

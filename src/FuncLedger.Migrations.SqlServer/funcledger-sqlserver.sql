@@ -494,3 +494,139 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    ALTER TABLE [wallets] DROP CONSTRAINT [ck_wallets_balance_non_negative];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    ALTER TABLE [wallets] ADD [overdraft_floor] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    ALTER TABLE [wallet_changes] ADD [entry_id] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    ALTER TABLE [wallet_changes] ADD [reason] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    ALTER TABLE [ledger_holds] ADD [closed_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    ALTER TABLE [ledger_holds] ADD [closed_key] varchar(128) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    CREATE TABLE [client_keys] (
+        [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [operation] smallint NOT NULL,
+        [request_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_client_keys] PRIMARY KEY ([idempotency_key])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    CREATE TABLE [postings] (
+        [id] bigint NOT NULL IDENTITY,
+        [key_stem] varchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [legs] int NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_postings] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_postings_legs] CHECK (legs >= 2 AND legs <= 1000)
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    EXEC(N'ALTER TABLE [wallets] ADD CONSTRAINT [ck_wallets_balance_above_floor] CHECK (allow_overdraft = 1 OR cached_balance >= overdraft_floor)');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    EXEC(N'ALTER TABLE [wallets] ADD CONSTRAINT [ck_wallets_overdraft_floor_non_positive] CHECK (overdraft_floor <= 0)');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ux_ledger_holds_closed_key] ON [ledger_holds] ([closed_key]) WHERE [closed_key] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_postings_key_stem] ON [postings] ([key_stem]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    -- funcledger_app's grants on what OneKeyOneOperation adds (app_role.v1.sql holds the rest). The idempotent script runs this in
+    -- the batch that creates the tables: the grants compile when they run.
+    EXEC(N'GRANT SELECT, INSERT ON [client_keys] TO [funcledger_app];
+    GRANT SELECT, INSERT ON [postings] TO [funcledger_app];
+    GRANT UPDATE ([closed_key], [closed_fingerprint]) ON [ledger_holds] TO [funcledger_app];
+    GRANT UPDATE ([overdraft_floor]) ON [wallets] TO [funcledger_app];');
+
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205104822_OneKeyOneOperation'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205104822_OneKeyOneOperation', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -68,15 +68,19 @@ public sealed class ClientTests(ReliabilityFixture fx) : IAsyncLifetime
         Assert.Equal(3, posting.Legs.Count);
         var hold = await client.PlaceHoldAsync(501, 200, "checkout");
         Assert.Equal(("pending", 400L), (hold.Status, hold.Available));
-        var capture = await client.CaptureHoldAsync(hold.HoldId, 150, toOwnerId: 502);
-        Assert.Equal((150L, 50L), (capture.Captured, capture.Released));
+        var capture = await client.CaptureHoldAsync(hold.HoldId, 150, toOwnerId: 502, idempotencyKey: "client-e2e-capture");
+        var captureAgain = await client.CaptureHoldAsync(hold.HoldId, 150, toOwnerId: 502, idempotencyKey: "client-e2e-capture");
+        Assert.Equal((150L, 50L, false, true), (capture.Captured, capture.Released, capture.Replayed, captureAgain.Replayed));
+        Assert.Equal(capture.CreditTransactionId, (await client.GetHoldAsync(hold.HoldId)).CreditTransactionId);
         var voided = await client.VoidHoldAsync((await client.PlaceHoldAsync(501, 10, "entry fee")).HoldId);
-        Assert.Equal("voided", voided.Status);
+        Assert.Equal(("voided", false), (voided.Status, voided.Replayed));
         var reversal = await client.ReverseAsync(transfer.DebitTransactionId, "returned", amount: 100);
         Assert.Equal(2, reversal.Legs.Count);
+        var undone = await client.ReversePostingAsync(posting.PostingId, "cancelled", "client-e2e-undo");
+        Assert.Equal((posting.PostingId, 100L), (undone.PostingId, undone.Amount));
 
         var balance = await client.GetBalanceAsync(501);
-        Assert.Equal((550L, 0L, 550L), (balance.Balance, balance.Held!.Value, balance.Available!.Value));
+        Assert.Equal((650L, 0L, 650L), (balance.Balance, balance.Held!.Value, balance.Available!.Value));
         var first = await client.GetHistoryAsync(501, limit: 2);
         var second = await client.GetHistoryAsync(501, limit: 2, cursor: first.NextCursor);
         Assert.Equal(2, first.Items.Count);
@@ -85,7 +89,7 @@ public sealed class ClientTests(ReliabilityFixture fx) : IAsyncLifetime
         Assert.All((await client.GetHistoryAsync(501, type: HistoryType.Credit)).Items, e => Assert.True(e.Amount > 0));
 
         var poor = await Assert.ThrowsAsync<InsufficientFundsException>(() => client.DebitAsync(504, 1_000, "too much"));
-        Assert.Equal((HttpStatusCode.Conflict, "insufficient_funds", 40L, 1_000L), (poor.Status, poor.Code, poor.Balance, poor.Amount));
+        Assert.Equal((HttpStatusCode.Conflict, "insufficient_funds", 0L, 1_000L), (poor.Status, poor.Code, poor.Balance, poor.Amount));
         await Assert.ThrowsAsync<IdempotencyConflictException>(() => client.CreditAsync(501, 999, "season prize", "client-e2e-credit"));
         var invalid = await Assert.ThrowsAsync<FuncLedgerValidationException>(() => client.CreditAsync(501, 10, ""));
         Assert.Contains(invalid.Errors, e => e.Field == "reason");

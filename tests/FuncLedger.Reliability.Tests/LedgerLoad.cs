@@ -10,16 +10,15 @@ namespace FuncLedger.Reliability.Tests;
 /// <see cref="Amount"/> from <see cref="From"/> to each of the next <see cref="PostingPayees"/> owners. A capture or void
 /// names its hold in <see cref="Target"/> (a capture moves <see cref="Amount"/> from <see cref="From"/>, the hold's owner,
 /// to <see cref="To"/> when set); a reversal names the transaction in <see cref="Target"/> and the write it reverses in
-/// <see cref="Of"/>, moving <see cref="Amount"/> back on each of its sides. Captures and voids carry no key: the hold is
-/// theirs.</summary>
+/// <see cref="Of"/>, moving <see cref="Amount"/> back on each of its sides; a posting reversal names the posting in
+/// <see cref="Target"/> and reverses every leg of <see cref="Of"/>. Every write carries its key.</summary>
 public sealed record Write(string Kind, long From, long To, long Amount, string Key, long Target = 0, Write? Of = null)
 {
     public const int PostingPayees = 3;
 
-    public bool SendsKey => Kind is not ("capture" or "void");
-
-    /// <summary>Writes a replay of which must answer the original body (a hold's answer carries the balance of its time).</summary>
-    public bool Replayable => Kind is "credit" or "debit" or "transfer" or "posting" or "reverse";
+    /// <summary>Writes a replay of which must answer the original body and another amount under whose key is a conflict (a hold's
+    /// or void's answer carries the wallet as it stands; a posting reversal has no amount).</summary>
+    public bool Replayable => Kind is "credit" or "debit" or "transfer" or "posting" or "reverse" or "capture";
 
     public string Path => Kind switch
     {
@@ -28,12 +27,14 @@ public sealed record Write(string Kind, long From, long To, long Amount, string 
         "hold" => $"/api/wallets/{From}/holds",
         "capture" or "void" => $"/api/holds/{Target}/{Kind}",
         "reverse" => $"/api/transactions/{Target}/reverse",
+        "posting-reverse" => $"/api/postings/{Target}/reverse",
         _ => $"/api/wallets/{From}/{Kind}",
     };
 
     public string? Body => Kind switch
     {
         "void" => null,
+        "posting-reverse" => "{\"reason\":\"load\"}",
         "capture" when To > 0 => string.Create(CultureInfo.InvariantCulture, $"{{\"amount\":{Amount},\"toOwnerId\":{To}}}"),
         "capture" => string.Create(CultureInfo.InvariantCulture, $"{{\"amount\":{Amount}}}"),
         "transfer" => string.Create(CultureInfo.InvariantCulture,
@@ -50,6 +51,7 @@ public sealed record Write(string Kind, long From, long To, long Amount, string 
         "capture" when To > 0 => [(From, -Amount), (To, Amount)],
         "capture" => [(From, -Amount)],
         "reverse" => Of!.Effects().Select(e => (e.Owner, -Math.Sign(e.Delta) * Amount)),
+        "posting-reverse" => Of!.Effects().Select(e => (e.Owner, -e.Delta)),
         "credit" => [(From, Amount)],
         "debit" => [(From, -Amount)],
         "posting" => [(From, -Amount * PostingPayees),
@@ -63,7 +65,8 @@ public sealed record Write(string Kind, long From, long To, long Amount, string 
         "hold" or "void" => [],
         "capture" => Effects().Select((e, i) => (string.Create(CultureInfo.InvariantCulture, $"hold_{Target}_capture") + (i == 0 ? "" : "_credit"),
             e.Delta)),
-        "reverse" => Effects().Select((e, i) => (string.Create(CultureInfo.InvariantCulture, $"{Key}_leg_{i + 1}"), e.Delta)),
+        "reverse" or "posting-reverse" =>
+            Effects().Select((e, i) => (string.Create(CultureInfo.InvariantCulture, $"{Key}_leg_{i + 1}"), e.Delta)),
         "transfer" => [(Key + "_debit", -Amount), (Key + "_credit", Amount)],
         "posting" => Effects().Select((e, i) => (string.Create(CultureInfo.InvariantCulture, $"{Key}_leg_{i + 1}"), e.Delta)),
         _ => [(Key, Effects().Single().Delta)],
@@ -161,14 +164,9 @@ public sealed class LoadClient(HttpClient http, LoadLedger ledger)
     public async Task WriteAsync(Write write)
     {
         Interlocked.Increment(ref ledger.Sent);
-        var (status, body, _) = await SendAsync("POST", write.Path, write.Body, write.SendsKey ? write.Key : null);
-        if (status == 409 && write.Kind is "capture" or "void" && await AppliedAsync(write))
-        {
-            // A capture or void has no key: when the first attempt applied and its answer was lost (a killed process), the retry
-            // finds the hold no longer pending; the hold itself says whether it was this write.
-            status = 200;
-        }
-
+        // A capture or void is keyed like any write: when its first attempt applied and the answer was lost (a killed process), the
+        // retry under the same key answers it again.
+        var (status, body, _) = await SendAsync("POST", write.Path, write.Body, write.Key);
         switch (status)
         {
             case 200 or 201:
@@ -182,19 +180,11 @@ public sealed class LoadClient(HttpClient http, LoadLedger ledger)
                 break;
         }
     }
-
-    private async Task<bool> AppliedAsync(Write write)
-    {
-        var (status, body, _) = await SendAsync("GET", $"/api/holds/{write.Target}", null, null);
-        var hold = MixedWorkload.Json(body);
-        return status == 200 && (write.Kind == "void"
-            ? hold.GetProperty("status").GetString() == "voided"
-            : hold.GetProperty("status").GetString() == "captured" && hold.GetProperty("captured").GetInt64() == write.Amount);
-    }
 }
 
 /// <summary>The mixed workload: credits, debits, transfers, multi-leg postings, holds, captures (part or whole, to another owner or
-/// not), voids, reversals (part or whole) of credits, debits and transfers, reads, replays of acknowledged writes (must answer the
+/// not), voids, reversals (part or whole) of credits, debits and transfers, reversals of whole postings, retries of voids and
+/// posting reversals under their keys, reads, replays of acknowledged writes (must answer the
 /// original body with Idempotent-Replayed) and reused keys with a different amount (must be 422), with hot wallets.</summary>
 public static class MixedWorkload
 {
@@ -216,6 +206,7 @@ public static class MixedWorkload
         var mine = new List<Write>();
         var holds = new List<(long Id, long Owner, long Amount)>();
         var reversible = new List<(Write Write, long TransactionId)>();
+        var postings = new List<(Write Write, long PostingId)>();
         long Owner() => random.Next(100) < 30 ? random.Next(1, HotOwners + 1) : random.Next(1, Owners + 1);
         for (var i = 0; i < operations; i++)
         {
@@ -262,6 +253,7 @@ public static class MixedWorkload
                 < 75 => new Write("posting", from, 0, random.Next(1, 150), key),
                 < 90 when holds.Count > 0 => HoldWrite(random, holds, roll < 84 ? "capture" : "void", to, key),
                 < 90 => new Write("hold", from, 0, random.Next(1, 300), key),
+                < 95 when postings.Count > 0 => PostingReverseWrite(random, postings, key),
                 _ when reversible.Count > 0 => ReverseWrite(random, reversible, key),
                 _ => new Write("hold", from, 0, random.Next(1, 300), key),
             };
@@ -284,6 +276,15 @@ public static class MixedWorkload
                 case "transfer":
                     reversible.Add((write, answer.GetProperty("debitTransactionId").GetInt64()));
                     break;
+                case "posting":
+                    postings.Add((write, answer.GetProperty("postingId").GetInt64()));
+                    break;
+                case "void" or "posting-reverse" when random.Next(2) == 0:
+                    // Sent again under its key, as a client that lost the answer does: the first answer, replayed.
+                    var (again, _, replayed) = await client.SendAsync("POST", write.Path, write.Body, write.Key);
+                    Interlocked.Increment(ref ledger.Replays);
+                    Assert.True(again == 200 && replayed, $"retry of {write.Kind} {write.Key}: {again}, replayed {replayed}");
+                    break;
             }
         }
     }
@@ -297,6 +298,15 @@ public static class MixedWorkload
         holds.RemoveAt(index);
         var to = random.Next(2) == 0 && other != owner ? other : 0;
         return new Write(kind, owner, kind == "capture" ? to : 0, kind == "capture" ? random.Next(1, (int)amount + 1) : amount, key, id);
+    }
+
+    /// <summary>A reversal of every leg of one of this client's postings, once each.</summary>
+    private static Write PostingReverseWrite(Random random, List<(Write Write, long PostingId)> postings, string key)
+    {
+        var index = random.Next(postings.Count);
+        var (original, postingId) = postings[index];
+        postings.RemoveAt(index);
+        return new Write("posting-reverse", original.From, 0, original.Amount, key, postingId, original);
     }
 
     /// <summary>A reversal of part or all of one of this client's credits, debits or transfers, once each.</summary>

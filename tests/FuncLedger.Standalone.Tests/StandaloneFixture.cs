@@ -85,6 +85,9 @@ public sealed class StandaloneFixture : IAsyncLifetime
 
     public Task<long> ScalarAsync(string sql) => Sql.ScalarAsync(Core.Persistence.LedgerProvider.Postgres, _database.ConnectionString, sql);
 
+    public Task<string?> ScalarTextAsync(string sql) =>
+        Sql.ScalarTextAsync(Core.Persistence.LedgerProvider.Postgres, _database.ConnectionString, sql);
+
     public Task ExecuteAsync(string sql) => Sql.ExecuteAsync(Core.Persistence.LedgerProvider.Postgres, _database.ConnectionString, sql);
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body = null, string? key = FunctionKey,

@@ -40,9 +40,19 @@ public static class LedgerCalls
             expiresAt, meta));
 
     public static Task<CaptureResult> CaptureAsync(this ILedger ledger, long holdId, long? amount = null, long? toOwnerId = null,
-        string? reason = null) =>
+        string? reason = null, string? idempotencyKey = null) =>
         ledger.CaptureHoldAsync(new CaptureCommand(holdId, amount is { } a ? Coins.From(a) : null,
-            toOwnerId is { } to ? OwnerId.From(to) : null, reason));
+            toOwnerId is { } to ? OwnerId.From(to) : null, reason, IdempotencyKey.Parse(idempotencyKey)));
+
+    public static Task<HoldResult> VoidAsync(this ILedger ledger, long holdId, string? idempotencyKey = null) =>
+        ledger.VoidHoldAsync(new VoidCommand(holdId, IdempotencyKey.Parse(idempotencyKey)));
+
+    public static Task<ReversalResult> ReversePostingAsync(this ILedger ledger, long postingId, string reason, string? idempotencyKey = null) =>
+        ledger.ReversePostingAsync(new ReversePostingCommand(postingId, reason, IdempotencyKey.Parse(idempotencyKey)));
+
+    public static Task<AdjustmentResult> AdjustAsync(this ILedger ledger, long ownerId, long amount, string reason,
+        string? idempotencyKey = null, string actor = "cli:test") =>
+        ledger.AdjustAsync(new AdjustmentCommand(OwnerId.From(ownerId), amount, reason, actor, IdempotencyKey.Parse(idempotencyKey)));
 
     public static Task<ReversalResult> ReverseAsync(this ILedger ledger, long transactionId, string reason, string? idempotencyKey = null,
         long? amount = null) =>

@@ -114,7 +114,7 @@ public sealed class PostgresTestDatabase : ILedgerTestDatabase, IAsyncLifetime
         await using var connection = new NpgsqlConnection(_connection);
         await connection.OpenAsync();
         await using var reset = new NpgsqlCommand("TRUNCATE ledger_reversals, ledger_holds, wallet_changes, ledger_refusals, ledger_entries, wallets, reconciliation_runs, "
-            + "payout_rejections, history_link_epochs RESTART IDENTITY;", connection);
+            + "payout_rejections, history_link_epochs, client_keys, postings RESTART IDENTITY;", connection);
         await reset.ExecuteNonQueryAsync();
         return _connection;
     }
@@ -146,6 +146,15 @@ public static class Sql
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<string?> ScalarTextAsync(LedgerProvider provider, string connectionString, string sql)
+    {
+        await using var connection = Open(provider, connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync() as string;
     }
 
     public static async Task ExecuteAsync(LedgerProvider provider, string connectionString, string sql)

@@ -30,16 +30,22 @@ internal sealed class InstrumentedLedger(Ledger inner) : ILedger
         RunAsync("hold", () => inner.PlaceHoldAsync(command, cancellationToken), r => r.Replayed);
 
     public Task<CaptureResult> CaptureHoldAsync(CaptureCommand command, CancellationToken cancellationToken = default) =>
-        RunAsync("capture", () => inner.CaptureHoldAsync(command, cancellationToken), _ => false);
+        RunAsync("capture", () => inner.CaptureHoldAsync(command, cancellationToken), r => r.Replayed);
 
-    public Task<HoldResult> VoidHoldAsync(long holdId, CancellationToken cancellationToken = default) =>
-        RunAsync("void", () => inner.VoidHoldAsync(holdId, cancellationToken), _ => false);
+    public Task<HoldResult> VoidHoldAsync(VoidCommand command, CancellationToken cancellationToken = default) =>
+        RunAsync("void", () => inner.VoidHoldAsync(command, cancellationToken), r => r.Replayed);
 
     public Task<int> ReleaseExpiredHoldsAsync(CancellationToken cancellationToken = default) =>
         RunAsync("release_expired", () => inner.ReleaseExpiredHoldsAsync(cancellationToken), _ => false);
 
     public Task<ReversalResult> ReverseAsync(ReverseCommand command, CancellationToken cancellationToken = default) =>
         RunAsync("reversal", () => inner.ReverseAsync(command, cancellationToken), r => r.Replayed);
+
+    public Task<ReversalResult> ReversePostingAsync(ReversePostingCommand command, CancellationToken cancellationToken = default) =>
+        RunAsync("posting_reversal", () => inner.ReversePostingAsync(command, cancellationToken), r => r.Replayed);
+
+    public Task<AdjustmentResult> AdjustAsync(AdjustmentCommand command, CancellationToken cancellationToken = default) =>
+        RunAsync("adjustment", () => inner.AdjustAsync(command, cancellationToken), r => r.Replayed);
 
     public Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default) =>
         inner.GetBalanceAsync(owner, cancellationToken);

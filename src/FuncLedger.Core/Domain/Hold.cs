@@ -34,6 +34,12 @@ public sealed class Hold
 
     public string? Meta { get; set; }
 
+    /// <summary>The key of the capture or void that closed the hold (the client's, or one the ledger made), and that request's
+    /// fingerprint: a retry under it replays, a request under another key finds the hold no longer pending.</summary>
+    public string? ClosedKey { get; set; }
+
+    public string? ClosedFingerprint { get; set; }
+
     /// <summary>The client's key: a hold is always keyed.</summary>
     public string IdempotencyKey { get; set; } = "";
 
@@ -73,6 +79,12 @@ public sealed class WalletChange
 
     public string Actor { get; set; } = "";
 
+    /// <summary>Why, in the operator's words (required for an adjustment, optional for the others).</summary>
+    public string? Reason { get; set; }
+
+    /// <summary>An adjustment's entry.</summary>
+    public long? EntryId { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }
 
@@ -83,6 +95,7 @@ public static class WalletChanges
     public const string Unfreeze = "unfreeze";
     public const string OverdraftOn = "overdraft_on";
     public const string OverdraftOff = "overdraft_off";
+    public const string Adjustment = "adjustment";
 
     /// <summary>Actors are short labels (<c>key:3f2a…</c>, <c>cli:alice</c>).</summary>
     public const int ActorLengthMax = 64;

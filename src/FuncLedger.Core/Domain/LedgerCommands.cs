@@ -53,3 +53,37 @@ public sealed record TransferCommand
 
     public string? Meta { get; }
 }
+
+/// <summary>
+/// An operator's adjustment: <see cref="Amount"/> signed coins on the owner's wallet (positive credits, negative debits), with a
+/// reason, recorded with its <see cref="Actor"/> (a key's id or an operator's name, never a key). It is the one movement that
+/// takes coins out of a frozen wallet; a debit still needs the coins (or overdraft). Credited wallets are created on first use.
+/// </summary>
+public sealed record AdjustmentCommand
+{
+    public AdjustmentCommand(OwnerId owner, long amount, string reason, string actor, IdempotencyKey? key = null)
+    {
+        var leg = new PostingLeg(owner, amount);
+        if (string.IsNullOrWhiteSpace(actor) || actor.Length > WalletChanges.ActorLengthMax)
+        {
+            throw new LedgerValidationException("actor", $"An actor is 1 to {WalletChanges.ActorLengthMax} characters.");
+        }
+
+        (Owner, Amount, Reason, Actor, Key) = (owner, leg.Amount, LedgerInput.Reason(reason), actor, key);
+    }
+
+    public OwnerId Owner { get; }
+
+    /// <summary>Signed coins, 1..<see cref="LedgerLimits.AmountMax"/> in size.</summary>
+    public long Amount { get; }
+
+    public string Reason { get; }
+
+    public string Actor { get; }
+
+    public IdempotencyKey? Key { get; }
+}
+
+/// <summary>An adjustment's entry (or, on a replay, the original one) and the wallet's balance right after it.</summary>
+public sealed record AdjustmentResult(
+    long OwnerId, long WalletId, long TransactionId, long Amount, long BalanceAfter, string? IdempotencyKey, bool Replayed = false);

@@ -15,6 +15,7 @@ public static class LedgerErrorCodes
     public const string HoldNotPending = "hold_not_pending";
     public const string HoldExpired = "hold_expired";
     public const string TransactionNotFound = "transaction_not_found";
+    public const string PostingNotFound = "posting_not_found";
     public const string ReversalExceedsOriginal = "reversal_exceeds_original";
 }
 
@@ -98,9 +99,9 @@ public sealed class UnbalancedPostingException(long sum)
     public long Sum { get; } = sum;
 }
 
-/// <summary>The wallet is frozen: it refuses debits, holds and transfers out until an operator unfreezes it.</summary>
+/// <summary>The wallet is frozen: no coins leave it (but through an operator's adjustment) until it is unfrozen.</summary>
 public sealed class WalletFrozenException(long walletId)
-    : LedgerException(LedgerErrorCodes.WalletFrozen, $"Wallet {walletId} is frozen: it refuses debits, holds and transfers out.")
+    : LedgerException(LedgerErrorCodes.WalletFrozen, $"Wallet {walletId} is frozen: no coins leave it.")
 {
     public long WalletId { get; } = walletId;
 }
@@ -133,6 +134,13 @@ public sealed class TransactionNotFoundException(long transactionId)
     : LedgerException(LedgerErrorCodes.TransactionNotFound, $"Transaction {transactionId} does not exist.")
 {
     public long TransactionId { get; } = transactionId;
+}
+
+/// <summary>No posting has the id.</summary>
+public sealed class PostingNotFoundException(long postingId)
+    : LedgerException(LedgerErrorCodes.PostingNotFound, $"Posting {postingId} does not exist.")
+{
+    public long PostingId { get; } = postingId;
 }
 
 /// <summary>The reversal would move back more coins than the original moved, counting earlier partial reversals.</summary>

@@ -40,7 +40,7 @@ public sealed record HistoryItem(long Id, long Amount, long BalanceAfter, string
 public sealed record PostingLegResult(long OwnerId, long WalletId, long TransactionId, long Amount, long BalanceAfter);
 
 /// <summary>The result of a multi-leg posting (or, on a replay, the original one). <paramref name="PostingId"/> is the
-/// entry id of its first leg; its legs' keys are <c>{key}_leg_1..n</c>.</summary>
+/// posting's own id (reverse it whole with it); its legs' keys are <c>{key}_leg_1..n</c>.</summary>
 public sealed record PostingResult(long PostingId, IReadOnlyList<PostingLegResult> Legs, string? IdempotencyKey, bool Replayed = false);
 
 /// <summary>Which entries a history page lists: credits (positive amounts) or debits (negative).</summary>

@@ -13,7 +13,12 @@ public sealed class Wallet
 
     public bool AllowOverdraft { get; set; }
 
-    /// <summary>A frozen wallet refuses debits, holds and transfers out; credits, payouts and reversals still land.</summary>
+    /// <summary>The lowest balance the wallet may hold without overdraft: 0, or the (negative) balance it held when overdraft
+    /// was withdrawn, so a withdrawal never fails; below it the database refuses the row (the pair of the debit path's rule,
+    /// which asks every debit without overdraft to end at 0 or above).</summary>
+    public long OverdraftFloor { get; set; }
+
+    /// <summary>A frozen wallet lets no coins out but through an operator's adjustment; credits, payouts and voids still land.</summary>
     public bool Frozen { get; set; }
 
     /// <summary>The coins of the wallet's pending holds, kept under the wallet's lock (an expired hold stays counted here until

@@ -14,6 +14,9 @@ public enum LedgerOperation
     Hold = 5,
     Capture = 6,
     Reversal = 7,
+    Void = 8,
+    PostingReversal = 9,
+    Adjustment = 10,
 }
 
 /// <summary>

@@ -48,11 +48,12 @@ public interface ILedger
     /// (unless overdraft), wallet frozen on a frozen wallet. Always keyed; a retry under the key returns the hold.</summary>
     Task<HoldResult> PlaceHoldAsync(HoldCommand command, CancellationToken cancellationToken = default);
 
-    /// <summary>Captures a pending hold (all or part; the rest is released): a debit, or a transfer to another owner.</summary>
+    /// <summary>Captures a pending hold (all or part; the rest is released): a debit, or a transfer to another owner. A retry
+    /// under the capture's key replays it; a frozen wallet's hold is not captured.</summary>
     Task<CaptureResult> CaptureHoldAsync(CaptureCommand command, CancellationToken cancellationToken = default);
 
-    /// <summary>Releases a pending hold.</summary>
-    Task<HoldResult> VoidHoldAsync(long holdId, CancellationToken cancellationToken = default);
+    /// <summary>Releases a pending hold (also on a frozen wallet); a retry under the void's key replays it.</summary>
+    Task<HoldResult> VoidHoldAsync(VoidCommand command, CancellationToken cancellationToken = default);
 
     /// <summary>A hold as it stands (a pending hold past its expiry is reported expired).</summary>
     Task<HoldResult> GetHoldAsync(long holdId, CancellationToken cancellationToken = default);
@@ -67,4 +68,12 @@ public interface ILedger
     /// <summary>Reverses a transaction with compensating entries linked to the originals; partial reversals add up to at most
     /// the original.</summary>
     Task<ReversalResult> ReverseAsync(ReverseCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Reverses every leg of a posting at once (what is left of each), all or none, with a reversal's limits.</summary>
+    Task<ReversalResult> ReversePostingAsync(ReversePostingCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>An operator's adjustment (the master key's routes and the CLI only): signed coins on a wallet with a reason,
+    /// recorded as a wallet change with its actor. The one way coins leave a frozen wallet; a debit still needs the coins
+    /// (or overdraft).</summary>
+    Task<AdjustmentResult> AdjustAsync(AdjustmentCommand command, CancellationToken cancellationToken = default);
 }

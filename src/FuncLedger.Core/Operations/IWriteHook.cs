@@ -20,5 +20,6 @@ internal interface IWriteHook
 }
 
 /// <summary>A capture's hold: released under its wallet's lock with <paramref name="Captured"/> coins captured, when it is
-/// still pending and not past <paramref name="ExpiresAt"/> (which a hold never changes).</summary>
-internal sealed record HoldRelease(long HoldId, long Captured, DateTime ExpiresAt);
+/// still pending and not past <paramref name="ExpiresAt"/> (which a hold never changes), and closed under
+/// <paramref name="ClosedKey"/> (the capture's key: the client's, or one the ledger made), so a retry under it replays.</summary>
+internal sealed record HoldRelease(long HoldId, long Captured, DateTime ExpiresAt, string ClosedKey);

@@ -61,7 +61,7 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     {
         ArgumentNullException.ThrowIfNull(command);
         var (from, to, amount, key) = (command.From.Value, command.To.Value, command.Amount.Value, command.Key?.Value);
-        // Unkeyed, the two sides still get linked keys (an internal stem), so a reversal finds both.
+        // Unkeyed, the two sides still get linked keys (an internal stem), so a reversal finds both and a retry replays.
         var stem = key ?? IdempotencyKeys.NewInternal();
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.Transfer, from, to, amount, command.Reason, command.Meta);
         Posting[] postings =
@@ -69,11 +69,11 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
             new(0, from, -amount, command.Reason, IdempotencyKeys.TransferDebit(stem), fingerprint, command.Meta, CreateWallet: false),
             new(0, to, amount, command.Reason, IdempotencyKeys.TransferCredit(stem), fingerprint, command.Meta, CreateWallet: true),
         ];
-        var posted = await WriteAsync(postings, cancellationToken);
+        var posted = (await WriteAsync(postings, WriteRecord.Of(key, LedgerOperation.Transfer, fingerprint), cancellationToken)).Postings;
         var (debit, credit) = (posted[0], posted[1]);
         LogTransfer(logger, debit.WalletId, credit.WalletId, amount, debit.Replayed);
         return new TransferResult(debit.WalletId, credit.WalletId, debit.BalanceAfter, credit.BalanceAfter,
-            debit.EntryId, credit.EntryId, key, debit.Replayed);
+            debit.EntryId, credit.EntryId, key, Replayed(key, debit));
     }
 
     public async Task<PostingResult> PostAsync(PostingCommand command, CancellationToken cancellationToken = default)
@@ -92,12 +92,18 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
                 IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, command.Meta, CreateWallet: leg.Amount > 0);
         }
 
-        var posted = await WriteAsync(postings, cancellationToken);
+        var written = await WriteAsync(postings, WriteRecord.Of(key, LedgerOperation.Posting, fingerprint, stem), cancellationToken);
+        var posted = written.Postings;
+        var postingId = written.PostingId ?? await unitOfWork.RunAsync((db, ct) => PostingIdAsync(db, stem, ct), cancellationToken);
         var legs = posted.Select((p, i) => new PostingLegResult(command.Legs[i].Owner.Value, p.WalletId, p.EntryId, command.Legs[i].Amount,
             p.BalanceAfter)).ToArray();
-        LogPosting(logger, legs.Length, posted[0].EntryId, posted[0].Replayed);
-        return new PostingResult(legs[0].TransactionId, legs, key, posted[0].Replayed);
+        LogPosting(logger, legs.Length, postingId, posted[0].Replayed);
+        return new PostingResult(postingId, legs, key, Replayed(key, posted[0]));
     }
+
+    /// <summary>The id of the posting whose legs carry <paramref name="stem"/> (a replay reads it).</summary>
+    private static Task<long> PostingIdAsync(LedgerDbContext db, string stem, CancellationToken ct) =>
+        db.Postings.Where(p => p.KeyStem == stem).Select(p => p.Id).SingleAsync(ct);
 
     public async Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default) =>
         await unitOfWork.RunAsync((db, ct) => _balanceQuery(db, owner.Value), cancellationToken);
@@ -207,37 +213,45 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
             postings[i] = CreditPosting(i, LedgerOperation.Credit, award.Owner, award.Amount, award.Reason, award.Key, award.Meta);
         }
 
-        var posted = await WriteAsync(postings, cancellationToken);
+        var posted = (await WriteAsync(postings, WriteRecord.None, cancellationToken)).Postings;
         return [.. posted.Select((p, i) => new CreditResult(p.WalletId, p.BalanceAfter, p.EntryId, postings[i].Key, p.Replayed))];
     }
 
     private async Task<CreditResult> SingleAsync(LedgerOperation operation, WalletCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var posting = CreditPosting(0, operation, command.Owner, command.Amount, command.Reason, command.Key?.Value, command.Meta);
-        var posted = (await WriteAsync([posting], ct))[0];
+        var key = command.Key?.Value;
+        var posting = CreditPosting(0, operation, command.Owner, command.Amount, command.Reason, key, command.Meta);
+        var posted = (await WriteAsync([posting], WriteRecord.Of(key, operation, posting.Fingerprint!), ct)).Postings[0];
         LogPosted(logger, operation, posted.WalletId, command.Amount.Value, posted.Replayed);
-        return new CreditResult(posted.WalletId, posted.BalanceAfter, posted.EntryId, posting.Key, posted.Replayed);
+        return new CreditResult(posted.WalletId, posted.BalanceAfter, posted.EntryId, key, Replayed(key, posted));
     }
 
+    /// <summary>Whether the answer is another request's: only under a client's key. An unkeyed call's key is its own, so finding
+    /// its entries means this call's own unit of work ran again after a commit whose answer was lost: its first answer.</summary>
+    private static bool Replayed(string? key, Posted posted) => key is not null && posted.Replayed;
+
+    /// <summary>A credit's or debit's posting. Unkeyed, it gets a key the ledger makes (<see cref="IdempotencyKeys.NewInternal"/>),
+    /// once per call: a rerun of the unit of work after a commit whose answer was lost replays instead of writing again.</summary>
     private static Posting CreditPosting(
         int group, LedgerOperation operation, OwnerId owner, Coins amount, string reason, string? key, string? meta)
     {
-        var fingerprint = key is null ? null : RequestFingerprint.Compute(operation, owner.Value, 0, amount.Value, reason, meta);
+        var fingerprint = RequestFingerprint.Compute(operation, owner.Value, 0, amount.Value, reason, meta);
         var credit = operation == LedgerOperation.Credit;
-        return new Posting(group, owner.Value, credit ? amount.Value : -amount.Value, reason, key, fingerprint, meta, CreateWallet: credit);
+        return new Posting(group, owner.Value, credit ? amount.Value : -amount.Value, reason, key ?? IdempotencyKeys.NewInternal(),
+            fingerprint, meta, CreateWallet: credit);
     }
 
     /// <summary>One unit of work; when a concurrent first request wins the race for a key, run once more to replay it.</summary>
-    private Task<Posted[]> WriteAsync(IReadOnlyList<Posting> postings, CancellationToken ct, IWriteHook? hook = null)
+    private Task<Written> WriteAsync(IReadOnlyList<Posting> postings, WriteRecord record, CancellationToken ct, IWriteHook? hook = null)
     {
         var store = unitOfWork.Store;
         var now = time.GetUtcNow().UtcDateTime;
-        return RunReplayingKeyRaceAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, now, c, hook), ct);
+        return RunReplayingKeyRaceAsync((db, c) => LedgerWriter.PostAsync(db, store, postings, record, now, c, hook), ct);
     }
 
     /// <summary>One unit of work; when a concurrent first request took its key (the insert lost the race), once more: the
-    /// second run finds the key and replays it.</summary>
+    /// second run finds the key and replays it (or answers the conflict).</summary>
     private async Task<T> RunReplayingKeyRaceAsync<T>(Func<LedgerDbContext, CancellationToken, Task<T>> work, CancellationToken ct)
     {
         try
@@ -260,8 +274,8 @@ internal sealed partial class Ledger(LedgerUnitOfWork unitOfWork, TimeProvider t
     private static partial void LogTransfer(ILogger logger, long fromWalletId, long toWalletId, long amount, bool replayed);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug,
-        Message = "Posting of {Legs} legs, first entry {EntryId} (replayed: {Replayed})")]
-    private static partial void LogPosting(ILogger logger, int legs, long entryId, bool replayed);
+        Message = "Posting {PostingId} of {Legs} legs (replayed: {Replayed})")]
+    private static partial void LogPosting(ILogger logger, int legs, long postingId, bool replayed);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
         Message = "A concurrent request took the same idempotency key first; replaying it")]

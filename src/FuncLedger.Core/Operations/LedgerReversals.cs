@@ -1,12 +1,14 @@
-using System.Globalization;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Persistence.Commands;
 using Microsoft.EntityFrameworkCore;
 
 namespace FuncLedger.Core.Operations;
 
-/// <summary>Reversals: compensating entries linked to the originals, never an edit.</summary>
+/// <summary>Reversals: compensating entries linked to the originals, never an edit. They are ordinary movements of coins: one
+/// that debits a frozen wallet is refused (only an operator's adjustment moves coins out of it), and one that debits a wallet
+/// needs its coins there (or overdraft).</summary>
 internal sealed partial class Ledger
 {
     /// <summary>One entry of the transaction being reversed.</summary>
@@ -18,21 +20,61 @@ internal sealed partial class Ledger
         var key = command.Key?.Value;
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.Reversal, command.TransactionId, 0, command.Amount?.Value ?? 0,
             command.Reason, null);
-        var (group, reversed, replay) = await unitOfWork.RunAsync(
-            (db, ct) => ReadOriginalAsync(db, command.TransactionId, key, fingerprint, ct), cancellationToken);
+        var record = WriteRecord.Of(key, LedgerOperation.Reversal, fingerprint);
+        var (group, reversed, replay) = await unitOfWork.RunAsync(async (db, ct) =>
+        {
+            var again = await CheckRegisteredAsync(db, record, ct);
+            var group = await TransactionGroupAsync(db, command.TransactionId, ct);
+            return await WithReplayAsync(db, group, command.TransactionId, key, fingerprint, again, ct);
+        }, cancellationToken);
+        return replay ?? await ReverseGroupAsync(command.TransactionId, group, ReversalAmounts(command, group, reversed), command.Reason,
+            key, fingerprint, record, cancellationToken);
+    }
+
+    public async Task<ReversalResult> ReversePostingAsync(ReversePostingCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var key = command.Key?.Value;
+        var fingerprint = RequestFingerprint.Compute(LedgerOperation.PostingReversal, command.PostingId, 0, 0, command.Reason, null);
+        var record = WriteRecord.Of(key, LedgerOperation.PostingReversal, fingerprint);
+        var (group, reversed, replay) = await unitOfWork.RunAsync(async (db, ct) =>
+        {
+            var again = await CheckRegisteredAsync(db, record, ct);
+            var posting = await db.Postings.Where(p => p.Id == command.PostingId).Select(p => new { p.KeyStem, p.Legs })
+                .FirstOrDefaultAsync(ct) ?? throw new PostingNotFoundException(command.PostingId);
+            var legKeys = Enumerable.Range(1, posting.Legs).Select(n => IdempotencyKeys.PostingLeg(posting.KeyStem, n)).ToArray();
+            var group = await Originals(db, e => legKeys.Contains(e.IdempotencyKey!)).ToListAsync(ct);
+            Sql.Invariant(group.Count == posting.Legs, $"posting {command.PostingId} has {group.Count} of its {posting.Legs} legs");
+            group = [.. group.OrderBy(e => Array.IndexOf(legKeys, e.Key))];
+            return await WithReplayAsync(db, group, group[0].Id, key, fingerprint, again, ct);
+        }, cancellationToken);
         if (replay is not null)
         {
-            return replay;
+            return replay with { PostingId = command.PostingId };
         }
 
-        var amounts = ReversalAmounts(command, group, reversed);
-        // Unkeyed, a reversal of several sides gets linked keys (an internal stem), so it can be reversed whole in turn.
-        var stem = key ?? (group.Count > 1 ? IdempotencyKeys.NewInternal() : null);
-        var postings = group.Select((e, i) => new Posting(0, e.OwnerId, -Math.Sign(e.Amount) * amounts[i], command.Reason,
-            stem is null ? null : IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, null, CreateWallet: false, Compensating: true))
-            .ToArray();
-        var posted = await WriteAsync(postings, cancellationToken, new ReversalHook(command.TransactionId, group, amounts));
-        return Reversal(command.TransactionId, group, posted, [.. postings.Select(p => p.Delta)], key);
+        // Every leg, what is left of it: all of it, or what earlier reversals of its two sides left (they move both alike).
+        var amounts = group.Select((e, i) => Math.Abs(e.Amount) - reversed[i]).ToArray();
+        if (Array.Exists(amounts, a => a == 0))
+        {
+            throw new ReversalExceedsOriginalException(group[0].Id, 0, group.Sum(e => Math.Abs(e.Amount)) / 2);
+        }
+
+        var result = await ReverseGroupAsync(group[0].Id, group, amounts, command.Reason, key, fingerprint, record, cancellationToken);
+        return result with { PostingId = command.PostingId };
+    }
+
+    /// <summary>The compensating entries of <paramref name="group"/>, <paramref name="amounts"/> coins each, in one write: keyed
+    /// <c>{stem}_leg_{n}</c> (the client's key, or a stem the ledger makes once per call, so a rerun after a lost answer
+    /// replays and the reversal can be reversed whole in turn).</summary>
+    private async Task<ReversalResult> ReverseGroupAsync(long transactionId, List<Original> group, long[] amounts, string reason,
+        string? key, string fingerprint, WriteRecord record, CancellationToken ct)
+    {
+        var stem = key ?? IdempotencyKeys.NewInternal();
+        var postings = group.Select((e, i) => new Posting(0, e.OwnerId, -Math.Sign(e.Amount) * amounts[i], reason,
+            IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, null, CreateWallet: false)).ToArray();
+        var posted = (await WriteAsync(postings, record, ct, new ReversalHook(transactionId, group, amounts))).Postings;
+        return Reversal(transactionId, group, posted, [.. postings.Select(p => p.Delta)], key);
     }
 
     private static ReversalResult Reversal(long transactionId, List<Original> group, Posted[] posted, long[] deltas, string? key)
@@ -41,7 +83,7 @@ internal sealed partial class Ledger
             group[i].Id)).ToArray();
         // Coins moved back: one entry's amount; for sides that sum to zero, half of what moved.
         var amount = group.Count == 1 ? Math.Abs(deltas[0]) : deltas.Sum(Math.Abs) / 2;
-        return new ReversalResult(legs[0].TransactionId, transactionId, amount, legs, key, posted[0].Replayed);
+        return new ReversalResult(legs[0].TransactionId, transactionId, amount, legs, key, Replayed(key, posted[0]));
     }
 
     /// <summary>Coins per original entry: the request's amount (what is left when none) for one entry or a transfer's two
@@ -80,10 +122,8 @@ internal sealed partial class Ledger
         db.LedgerEntries.Where(which).Join(db.Wallets, e => e.WalletId, w => w.Id,
             (e, w) => new Original(e.Id, e.WalletId, w.OwnerId, e.Amount, e.IdempotencyKey));
 
-    /// <summary>The entries the transaction is made of (one entry; a transfer's or a capture's two sides; a posting's legs) with
-    /// the coins each had reversed so far; or, when the key already holds this reversal, its original result.</summary>
-    private static async Task<(List<Original>, List<long>, ReversalResult?)> ReadOriginalAsync(
-        LedgerDbContext db, long transactionId, string? key, string? fingerprint, CancellationToken ct)
+    /// <summary>The entries the transaction is made of: one entry; a transfer's or a capture's two sides; a posting's legs.</summary>
+    private static async Task<List<Original>> TransactionGroupAsync(LedgerDbContext db, long transactionId, CancellationToken ct)
     {
         var entry = await Originals(db, e => e.Id == transactionId).FirstOrDefaultAsync(ct)
             ?? throw new TransactionNotFoundException(transactionId);
@@ -91,7 +131,15 @@ internal sealed partial class Ledger
         List<Original> group = siblings.Length <= 1
             ? [entry]
             : await Originals(db, e => siblings.Contains(e.IdempotencyKey!)).ToListAsync(ct);
-        group = [.. group.OrderBy(e => Array.IndexOf(siblings, e.Key))];
+        return [.. group.OrderBy(e => Array.IndexOf(siblings, e.Key))];
+    }
+
+    /// <summary>The coins each entry of <paramref name="group"/> had reversed so far; or, when the key already holds this
+    /// reversal, its original result (a conflict when it holds other entries or terms); or, when this same request ran before
+    /// (<paramref name="again"/>) and was refused for funds, that refusal again, before what is left is checked anew.</summary>
+    private static async Task<(List<Original>, List<long>, ReversalResult?)> WithReplayAsync(LedgerDbContext db, List<Original> group,
+        long transactionId, string? key, string fingerprint, bool again, CancellationToken ct)
+    {
         var reversed = await ReversedAsync(db, group, ct);
         if (key is null)
         {
@@ -102,6 +150,12 @@ internal sealed partial class Ledger
         var legKeys = Enumerable.Range(1, group.Count).Select(n => IdempotencyKeys.PostingLeg(key, n)).ToArray();
         var written = await db.LedgerEntries.Where(e => legKeys.Contains(e.IdempotencyKey!))
             .Select(e => new { e.Id, e.WalletId, e.Amount, e.BalanceAfter, e.IdempotencyKey, e.RequestFingerprint }).ToListAsync(ct);
+        if (written.Count == 0 && again && await db.Set<KeyedRefusal>().Where(r => legKeys.Contains(r.IdempotencyKey))
+                .Select(r => new { r.WalletId, r.Balance, r.Amount }).FirstOrDefaultAsync(ct) is { } refused)
+        {
+            throw new InsufficientFundsException(refused.WalletId, refused.Balance, -refused.Amount) { Replayed = true };
+        }
+
         if (written.Count == 0)
         {
             return (group, reversed, null);
@@ -122,7 +176,7 @@ internal sealed partial class Ledger
     /// so two reversals racing can never move back more than the original; then each compensating entry is linked.</summary>
     private sealed class ReversalHook(long transactionId, List<Original> group, long[] amounts) : IWriteHook
     {
-        public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, Persistence.Commands.WalletRow> byOwner,
+        public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, WalletRow> byOwner,
             CancellationToken ct)
         {
             var reversed = await ReversedAsync(step.Context, group, ct);

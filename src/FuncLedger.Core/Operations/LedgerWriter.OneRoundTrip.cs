@@ -12,37 +12,39 @@ internal static partial class LedgerWriter
     /// replay or conflict (<see cref="Replay"/>), the new entries, or a refusal. Null when the general path must run: the
     /// command declined, or some postings of a batch replay and others are new.
     /// </summary>
-    private static async Task<Posted[]?> PostInOneRoundTripAsync(
-        DbConnection connection, PostgresPostCommand command, IReadOnlyList<Posting> postings, HoldRelease? release, DateTime now,
-        CancellationToken ct)
+    private static async Task<Written?> PostInOneRoundTripAsync(
+        DbConnection connection, PostgresPostCommand command, IReadOnlyList<Posting> postings, WriteRecord record, HoldRelease? release,
+        DateTime now, CancellationToken ct)
     {
         var group = postings[0].Group;
         var oneGroup = postings.All(p => p.Group == group);
         var keep = postings.Select(p => KeepsRefusal(p, oneGroup)).ToArray();
-        return await command.ExecuteAsync(connection, postings, keep, release, now, ct) is { } rows
-            ? Answer(rows, postings, release)
+        return await command.ExecuteAsync(connection, postings, keep, record, release, now, ct) is { } rows
+            ? Answer(rows, postings, record, release)
             : null;
     }
 
     /// <summary>What <c>ledger_post</c>'s rows for <paramref name="postings"/> say: the entries written or replayed, or the
     /// typed refusal. Null when some postings of a batch replay and others are new (the general path decides).</summary>
-    internal static Posted[]? Answer(IReadOnlyList<PostRow> rows, IReadOnlyList<Posting> postings, HoldRelease? release)
+    internal static Written? Answer(IReadOnlyList<PostRow> rows, IReadOnlyList<Posting> postings, WriteRecord record, HoldRelease? release)
     {
         var result = new Posted[postings.Count];
         var first = rows[0];
         switch (first.Kind)
         {
-            case PostOutcome.Key:
-                return Replay.Match(postings, [.. rows.Select(r => r.AsEntry())], result).Count == 0 ? result : null;
+            case PostOutcome.Key or PostOutcome.ClientKey:
+                var existing = Replay.CheckClientKey([.. rows.Select(r => r.AsEntry())], record.Client);
+                return Replay.Match(postings, existing, result).Count == 0 ? new Written(result, null) : null;
             case PostOutcome.Written:
-                Sql.Invariant(rows.Count == postings.Count && rows.All(r => r.Kind == PostOutcome.Written),
-                    "ledger_post wrote a different number of entries");
-                foreach (var row in rows)
+                var posting = rows[^1].Kind == PostOutcome.Posting ? rows[^1].Id : (long?)null;
+                Sql.Invariant(rows.Count == postings.Count + (posting is null ? 0 : 1), "ledger_post wrote a different number of entries");
+                Sql.Invariant(rows.Take(postings.Count).All(r => r.Kind == PostOutcome.Written), "ledger_post answered a write in part");
+                foreach (var row in rows.Take(postings.Count))
                 {
                     result[row.Index] = new Posted(row.WalletId, row.Id, row.Balance, Replayed: false);
                 }
 
-                return result;
+                return new Written(result, posting);
             case PostOutcome.Insufficient:
                 throw new InsufficientFundsException(first.WalletId, first.Balance, first.Amount);
             case PostOutcome.Frozen:

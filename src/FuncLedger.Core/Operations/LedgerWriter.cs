@@ -19,14 +19,14 @@ namespace FuncLedger.Core.Operations;
 /// </summary>
 internal static partial class LedgerWriter
 {
-    public static async Task<Posted[]> PostAsync(
-        LedgerDbContext context, LedgerStore store, IReadOnlyList<Posting> postings, DateTime now, CancellationToken ct,
-        IWriteHook? hook = null)
+    public static async Task<Written> PostAsync(
+        LedgerDbContext context, LedgerStore store, IReadOnlyList<Posting> postings, WriteRecord record, DateTime now,
+        CancellationToken ct, IWriteHook? hook = null)
     {
         await context.Database.OpenConnectionAsync(ct);
         var connection = context.Database.GetDbConnection();
         if ((hook is null || hook.Release is not null) && store.OneRoundTripPost is { } one
-            && await PostInOneRoundTripAsync(connection, one, postings, hook?.Release, now, ct) is { } done)
+            && await PostInOneRoundTripAsync(connection, one, postings, record, hook?.Release, now, ct) is { } done)
         {
             return done;
         }
@@ -42,7 +42,7 @@ internal static partial class LedgerWriter
             await context.Database.UseTransactionAsync(transaction, ct);
         }
 
-        var step = new Step(context, connection, transaction, store, now) { Hook = hook };
+        var step = new Step(context, connection, transaction, store, now) { Hook = hook, Record = record };
         try
         {
             return await PostInTransactionAsync(step, postings, ct);
@@ -71,13 +71,17 @@ internal static partial class LedgerWriter
         public bool Committed { get; set; }
 
         public IWriteHook? Hook { get; init; }
+
+        public WriteRecord Record { get; init; } = WriteRecord.None;
     }
 
-    private static async Task<Posted[]> PostInTransactionAsync(Step step, IReadOnlyList<Posting> postings, CancellationToken ct)
+    private static async Task<Written> PostInTransactionAsync(Step step, IReadOnlyList<Posting> postings, CancellationToken ct)
     {
         var (connection, transaction, store) = (step.Connection, step.Transaction, step.Store);
         var lookup = store.LookupAndLockFor(postings.Count);
-        var keys = postings.Where(p => p.Key is not null).Select(p => p.Key!).Distinct(StringComparer.Ordinal).ToArray();
+        var keys = postings.Where(p => p.Key is not null).Select(p => p.Key!)
+            .Concat(step.Record.Client is { } client ? [client.Key] : [])
+            .Distinct(StringComparer.Ordinal).ToArray();
         var owners = postings.Select(p => p.OwnerId).Distinct().ToArray();
 
         // Round trip 1: keys and locks together. Guarded: when any key exists no wallet is locked.
@@ -92,11 +96,12 @@ internal static partial class LedgerWriter
         }
 
         var result = new Posted[postings.Count];
+        existing = Replay.CheckClientKey(existing, step.Record.Client);
         var pending = Replay.Match(postings, existing, result);
         if (pending.Count == 0)
         {
             await (transaction is null ? LedgerStore.RollbackInlineAsync(connection, ct) : transaction.RollbackAsync(ct));
-            return result;
+            return new Written(result, null);
         }
 
         if (existing.Count > 0)
@@ -154,7 +159,7 @@ internal static partial class LedgerWriter
         // Stamped under the locks, never before a touched wallet's last change: per wallet, created_at follows the order
         // the entries were applied even when another instance's clock ran ahead.
         var stamp = touched.Max(w => w.UpdatedAt) is var last && last > step.Now ? last : step.Now;
-        var ids = await write.ExecuteAsync(connection, transaction, touched, entries, stamp, commit, ct);
+        var (ids, postingId) = await write.ExecuteAsync(connection, transaction, touched, entries, stamp, step.Record, commit, ct);
         for (var j = 0; j < pending.Count; j++)
         {
             result[pending[j]] = new Posted(entries[j].WalletId, ids[j], entries[j].BalanceAfter, Replayed: false);
@@ -170,7 +175,7 @@ internal static partial class LedgerWriter
             await transaction.CommitAsync(ct);
         }
 
-        return result;
+        return new Written(result, postingId);
     }
 
     /// <summary>
@@ -195,7 +200,8 @@ internal static partial class LedgerWriter
             {
                 var keep = new RefusalWrite(posting.Key!, posting.Fingerprint!, refused.WalletId, refused.Balance, posting.Delta);
                 var commit = step.Transaction is null ? step.Store.InlineCommit : "";
-                await step.Store.RecordRefusal.ExecuteAsync(step.Connection, step.Transaction, keep, step.Now, commit, ct);
+                await step.Store.RecordRefusal.ExecuteAsync(step.Connection, step.Transaction, keep, step.Record.Client, step.Now, commit,
+                    ct);
                 if (step.Transaction is not null)
                 {
                     await step.Transaction.CommitAsync(ct);
@@ -263,13 +269,15 @@ internal static partial class LedgerWriter
                 throw Overflow(wallet.Id);
             }
 
-            if (posting.Delta < 0 && wallet.Frozen && !posting.Compensating)
+            // A frozen wallet lets no coins out but through an operator's adjustment (ledger_post, v3, holds the same rule).
+            if (posting.Delta < 0 && wallet.Frozen && !posting.Adjustment)
             {
                 throw new WalletFrozenException(wallet.Id);
             }
 
-            // Held coins are not available: a debit may not reach into them (a credit never fails on them).
-            if (!wallet.AllowOverdraft && (next < 0 || (posting.Delta < 0 && next - wallet.Held < 0)))
+            // Held coins are not available: a debit may not reach into them, nor end below zero without overdraft. A credit
+            // always applies (even to a wallet whose overdraft was withdrawn while it stood below zero).
+            if (posting.Delta < 0 && !wallet.AllowOverdraft && (next < 0 || next - wallet.Held < 0))
             {
                 throw new InsufficientFundsException(wallet.Id, wallet.Balance - wallet.Held, -posting.Delta);
             }

@@ -1,9 +1,11 @@
+using FuncLedger.Core.Idempotency;
+
 namespace FuncLedger.Core.Operations;
 
 /// <summary>
 /// One entry an operation wants to write: <paramref name="Delta"/> coins on the owner's wallet.
-/// Postings of one <paramref name="Group"/> (a transfer's two sides) replay or fail together. A
-/// <paramref name="Compensating"/> posting (a reversal) lands on a frozen wallet too.
+/// Postings of one <paramref name="Group"/> (a transfer's two sides) replay or fail together. An <paramref name="Adjustment"/>
+/// (an operator's, with the master key) moves coins out of a frozen wallet too; nothing else does.
 /// </summary>
 internal readonly record struct Posting(
     int Group,
@@ -14,7 +16,24 @@ internal readonly record struct Posting(
     string? Fingerprint,
     string? Meta,
     bool CreateWallet,
-    bool Compensating = false);
+    bool Adjustment = false);
 
 /// <summary>What happened to one posting: the entry (new or original) and the wallet's balance right after it.</summary>
 internal readonly record struct Posted(long WalletId, long EntryId, long BalanceAfter, bool Replayed);
+
+/// <summary>A client's key as the operation registers it (<c>client_keys</c>): one key, one operation of any kind.</summary>
+internal readonly record struct ClientKeyWrite(string Key, LedgerOperation Operation, string Fingerprint);
+
+/// <summary>What a write records beside its entries: the client's key (none for an unkeyed operation, an award, or a key the
+/// ledger made), and for a posting the stem of its legs' keys, which gets a posting row.</summary>
+internal sealed record WriteRecord(ClientKeyWrite? Client = null, string? PostingStem = null)
+{
+    public static readonly WriteRecord None = new();
+
+    /// <summary>The record of an operation keyed <paramref name="clientKey"/> (none when null).</summary>
+    public static WriteRecord Of(string? clientKey, LedgerOperation operation, string fingerprint, string? postingStem = null) =>
+        new(clientKey is null ? null : new ClientKeyWrite(clientKey, operation, fingerprint), postingStem);
+}
+
+/// <summary>A write's answer: each posting's entry, and the posting's row when it has one.</summary>
+internal readonly record struct Written(Posted[] Postings, long? PostingId);

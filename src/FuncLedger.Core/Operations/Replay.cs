@@ -10,6 +10,30 @@ namespace FuncLedger.Core.Operations;
 /// </summary>
 internal static class Replay
 {
+    /// <summary>One key, one operation: a client key another request registered (of any kind, or the same kind with other terms)
+    /// is an <see cref="IdempotencyConflictException"/>; the same request's row passes. The lookup without the registry's rows.
+    /// </summary>
+    public static List<EntryRow> CheckClientKey(List<EntryRow> existing, ClientKeyWrite? client)
+    {
+        // A request without a client key never meets a registered one (its keys are derived or the ledger's own), but if it
+        // did, no fingerprint would match.
+        var mine = client?.Fingerprint;
+        if (!existing.Exists(r => r.IsClientKey))
+        {
+            return existing;
+        }
+
+        foreach (var registered in existing.Where(r => r.IsClientKey))
+        {
+            if (!string.Equals(registered.Fingerprint, mine, StringComparison.Ordinal))
+            {
+                throw new IdempotencyConflictException(registered.Key);
+            }
+        }
+
+        return existing.FindAll(r => !r.IsClientKey);
+    }
+
     /// <summary>Fills <paramref name="result"/> for the postings that replay and returns the indexes of those to write.</summary>
     public static List<int> Match(IReadOnlyList<Posting> postings, List<EntryRow> existing, Posted[] result)
     {

@@ -27,6 +27,10 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     internal DbSet<HistoryLinkEpoch> HistoryLinkEpochs => Set<HistoryLinkEpoch>();
 
+    internal DbSet<ClientKey> ClientKeys => Set<ClientKey>();
+
+    internal DbSet<PostingRecord> Postings => Set<PostingRecord>();
+
     /// <summary>The provider this context runs on.</summary>
     public LedgerProvider Provider => LedgerDatabase.ProviderOf(Database.ProviderName);
 
@@ -43,5 +47,7 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new EntryReversalConfiguration());
         modelBuilder.ApplyConfiguration(new WalletChangeConfiguration());
         modelBuilder.ApplyConfiguration(new HistoryLinkEpochConfiguration());
+        modelBuilder.ApplyConfiguration(new ClientKeyConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new PostingRecordConfiguration(provider));
     }
 }

@@ -28,11 +28,22 @@ public sealed record PayoutMessage(string? Type, long? RegistrationId, long? Own
 /// <summary>Body of <c>POST wallets/{ownerId}/holds</c>; <c>expiresAt</c> is an ISO 8601 instant with its offset.</summary>
 public sealed record HoldRequest(long? Amount, string? Reason, string? ExpiresAt, string? IdempotencyKey, JsonElement? Meta);
 
-/// <summary>Body of <c>POST holds/{holdId}/capture</c> (optional): part of the hold, to another owner, another reason.</summary>
-public sealed record CaptureRequest(long? Amount, long? ToOwnerId, string? Reason);
+/// <summary>Body of <c>POST holds/{holdId}/capture</c> (optional): part of the hold, to another owner, another reason; the key
+/// (or the <c>Idempotency-Key</c> header) makes a retry replay.</summary>
+public sealed record CaptureRequest(long? Amount, long? ToOwnerId, string? Reason, string? IdempotencyKey = null);
 
 /// <summary>Body of <c>POST transactions/{transactionId}/reverse</c>: the reason; the amount for a partial reversal.</summary>
 public sealed record ReverseRequest(long? Amount, string? Reason, string? IdempotencyKey);
 
-/// <summary>Body of <c>PUT ops/wallets/{ownerId}/overdraft</c>.</summary>
-public sealed record OverdraftRequest(bool? AllowOverdraft);
+/// <summary>Body of <c>POST postings/{postingId}/reverse</c>: the reason.</summary>
+public sealed record PostingReverseRequest(string? Reason, string? IdempotencyKey);
+
+/// <summary>Body of <c>PUT ops/wallets/{ownerId}/overdraft</c>; the operator's reason is recorded with the change.</summary>
+public sealed record OverdraftRequest(bool? AllowOverdraft, string? Reason = null);
+
+/// <summary>Body of <c>POST ops/wallets/{ownerId}/freeze</c> and <c>unfreeze</c> (optional): the operator's reason.</summary>
+public sealed record WalletStateRequest(string? Reason);
+
+/// <summary>Body of <c>POST ops/wallets/{ownerId}/adjustments</c>: signed coins (positive credits, negative debits) and the
+/// operator's reason, both required.</summary>
+public sealed record AdjustmentRequest(long? Amount, string? Reason, string? IdempotencyKey);

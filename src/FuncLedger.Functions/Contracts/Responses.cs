@@ -31,7 +31,7 @@ public sealed record TransferResponse(
 /// <param name="AsOf">The instant asked for (UTC), when the balance is a point-in-time one; absent otherwise.</param>
 /// <param name="Held">Coins reserved by pending holds not yet expired (absent on a point-in-time balance).</param>
 /// <param name="Available">Balance less held: what may be spent (absent on a point-in-time balance).</param>
-/// <param name="Frozen">True when the wallet refuses debits, holds and transfers out (absent on a point-in-time balance).</param>
+/// <param name="Frozen">True when no coins leave the wallet (but an operator's adjustment) (absent on a point-in-time balance).</param>
 public sealed record BalanceResponse(long OwnerId, long Balance, DateTimeOffset? AsOf = null, long? Held = null, long? Available = null,
     bool? Frozen = null);
 

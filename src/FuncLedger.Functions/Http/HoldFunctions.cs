@@ -39,13 +39,14 @@ public sealed class HoldFunctions(ILedger ledger, LedgerHttp http)
         {
             var id = HttpInput.Id(holdId, "holdId");
             // The body is optional: none captures the whole hold as a debit with the hold's reason.
-            var body = request.ContentLength is 0 or null && !request.Headers.ContainsKey("Transfer-Encoding")
-                ? new CaptureRequest(null, null, null)
-                : await HttpInput.ReadJsonAsync(request, FuncLedgerJson.Default.CaptureRequest, cancellationToken);
+            var body = await HttpInput.ReadOptionalJsonAsync(request, FuncLedgerJson.Default.CaptureRequest,
+                new CaptureRequest(null, null, null), cancellationToken);
+            var key = HttpInput.IdempotencyKey(request, body.IdempotencyKey);
+            using var claim = http.ClaimKey(key);
             var command = new CaptureCommand(id, body.Amount is { } amount ? Coins.From(amount) : null,
-                body.ToOwnerId is { } to ? OwnerId.From(to, "toOwnerId") : null, body.Reason);
+                body.ToOwnerId is { } to ? OwnerId.From(to, "toOwnerId") : null, body.Reason, IdempotencyKey.Parse(key));
             var result = await ledger.CaptureHoldAsync(command, cancellationToken);
-            return HttpInput.Ok(CaptureResponse.From(result), FuncLedgerJson.Default.CaptureResponse);
+            return HttpInput.Ok(CaptureResponse.From(result), FuncLedgerJson.Default.CaptureResponse, result.Replayed);
         }, cancellationToken);
 
     [Function(nameof(VoidHold))]
@@ -55,9 +56,12 @@ public sealed class HoldFunctions(ILedger ledger, LedgerHttp http)
         CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>
         {
-            var result = await ledger.VoidHoldAsync(HttpInput.Id(holdId, "holdId"), cancellationToken);
+            var id = HttpInput.Id(holdId, "holdId");
+            var key = HttpInput.IdempotencyKey(request, null);
+            using var claim = http.ClaimKey(key);
+            var result = await ledger.VoidHoldAsync(new VoidCommand(id, IdempotencyKey.Parse(key)), cancellationToken);
             return HttpInput.Ok(new VoidResponse(result.HoldId, HoldResponse.Name(result.Status), result.Released, result.Balance,
-                result.Held, result.Available), FuncLedgerJson.Default.VoidResponse);
+                result.Held, result.Available), FuncLedgerJson.Default.VoidResponse, result.Replayed);
         }, cancellationToken);
 
     [Function(nameof(GetHold))]

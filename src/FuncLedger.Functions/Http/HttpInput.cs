@@ -84,6 +84,17 @@ public static class HttpInput
         }
     }
 
+    /// <summary>An optional JSON body: <paramref name="none"/> when the request has none, else <see cref="ReadJsonAsync"/>.</summary>
+    public static async Task<T> ReadOptionalJsonAsync<T>(HttpRequest request, JsonTypeInfo<T> type, T none,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.ContentLength is 0 or null && !request.Headers.ContainsKey("Transfer-Encoding")
+            ? none
+            : await ReadJsonAsync(request, type, cancellationToken);
+    }
+
     /// <summary>The idempotency key from the header and/or the body; both present and different is a 400.</summary>
     public static string? IdempotencyKey(HttpRequest request, string? bodyKey)
     {

@@ -18,6 +18,7 @@ public static class ProblemCodes
     public const string HoldNotPending = LedgerErrorCodes.HoldNotPending;
     public const string HoldExpired = LedgerErrorCodes.HoldExpired;
     public const string TransactionNotFound = LedgerErrorCodes.TransactionNotFound;
+    public const string PostingNotFound = LedgerErrorCodes.PostingNotFound;
     public const string ReversalExceedsOriginal = LedgerErrorCodes.ReversalExceedsOriginal;
     public const string MalformedJson = "malformed_json";
     public const string UnsupportedMediaType = "unsupported_media_type";
@@ -47,6 +48,7 @@ public static class ProblemCodes
         [HoldNotPending] = 409,
         [HoldExpired] = 409,
         [TransactionNotFound] = 404,
+        [PostingNotFound] = 404,
         [ReversalExceedsOriginal] = 409,
         [MalformedJson] = 400,
         [UnsupportedMediaType] = 415,
@@ -75,6 +77,7 @@ public static class ProblemCodes
         [HoldNotPending] = "The hold is not pending",
         [HoldExpired] = "The hold has expired",
         [TransactionNotFound] = "Transaction not found",
+        [PostingNotFound] = "Posting not found",
         [ReversalExceedsOriginal] = "The reversal exceeds what is left of the original",
         [MalformedJson] = "The body is not valid JSON",
         [UnsupportedMediaType] = "The body must be application/json",

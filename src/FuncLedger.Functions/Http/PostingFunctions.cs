@@ -35,5 +35,22 @@ public sealed class PostingFunctions(ILedger ledger, LedgerHttp http)
             return HttpInput.Ok(PostingResponse.From(result), FuncLedgerJson.Default.PostingResponse, result.Replayed);
         }, cancellationToken);
 
+    [Function(nameof(ReversePosting))]
+    public Task<IActionResult> ReversePosting(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "postings/{postingId}/reverse")] HttpRequest request,
+        string postingId,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, async () =>
+        {
+            var id = HttpInput.Id(postingId, "postingId");
+            var body = await HttpInput.ReadJsonAsync(request, FuncLedgerJson.Default.PostingReverseRequest, cancellationToken);
+            HttpInput.Require(("reason", body.Reason is not null));
+            var key = HttpInput.IdempotencyKey(request, body.IdempotencyKey);
+            using var claim = http.ClaimKey(key);
+            var result = await ledger.ReversePostingAsync(new ReversePostingCommand(id, body.Reason!, IdempotencyKey.Parse(key)),
+                cancellationToken);
+            return HttpInput.Ok(ReversalResponse.From(result), FuncLedgerJson.Default.ReversalResponse, result.Replayed);
+        }, cancellationToken);
+
     private static string Field(int leg, string name) => string.Create(CultureInfo.InvariantCulture, $"legs[{leg}].{name}");
 }

@@ -81,11 +81,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                 unique: true);
 
             // Entries are immutable: the database refuses UPDATE and DELETE, whoever asks.
-            migrationBuilder.Sql(@"CREATE FUNCTION ledger_entries_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'ledger_entries are immutable: % refused', TG_OP USING ERRCODE = 'integrity_constraint_violation';
-END
-$$;");
+            migrationBuilder.Sql(SqlFiles.Read("ledger_entries_immutable.v1.sql"));
             migrationBuilder.Sql(@"CREATE TRIGGER trg_ledger_entries_immutable BEFORE UPDATE OR DELETE ON ledger_entries
 FOR EACH ROW EXECUTE FUNCTION ledger_entries_immutable();");
         }

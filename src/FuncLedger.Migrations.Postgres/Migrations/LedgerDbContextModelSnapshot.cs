@@ -69,6 +69,19 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("captured");
 
+                    b.Property<string>("ClosedFingerprint")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("closed_fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<string>("ClosedKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("closed_key");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -117,6 +130,10 @@ namespace FuncLedger.Migrations.Postgres.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_ledger_holds");
+
+                    b.HasIndex("ClosedKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_holds_closed_key");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
@@ -241,6 +258,12 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasDefaultValue(0L)
                         .HasColumnName("held");
 
+                    b.Property<long>("OverdraftFloor")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("overdraft_floor");
+
                     b.Property<long>("OwnerId")
                         .HasColumnType("bigint")
                         .HasColumnName("owner_id");
@@ -258,9 +281,11 @@ namespace FuncLedger.Migrations.Postgres.Migrations
 
                     b.ToTable("wallets", null, t =>
                         {
-                            t.HasCheckConstraint("ck_wallets_balance_non_negative", "allow_overdraft OR cached_balance >= 0");
+                            t.HasCheckConstraint("ck_wallets_balance_above_floor", "allow_overdraft OR cached_balance >= overdraft_floor");
 
                             t.HasCheckConstraint("ck_wallets_held_non_negative", "held >= 0");
+
+                            t.HasCheckConstraint("ck_wallets_overdraft_floor_non_positive", "overdraft_floor <= 0");
 
                             t.HasCheckConstraint("ck_wallets_owner_id_positive", "owner_id > 0");
                         });
@@ -291,6 +316,15 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<long?>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
 
                     b.Property<long>("WalletId")
                         .HasColumnType("bigint")
@@ -422,6 +456,36 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("payout_rejections", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ClientKey", b =>
+                {
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("Operation")
+                        .HasColumnType("smallint")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength();
+
+                    b.HasKey("IdempotencyKey")
+                        .HasName("pk_client_keys");
+
+                    b.ToTable("client_keys", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.HistoryLinkEpoch", b =>
                 {
                     b.Property<long>("OwnerId")
@@ -468,6 +532,43 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasName("pk_ledger_settings");
 
                     b.ToTable("ledger_settings", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PostingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyStem")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("key_stem");
+
+                    b.Property<int>("Legs")
+                        .HasColumnType("integer")
+                        .HasColumnName("legs");
+
+                    b.HasKey("Id")
+                        .HasName("pk_postings");
+
+                    b.HasIndex("KeyStem")
+                        .IsUnique()
+                        .HasDatabaseName("ux_postings_key_stem");
+
+                    b.ToTable("postings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_postings_legs", "legs >= 2 AND legs <= 1000");
+                        });
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>

@@ -69,6 +69,21 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("captured");
 
+                    b.Property<string>("ClosedFingerprint")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("char(64)")
+                        .HasColumnName("closed_fingerprint")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("ClosedKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("closed_key")
+                        .UseCollation("Latin1_General_100_BIN2");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("created_at");
@@ -119,6 +134,11 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_ledger_holds");
+
+                    b.HasIndex("ClosedKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_holds_closed_key")
+                        .HasFilter("[closed_key] IS NOT NULL");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
@@ -248,6 +268,12 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasDefaultValue(0L)
                         .HasColumnName("held");
 
+                    b.Property<long>("OverdraftFloor")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("overdraft_floor");
+
                     b.Property<long>("OwnerId")
                         .HasColumnType("bigint")
                         .HasColumnName("owner_id");
@@ -265,9 +291,11 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
 
                     b.ToTable("wallets", null, t =>
                         {
-                            t.HasCheckConstraint("ck_wallets_balance_non_negative", "allow_overdraft = 1 OR cached_balance >= 0");
+                            t.HasCheckConstraint("ck_wallets_balance_above_floor", "allow_overdraft = 1 OR cached_balance >= overdraft_floor");
 
                             t.HasCheckConstraint("ck_wallets_held_non_negative", "held >= 0");
+
+                            t.HasCheckConstraint("ck_wallets_overdraft_floor_non_positive", "overdraft_floor <= 0");
 
                             t.HasCheckConstraint("ck_wallets_owner_id_positive", "owner_id > 0");
                         });
@@ -298,6 +326,15 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("created_at");
+
+                    b.Property<long?>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("reason");
 
                     b.Property<long>("WalletId")
                         .HasColumnType("bigint")
@@ -431,6 +468,38 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("payout_rejections", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ClientKey", b =>
+                {
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("Operation")
+                        .HasColumnType("smallint")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("char(64)")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.HasKey("IdempotencyKey")
+                        .HasName("pk_client_keys");
+
+                    b.ToTable("client_keys", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.HistoryLinkEpoch", b =>
                 {
                     b.Property<long>("OwnerId")
@@ -477,6 +546,44 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasName("pk_ledger_settings");
 
                     b.ToTable("ledger_settings", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PostingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyStem")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("key_stem")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<int>("Legs")
+                        .HasColumnType("int")
+                        .HasColumnName("legs");
+
+                    b.HasKey("Id")
+                        .HasName("pk_postings");
+
+                    b.HasIndex("KeyStem")
+                        .IsUnique()
+                        .HasDatabaseName("ux_postings_key_stem");
+
+                    b.ToTable("postings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_postings_legs", "legs >= 2 AND legs <= 1000");
+                        });
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>

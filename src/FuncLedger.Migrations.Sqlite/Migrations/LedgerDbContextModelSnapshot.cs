@@ -62,6 +62,19 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("captured");
 
+                    b.Property<string>("ClosedFingerprint")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<string>("ClosedKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_key");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -110,6 +123,10 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_ledger_holds");
+
+                    b.HasIndex("ClosedKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_holds_closed_key");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
@@ -230,6 +247,12 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasDefaultValue(0L)
                         .HasColumnName("held");
 
+                    b.Property<long>("OverdraftFloor")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("overdraft_floor");
+
                     b.Property<long>("OwnerId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("owner_id");
@@ -247,9 +270,11 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
 
                     b.ToTable("wallets", null, t =>
                         {
-                            t.HasCheckConstraint("ck_wallets_balance_non_negative", "allow_overdraft OR cached_balance >= 0");
+                            t.HasCheckConstraint("ck_wallets_balance_above_floor", "allow_overdraft OR cached_balance >= overdraft_floor");
 
                             t.HasCheckConstraint("ck_wallets_held_non_negative", "held >= 0");
+
+                            t.HasCheckConstraint("ck_wallets_overdraft_floor_non_positive", "overdraft_floor <= 0");
 
                             t.HasCheckConstraint("ck_wallets_owner_id_positive", "owner_id > 0");
                         });
@@ -278,6 +303,15 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<long?>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
 
                     b.Property<long>("WalletId")
                         .HasColumnType("INTEGER")
@@ -405,6 +439,36 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("payout_rejections", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ClientKey", b =>
+                {
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("Operation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength();
+
+                    b.HasKey("IdempotencyKey")
+                        .HasName("pk_client_keys");
+
+                    b.ToTable("client_keys", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.HistoryLinkEpoch", b =>
                 {
                     b.Property<long>("OwnerId")
@@ -451,6 +515,41 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasName("pk_ledger_settings");
 
                     b.ToTable("ledger_settings", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PostingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyStem")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_stem");
+
+                    b.Property<int>("Legs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("legs");
+
+                    b.HasKey("Id")
+                        .HasName("pk_postings");
+
+                    b.HasIndex("KeyStem")
+                        .IsUnique()
+                        .HasDatabaseName("ux_postings_key_stem");
+
+                    b.ToTable("postings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_postings_legs", "legs >= 2 AND legs <= 1000");
+                        });
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>

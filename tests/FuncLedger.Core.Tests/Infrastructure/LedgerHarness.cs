@@ -24,6 +24,7 @@ public sealed class LedgerHarness : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(Time)
+            .AddSingleton<IUnitOfWorkFaults>(Faults)
             .AddLedgerCore(provider, connectionString, retry);
         if (interceptor is not null)
         {
@@ -35,6 +36,9 @@ public sealed class LedgerHarness : IAsyncDisposable
     }
 
     public LedgerProvider Provider { get; }
+
+    /// <summary>Lost answers to commits, injected while armed (<see cref="LostAnswers.Arm"/>).</summary>
+    internal LostAnswers Faults { get; } = new();
 
     public string ConnectionString { get; }
 
@@ -86,6 +90,15 @@ public sealed class LedgerHarness : IAsyncDisposable
         command.CommandText = sql;
         var value = await command.ExecuteScalarAsync();
         return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<string?> ScalarTextAsync(string sql)
+    {
+        await using var db = CreateContext();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync() as string;
     }
 
     public Task<long> SumOfEntriesAsync() => ScalarAsync("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries");

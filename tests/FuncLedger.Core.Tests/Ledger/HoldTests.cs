@@ -43,7 +43,7 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
         Assert.Equal(new WalletBalance(1, 40, 0, 40, false, false), await Ledger.GetWalletAsync(1));
         var again = await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.CaptureAsync(hold.HoldId));
         Assert.Equal(HoldStatus.Captured, again.Status);
-        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidHoldAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidHoldAsync(new VoidCommand(hold.HoldId)));
         Assert.Equal(2, await Db.EntryCountAsync());
         Assert.Equal(0, await Db.HeldDriftCountAsync());
     }
@@ -74,12 +74,12 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
         await Ledger.CreditAsync(1, 100, "seed");
         var hold = await Ledger.HoldAsync(1, 60, "checkout", "cart-1");
 
-        var voided = await Ledger.VoidHoldAsync(hold.HoldId);
+        var voided = await Ledger.VoidHoldAsync(new VoidCommand(hold.HoldId));
 
         Assert.Equal((HoldStatus.Voided, 60L, 100L, 0L, 100L), (voided.Status, voided.Released, voided.Balance, voided.Held, voided.Available));
-        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidHoldAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidHoldAsync(new VoidCommand(hold.HoldId)));
         await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.CaptureAsync(hold.HoldId));
-        await Assert.ThrowsAsync<HoldNotFoundException>(() => Ledger.VoidHoldAsync(hold.HoldId + 1_000));
+        await Assert.ThrowsAsync<HoldNotFoundException>(() => Ledger.VoidHoldAsync(new VoidCommand(hold.HoldId + 1_000)));
         await Assert.ThrowsAsync<HoldNotFoundException>(() => Ledger.CaptureAsync(hold.HoldId + 1_000));
         await Assert.ThrowsAsync<HoldNotFoundException>(() => Ledger.GetHoldAsync(hold.HoldId + 1_000));
         Assert.Equal(1, await Db.EntryCountAsync());
@@ -96,19 +96,19 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
         Assert.Equal(new WalletBalance(1, 100, 0, 100, false, false), await Ledger.GetWalletAsync(1));
         Assert.Equal((HoldStatus.Expired, 60L), ((await Ledger.GetHoldAsync(hold.HoldId)).Status, (await Ledger.GetHoldAsync(hold.HoldId)).Released));
         await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.CaptureAsync(hold.HoldId));
-        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.VoidHoldAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.VoidHoldAsync(new VoidCommand(hold.HoldId)));
         // The cached held coins still count it until the timer runs; the debit reads the exact sum under the lock.
         Assert.Equal(60, await Db.ScalarAsync("SELECT held FROM wallets"));
         Assert.Equal(10, (await Ledger.DebitAsync(1, 90, "spend")).BalanceAfter);
         Assert.Equal(0, (await Ledger.HoldAsync(1, 10, "fits once the expired hold is not counted", "cart-9")).Available);
-        await Ledger.VoidHoldAsync((await Ledger.GetHoldAsync(hold.HoldId + 1)).HoldId);
+        await Ledger.VoidHoldAsync(new VoidCommand((await Ledger.GetHoldAsync(hold.HoldId + 1)).HoldId));
 
         Assert.Equal(1, await Ledger.ReleaseExpiredHoldsAsync());
         Assert.Equal(0, await Ledger.ReleaseExpiredHoldsAsync());
         Assert.Equal(0, await Db.ScalarAsync("SELECT held FROM wallets"));
         Assert.Equal(HoldStatus.Expired, (await Ledger.GetHoldAsync(hold.HoldId)).Status);
         await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.CaptureAsync(hold.HoldId));
-        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.VoidHoldAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.VoidHoldAsync(new VoidCommand(hold.HoldId)));
         Assert.Equal(0, await Db.HeldDriftCountAsync());
     }
 
@@ -125,7 +125,7 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
 
         await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.CaptureAsync(hold.HoldId));
         await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.CaptureAsync(hold.HoldId, 10, toOwnerId: 2));
-        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.VoidHoldAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldExpiredException>(() => Ledger.VoidHoldAsync(new VoidCommand(hold.HoldId)));
 
         Assert.Equal(new WalletBalance(1, 100, 10, 90, false, false), await Ledger.GetWalletAsync(1));
         Assert.Equal(10, await Db.ScalarAsync("SELECT held FROM wallets"));
@@ -171,6 +171,82 @@ public abstract class HoldTests(ILedgerDatabase database) : LedgerTestBase(datab
         Assert.Equal(-101, (await Ledger.HoldAsync(1, 301, "credit line", "h-6")).Available);
         Assert.Equal(0, await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_holds WHERE status <> 0"));
     }
+
+    [Fact]
+    public async Task A_capture_retried_under_its_key_replays_and_other_terms_or_another_key_do_not()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var hold = await Ledger.HoldAsync(1, 60, "entry fee", "fee-1");
+
+        var capture = await Ledger.CaptureAsync(hold.HoldId, 25, toOwnerId: 2, idempotencyKey: "capture-1");
+        var retry = await Ledger.CaptureAsync(hold.HoldId, 25, toOwnerId: 2, idempotencyKey: "capture-1");
+
+        Assert.Equal((false, true), (capture.Replayed, retry.Replayed));
+        Assert.Equal(capture with { Replayed = true }, retry);
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.CaptureAsync(hold.HoldId, 20, toOwnerId: 2, idempotencyKey: "capture-1"));
+        var other = await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.CaptureAsync(hold.HoldId, 25, toOwnerId: 2, idempotencyKey: "capture-2"));
+        Assert.Equal(HoldStatus.Captured, other.Status);
+        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.CaptureAsync(hold.HoldId, 25, toOwnerId: 2));
+        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidAsync(hold.HoldId, "void-1"));
+        // The hold names both entries of its capture.
+        var after = await Ledger.GetHoldAsync(hold.HoldId);
+        Assert.Equal((capture.TransactionId, capture.CreditTransactionId), (after.TransactionId!.Value, after.CreditTransactionId));
+        Assert.Equal(2, await Db.EntryCountAsync() - 1);
+        Assert.Equal((75L, 25L), (await Ledger.GetBalanceAsync(1), await Ledger.GetBalanceAsync(2)));
+    }
+
+    [Fact]
+    public async Task A_hold_retried_after_the_expiry_it_asked_for_has_passed_answers_as_it_did_the_first_time()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var expiresAt = Db.Time.GetUtcNow().AddMinutes(10);
+        var hold = await Ledger.HoldAsync(1, 60, "cart", "cart-1", expiresAt);
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.HoldAsync(1, 500, "cart", "cart-2", expiresAt));
+        Db.Time.Shift(TimeSpan.FromMinutes(20));
+
+        var replay = await Ledger.HoldAsync(1, 60, "cart", "cart-1", expiresAt);
+
+        Assert.Equal((hold.HoldId, HoldStatus.Expired, true), (replay.HoldId, replay.Status, replay.Replayed));
+        Assert.True((await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.HoldAsync(1, 500, "cart", "cart-2", expiresAt))).Replayed);
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.HoldAsync(1, 61, "cart", "cart-1", expiresAt));
+        var invalid = await Assert.ThrowsAsync<LedgerValidationException>(() => Ledger.HoldAsync(1, 60, "cart", "cart-3", expiresAt));
+        Assert.Equal("expiresAt", invalid.Errors[0].Field);
+    }
+
+    [Fact]
+    public async Task Keys_used_before_the_registry_existed_still_name_their_operation()
+    {
+        // Entries written before client keys were registered (the registry starts empty on an upgraded database).
+        await Ledger.CreditAsync(1, 100, "seed", "old-credit");
+        var posting = await Ledger.PostAsync([(1, -20), (2, 20)], "sale", "old-posting");
+        await Db.ExecuteAsync("DELETE FROM client_keys");
+
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.HoldAsync(1, 10, "cart", "old-credit"));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.ReverseAsync(posting.Legs[0].TransactionId, "undo", "old-posting"));
+        Assert.Equal((80L, 0L), (await Ledger.GetBalanceAsync(1), (await Ledger.GetWalletAsync(1)).Held));
+    }
+
+    [Fact]
+    public async Task A_void_retried_under_its_key_replays_and_another_key_finds_the_hold_closed()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var hold = await Ledger.HoldAsync(1, 60, "cart", "cart-1");
+
+        var voided = await Ledger.VoidAsync(hold.HoldId, "void-1");
+        var retry = await Ledger.VoidAsync(hold.HoldId, "void-1");
+
+        Assert.Equal((false, true), (voided.Replayed, retry.Replayed));
+        Assert.Equal(voided with { Replayed = true }, retry);
+        Assert.Equal(HoldStatus.Voided, (await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidAsync(hold.HoldId, "void-2"))).Status);
+        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.VoidAsync(hold.HoldId));
+        await Assert.ThrowsAsync<HoldNotPendingException>(() => Ledger.CaptureAsync(hold.HoldId, idempotencyKey: "void-1-capture"));
+        // The void's key named the void of this hold: on another hold it is a conflict.
+        var other = await Ledger.HoldAsync(1, 10, "cart", "cart-2");
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.VoidAsync(other.HoldId, "void-1"));
+        Assert.Equal((HoldStatus.Pending, 10L), ((await Ledger.GetHoldAsync(other.HoldId)).Status, (await Ledger.GetWalletAsync(1)).Held));
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+    }
+
 }
 
 /// <summary>Races and edges of the hold, reversal and administration commands.</summary>
@@ -245,6 +321,8 @@ public abstract class HoldRaceTests(ILedgerDatabase database) : LedgerTestBase(d
         Assert.Throws<LedgerValidationException>(() => new HoldCommand(OwnerId.From(1), Coins.From(1), "r", null!));
         Assert.Throws<LedgerValidationException>(() => new CaptureCommand(0));
         Assert.Throws<LedgerValidationException>(() => new ReverseCommand(0, "r"));
+        Assert.Equal("holdId", Assert.Throws<LedgerValidationException>(() => new VoidCommand(0)).Errors[0].Field);
+        Assert.Equal("postingId", Assert.Throws<LedgerValidationException>(() => new ReversePostingCommand(-1, "r")).Errors[0].Field);
         Assert.Throws<LedgerValidationException>(() => Core.Idempotency.IdempotencyKeys.PostingLeg(new string('k', 120), 1_000));
         Assert.Empty(Core.Idempotency.IdempotencyKeys.TransactionKeys(null));
         Assert.Equal(["hold_7_capture", "hold_7_capture_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("hold_7_capture"));

@@ -19,12 +19,33 @@ public sealed class PostgresHoldRaceTests(PostgresDatabaseFixture database) : Le
     {
         // The ledger's own void, at the test clock's time (the hold's creation).
         var (capture, holdId) = await CaptureWaitingOnAsync(
-            "SELECT o_kind FROM ledger_void(@hold, (SELECT created_at FROM ledger_holds WHERE id = @hold))");
+            "SELECT o_kind FROM ledger_void(@hold, 'race-void', NULL, false, (SELECT created_at FROM ledger_holds WHERE id = @hold))");
 
         var refused = await Assert.ThrowsAsync<HoldNotPendingException>(() => capture);
 
         Assert.Equal((holdId, HoldStatus.Voided), (refused.HoldId, refused.Status));
         await AssertNothingCapturedAsync(holdId, HoldStatus.Voided);
+        Assert.Equal(0, await Db.HeldDriftCountAsync());
+    }
+
+    [Fact]
+    public async Task A_capture_whose_hold_another_capture_of_the_same_terms_takes_while_it_waits_is_refused_as_not_pending()
+    {
+        // Another request (its own key) captures the hold with the very same terms and commits while this capture waits: under
+        // the lock this one finds the capture's entries, whose fingerprint matches, but the hold was closed under the other's
+        // key, so they are not this request's answer.
+        var fingerprint = Core.Idempotency.RequestFingerprint.Compute(Core.Idempotency.LedgerOperation.Capture, 1, 2, 40, "", null);
+        var (capture, holdId) = await CaptureWaitingOnAsync("SELECT o_kind FROM ledger_capture(@hold, 40, 2, NULL, "
+            + "'hold_' || @hold || '_capture', 'hold_' || @hold || '_capture_credit', '" + fingerprint + "', 'the-other-request', false, "
+            + "(SELECT created_at FROM ledger_holds WHERE id = @hold))");
+
+        var refused = await Assert.ThrowsAsync<HoldNotPendingException>(() => capture);
+
+        Assert.Equal(1, holdId);
+        Assert.Equal((holdId, HoldStatus.Captured), (refused.HoldId, refused.Status));
+        Assert.Equal("the-other-request", await Db.ScalarTextAsync($"SELECT closed_key FROM ledger_holds WHERE id = {holdId}"));
+        Assert.Equal(3, await Db.EntryCountAsync());
+        Assert.Equal((960L, 40L), (await Ledger.GetBalanceAsync(1), await Ledger.GetBalanceAsync(2)));
         Assert.Equal(0, await Db.HeldDriftCountAsync());
     }
 

@@ -172,7 +172,7 @@ public abstract class PrimitivePropertyTests(ILedgerDatabase database) : LedgerT
         var hold = model.Holds[pick % model.Holds.Count];
         var part = pick % 4 < 2 ? (long?)null : (amount % hold.Amount) + 1;
         var to = pick % 3 == 0 ? model.Owners.First(o => o != hold.Owner) : (long?)null;
-        Func<Task> call = capture ? () => Ledger.CaptureAsync(hold.Id, part, to) : () => Ledger.VoidHoldAsync(hold.Id);
+        Func<Task> call = capture ? () => Ledger.CaptureAsync(hold.Id, part, to) : () => Ledger.VoidHoldAsync(new VoidCommand(hold.Id));
         if (hold.Status != HoldStatus.Pending || hold.ExpiresAt <= now)
         {
             var snapshot = await Db.SnapshotAsync();
@@ -192,7 +192,7 @@ public abstract class PrimitivePropertyTests(ILedgerDatabase database) : LedgerT
 
         if (!capture)
         {
-            Assert.Equal((HoldStatus.Voided, hold.Amount), ((await Ledger.VoidHoldAsync(hold.Id)).Status, (await Ledger.GetHoldAsync(hold.Id)).Released));
+            Assert.Equal((HoldStatus.Voided, hold.Amount), ((await Ledger.VoidHoldAsync(new VoidCommand(hold.Id))).Status, (await Ledger.GetHoldAsync(hold.Id)).Released));
             hold.Status = HoldStatus.Voided;
             return [hold.Owner];
         }

@@ -110,7 +110,7 @@ public abstract class ReconciliationTests(ILedgerDatabase database) : LedgerTest
         Db.Time.Shift(TimeSpan.FromHours(1));
         await Ledger.CreditAsync(1, 100, "seed");
         await Ledger.HoldAsync(1, 30, "cart", "held-1");
-        await Ledger.VoidHoldAsync((await Ledger.HoldAsync(1, 20, "cart", "held-2")).HoldId);
+        await Ledger.VoidHoldAsync(new VoidCommand((await Ledger.HoldAsync(1, 20, "cart", "held-2")).HoldId));
         await Ledger.CreditAsync(3, 70, "seed");
         await Ledger.HoldAsync(3, 7, "cart", "held-4");
         await Db.ExecuteAsync("UPDATE wallets SET held = 5 WHERE owner_id = 1");

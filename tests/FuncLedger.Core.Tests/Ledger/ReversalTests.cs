@@ -95,18 +95,30 @@ public abstract class ReversalTests(ILedgerDatabase database) : LedgerTestBase(d
     }
 
     [Fact]
-    public async Task A_reversal_that_would_overdraw_is_refused_and_changes_nothing_and_a_frozen_wallet_takes_reversals()
+    public async Task A_reversal_that_would_overdraw_is_refused_and_changes_nothing_and_a_frozen_wallet_pays_no_reversal_out()
     {
         await Ledger.CreditAsync(2, 10, "seed");
         var credit = await Ledger.CreditAsync(1, 100, "bonus");
-        await Ledger.TransferAsync(1, 2, 80, "spent");
+        var spent = await Ledger.TransferAsync(1, 2, 80, "spent");
         var snapshot = await Db.SnapshotAsync();
 
         await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.ReverseAsync(credit.TransactionId, "claw back", "claw-1"));
         Assert.Equal(snapshot, await Db.SnapshotAsync());
         await Db.Admin.SetFrozenAsync(OwnerId.From(1), true, "test");
-        var part = await Ledger.ReverseAsync(credit.TransactionId, "claw back what is left", amount: 20);
-        Assert.Equal(0, part.Legs[0].BalanceAfter);
+        // Frozen means frozen: a reversal that debits the wallet is refused, with or without a key, and changes nothing.
+        await Assert.ThrowsAsync<WalletFrozenException>(() => Ledger.ReverseAsync(credit.TransactionId, "claw back what is left", amount: 20));
+        await Assert.ThrowsAsync<WalletFrozenException>(() => Ledger.ReverseAsync(credit.TransactionId, "claw back", "claw-2", amount: 20));
+        Assert.Equal(snapshot, await Db.SnapshotAsync());
+        // One that credits it lands (the transfer out, reversed: owner 2 pays back).
+        var back = await Ledger.ReverseAsync(spent.DebitTransactionId, "refund", "refund-1", amount: 30);
+        Assert.Equal((50L, 60L), (back.Legs[0].BalanceAfter, back.Legs[1].BalanceAfter));
+        // Only an operator's adjustment takes coins out of the frozen wallet, recorded with its actor and reason.
+        var adjusted = await Ledger.AdjustAsync(new AdjustmentCommand(OwnerId.From(1), -20, "claw back, approved", "cli:ops", IdempotencyKey.From("adj-1")));
+        Assert.Equal(30, adjusted.BalanceAfter);
+        var change = (await Db.Admin.ChangesAsync(OwnerId.From(1), 1))[0];
+        Assert.Equal((WalletChanges.Adjustment, "cli:ops", "claw back, approved", adjusted.TransactionId),
+            (change.Change, change.Actor, change.Reason!, change.EntryId!.Value));
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
     }
 
     [Fact]
@@ -121,7 +133,52 @@ public abstract class ReversalTests(ILedgerDatabase database) : LedgerTestBase(d
         Assert.Equal(60, reversal.Amount);
         Assert.Equal([60L, -40L, -20L], reversal.Legs.Select(l => l.Amount));
         Assert.Equal((100L, 0L, 0L), (await Ledger.GetBalanceAsync(1), await Ledger.GetBalanceAsync(2), await Ledger.GetBalanceAsync(3)));
-        await Assert.ThrowsAsync<ReversalExceedsOriginalException>(() => Ledger.ReverseAsync(posting.PostingId, "twice"));
+        await Assert.ThrowsAsync<ReversalExceedsOriginalException>(() => Ledger.ReverseAsync(posting.Legs[0].TransactionId, "twice"));
+    }
+
+    [Fact]
+    public async Task A_posting_is_reversed_whole_by_its_id_all_or_none()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var posting = await Ledger.PostAsync([(1, -60), (2, 40), (3, 20)], "prizes", "pool-1");
+        await Ledger.DebitAsync(3, 15, "spent");
+        var before = await Db.SnapshotAsync();
+
+        // Owner 3 spent 15 of its 20: the payee's coins must be there, so the whole reversal is refused and nothing moves.
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.ReversePostingAsync(posting.PostingId, "cancelled", "undo-1"));
+        Assert.Equal(before, await Db.SnapshotAsync());
+        await Ledger.CreditAsync(3, 15, "refund");
+        // A keyed refusal is that key's answer for good, whatever the balance is now.
+        Assert.True((await Assert.ThrowsAsync<InsufficientFundsException>(
+            () => Ledger.ReversePostingAsync(posting.PostingId, "cancelled", "undo-1"))).Replayed);
+        var reversal = await Ledger.ReversePostingAsync(posting.PostingId, "cancelled", "undo-2");
+        var replay = await Ledger.ReversePostingAsync(posting.PostingId, "cancelled", "undo-2");
+
+        Assert.Equal((posting.PostingId, 60L, false), (reversal.PostingId!.Value, reversal.Amount, reversal.Replayed));
+        Assert.Equal([60L, -40L, -20L], reversal.Legs.Select(l => l.Amount));
+        Assert.Equal(posting.Legs.Select(l => l.TransactionId), reversal.Legs.Select(l => l.Reverses));
+        Assert.Equal(reversal with { Replayed = true }, replay with { Legs = reversal.Legs });
+        Assert.Equal(reversal.Legs, replay.Legs);
+        Assert.Equal((100L, 0L, 0L), (await Ledger.GetBalanceAsync(1), await Ledger.GetBalanceAsync(2), await Ledger.GetBalanceAsync(3)));
+        await Assert.ThrowsAsync<ReversalExceedsOriginalException>(() => Ledger.ReversePostingAsync(posting.PostingId, "twice"));
+        await Assert.ThrowsAsync<IdempotencyConflictException>(() => Ledger.ReversePostingAsync(posting.PostingId, "other words", "undo-2"));
+        await Assert.ThrowsAsync<PostingNotFoundException>(() => Ledger.ReversePostingAsync(posting.PostingId + 100, "none"));
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+    }
+
+    [Fact]
+    public async Task A_posting_of_two_legs_partly_reversed_is_reversed_for_what_is_left()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        var posting = await Ledger.PostAsync([(1, -50), (2, 50)], "sale");
+        await Ledger.ReverseAsync(posting.Legs[0].TransactionId, "part refund", amount: 20);
+
+        var rest = await Ledger.ReversePostingAsync(posting.PostingId, "full refund");
+
+        Assert.Equal(30, rest.Amount);
+        Assert.Equal([30L, -30L], rest.Legs.Select(l => l.Amount));
+        Assert.Equal((100L, 0L), (await Ledger.GetBalanceAsync(1), await Ledger.GetBalanceAsync(2)));
+        Assert.Null(rest.IdempotencyKey);
     }
 }
 

@@ -84,7 +84,7 @@ public sealed class RoundTripTests(PostgresDatabaseFixture database) : IAsyncLif
         var second = await Ledger.HoldAsync(5, 20, "rt", "rt-hold-2");
         counts["capture, debit"] = await RoundTripsAsync(() => Ledger.CaptureAsync(second.HoldId, amount: 5));
         var third = await Ledger.HoldAsync(5, 20, "rt", "rt-hold-3");
-        counts["void"] = await RoundTripsAsync(() => Ledger.VoidHoldAsync(third.HoldId));
+        counts["void"] = await RoundTripsAsync(() => Ledger.VoidHoldAsync(new VoidCommand(third.HoldId)));
 
         // Every write without a hook is one statement, ledger_post, in its own implicit transaction: keys, ordered locks,
         // balances and entries, or the refusal, or the replay (2026-11-27; before it, two round trips per write, four for a

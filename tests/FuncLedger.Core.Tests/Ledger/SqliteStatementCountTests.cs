@@ -61,17 +61,18 @@ public sealed class SqliteStatementCountTests : IAsyncLifetime
         counts["hold"] = await StatementsAsync(async () => holdId = (await Ledger.HoldAsync(5, 20, "st", "st-hold")).HoldId);
         counts["capture"] = await StatementsAsync(() => Ledger.CaptureAsync(holdId, toOwnerId: 6));
 
-        // 2026-11-27. A transfer: BEGIN IMMEDIATE, the keys, the wallets, two balance updates, two entries, COMMIT; a replay
-        // stops after the keys. A capture also reads its hold first, releases it, and creates the payee's wallet.
+        // 2026-12-05. A transfer: BEGIN IMMEDIATE, the keys, the wallets, the client's key registered, two balance updates, two
+        // entries, COMMIT; a replay stops after the keys. A refusal keeps the refusal and registers the key. A capture also reads
+        // its hold first, releases it, and creates the payee's wallet (unkeyed here: nothing to register).
         var pinned = new Dictionary<string, long>
         {
-            ["credit, new wallet"] = 9,
-            ["credit"] = 6,
-            ["transfer"] = 8,
+            ["credit, new wallet"] = 10,
+            ["credit"] = 7,
+            ["transfer"] = 9,
             ["replay"] = 4,
-            ["refusal"] = 5,
+            ["refusal"] = 6,
             ["award batch of 50"] = 156,
-            ["hold"] = 10,
+            ["hold"] = 11,
             ["capture"] = 16,
         };
         Assert.True(pinned.OrderBy(p => p.Key).SequenceEqual(counts.OrderBy(p => p.Key)),

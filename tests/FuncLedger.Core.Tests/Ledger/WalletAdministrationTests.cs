@@ -35,18 +35,42 @@ public abstract class WalletAdministrationTests(ILedgerDatabase database) : Ledg
     }
 
     [Fact]
-    public async Task Overdraft_can_be_turned_on_for_a_new_wallet_and_off_only_at_zero_or_above()
+    public async Task Overdraft_can_be_withdrawn_at_any_balance_and_then_only_credits_apply_until_the_balance_covers_a_debit()
     {
         var on = await Db.Admin.SetOverdraftAsync(OwnerId.From(9), true, "cli:ops");
         Assert.Equal(-50, (await Ledger.DebitAsync(9, 50, "house float")).BalanceAfter);
 
-        await Assert.ThrowsAsync<LedgerValidationException>(() => Db.Admin.SetOverdraftAsync(OwnerId.From(9), false, "cli:ops"));
-        await Ledger.CreditAsync(9, 50, "settle");
-        var off = await Db.Admin.SetOverdraftAsync(OwnerId.From(9), false, "cli:ops");
-
-        Assert.Equal((true, true, false), (on.AllowOverdraft, on.Changed, off.AllowOverdraft));
+        // Withdrawn below zero: the change succeeds, is recorded with the operator's reason, and the balance stays where it was.
+        var off = await Db.Admin.SetOverdraftAsync(OwnerId.From(9), false, "cli:ops", "float abused");
+        Assert.Equal((true, true, false, true), (on.AllowOverdraft, on.Changed, off.AllowOverdraft, off.Changed));
+        Assert.Equal("float abused", (await Db.Admin.ChangesAsync(OwnerId.From(9), 1))[0].Reason);
+        var snapshot = await Db.SnapshotAsync();
         await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.DebitAsync(9, 1, "x"));
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.TransferAsync(9, 10, 1, "x"));
+        Assert.Equal(snapshot, await Db.SnapshotAsync());
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.HoldAsync(9, 1, "x", "hold-1"));
+        Assert.Equal(-50, await Ledger.GetBalanceAsync(9));
+
+        // Credits apply; a debit is refused until the balance covers it, then goes through.
+        Assert.Equal(-20, (await Ledger.CreditAsync(9, 30, "repay")).BalanceAfter);
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.DebitAsync(9, 1, "x"));
+        await Ledger.CreditAsync(9, 25, "repay");
+        await Assert.ThrowsAsync<InsufficientFundsException>(() => Ledger.DebitAsync(9, 6, "x"));
+        Assert.Equal(0, (await Ledger.DebitAsync(9, 5, "x")).BalanceAfter);
         Assert.Equal(2, (await Db.Admin.ChangesAsync(null, 10)).Count);
+        Assert.Equal(0, await Db.DriftedWalletCountAsync());
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_balance_below_the_floor_of_a_wallet_without_overdraft()
+    {
+        await Db.Admin.SetOverdraftAsync(OwnerId.From(9), true, "cli:ops");
+        await Ledger.DebitAsync(9, 50, "float");
+        await Db.Admin.SetOverdraftAsync(OwnerId.From(9), false, "cli:ops");
+
+        // What a write that skipped the rule would do: the check constraint stops it below the balance at withdrawal.
+        await Assert.ThrowsAnyAsync<Exception>(() => Db.ExecuteAsync("UPDATE wallets SET cached_balance = -51 WHERE owner_id = 9"));
+        await Db.ExecuteAsync("UPDATE wallets SET cached_balance = -50 WHERE owner_id = 9");
     }
 }
 

@@ -77,10 +77,16 @@ public sealed class AppRolePostgresTests : IAsyncLifetime
         var transfer = await ledger.TransferAsync(1, 2, 30, "gift", "app-transfer");
         await ledger.PostAsync([(1, -10), (2, 6), (3, 4)], "pool", "app-posting");
         var hold = await ledger.HoldAsync(1, 40, "checkout", "app-hold");
-        await ledger.CaptureAsync(hold.HoldId, 25, toOwnerId: 3);
+        await ledger.CaptureAsync(hold.HoldId, 25, toOwnerId: 3, idempotencyKey: "app-capture");
         var other = await ledger.HoldAsync(1, 10, "checkout", "app-hold-2");
-        await ledger.VoidHoldAsync(other.HoldId);
+        await ledger.VoidAsync(other.HoldId, "app-void");
         await ledger.ReverseAsync(transfer.DebitTransactionId, "mistake", "app-reversal");
+        var pool = await ledger.PostAsync([(1, -6), (5, 6)], "pool", "app-posting-3");
+        await ledger.ReversePostingAsync(pool.PostingId, "cancelled", "app-posting-reversal");
+        await ledger.AdjustAsync(7, 15, "goodwill", "app-adjustment");
+        await admin.SetOverdraftAsync(OwnerId.From(7), true, "cli:test");
+        await ledger.DebitAsync(7, 25, "float");
+        await admin.SetOverdraftAsync(OwnerId.From(7), false, "cli:test", "withdrawn below zero");
         await ledger.AwardAsync([new Award(9, null, OwnerId.From(4), Coins.From(50)), new Award(9, 1, OwnerId.From(4), Coins.From(70))]);
         await admin.SetOverdraftAsync(OwnerId.From(2), true, "cli:test");
         await admin.SetFrozenAsync(OwnerId.From(2), true, "cli:test");
@@ -102,6 +108,7 @@ public sealed class AppRolePostgresTests : IAsyncLifetime
 
         Assert.Equal((1, 1), (report.DriftCount, report.CorrectionsApplied));
         Assert.Equal(500 - 20 - 30 - 10 - 25 + 30, await ledger.GetBalanceAsync(1));
+        Assert.Equal(-10, await ledger.GetBalanceAsync(7));
         Assert.Equal(await Sql.ScalarAsync(LedgerProvider.Postgres, _owner, "SELECT SUM(amount) FROM ledger_entries"),
             await Sql.ScalarAsync(LedgerProvider.Postgres, _owner, "SELECT SUM(cached_balance) FROM wallets"));
     }

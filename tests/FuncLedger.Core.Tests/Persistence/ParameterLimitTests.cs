@@ -35,7 +35,7 @@ public sealed class ParameterLimitTests(SqliteDatabaseFixture database) : Ledger
             // Keys and owners of one lookup: every posting keyed, every posting another owner (the most parameters).
             Assert.InRange(postings + postings, 1, limit);
             var plan = ((RowWriteCommand)store.Write).Plan(wallets: postings, entries: postings);
-            Assert.All(plan, c => Assert.InRange(1 + (RowWriteCommand.WalletParameters * c.Wallets) + (RowWriteCommand.EntryParameters * c.Entries), 1, limit));
+            Assert.All(plan, c => Assert.InRange(1 + RowWriteCommand.ExtraParameters + (RowWriteCommand.WalletParameters * c.Wallets) + (RowWriteCommand.EntryParameters * c.Entries), 1, limit));
             Assert.Equal((postings, postings), (plan.Sum(c => c.Wallets), plan.Sum(c => c.Entries)));
         }
 
@@ -66,7 +66,7 @@ public sealed class ParameterLimitTests(SqliteDatabaseFixture database) : Ledger
         Assert.True(((RowWriteCommand)store.Write).Plan(17, 30).Count > 2);
 
         await using var context = Db.CreateContext();
-        var posted = await LedgerWriter.PostAsync(context, store, postings, now, CancellationToken.None);
+        var posted = (await LedgerWriter.PostAsync(context, store, postings, WriteRecord.None, now, CancellationToken.None)).Postings;
 
         Assert.Equal(30, await Db.EntryCountAsync());
         Assert.Equal(posted.Select(p => p.EntryId).Distinct().Count(), posted.Length);

@@ -108,4 +108,22 @@ public sealed class ParameterTypeTests
             ["@now"] = (SqlDbType.DateTime2, 0),
         });
     }
+
+    [Fact]
+    public void A_client_key_and_a_posting_row_bind_the_key_as_varchar_the_kind_as_smallint_and_the_legs_as_int()
+    {
+        using var write = Command();
+        var client = new Core.Operations.ClientKeyWrite("order-7", Core.Idempotency.LedgerOperation.Posting, new string('a', 64));
+
+        WriteCommand.BindExtras(write, new Core.Operations.WriteRecord(client, "order-7"), 3);
+
+        AssertTypes(write, new Dictionary<string, (SqlDbType, int)>
+        {
+            ["@ck"] = (SqlDbType.VarChar, 128),
+            ["@co"] = (SqlDbType.SmallInt, 0),
+            ["@cf"] = (SqlDbType.Char, 64),
+            ["@ps"] = (SqlDbType.VarChar, 128),
+            ["@pl"] = (SqlDbType.Int, 0),
+        });
+    }
 }

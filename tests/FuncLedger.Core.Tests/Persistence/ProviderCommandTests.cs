@@ -187,9 +187,10 @@ public sealed class ProviderCommandTests
         var guarded = postgres.LookupAndLockArrays.Text(keys: 1, owners: 1, guarded: true);
         Assert.StartsWith("SELECT id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint FROM ledger_entries WHERE idempotency_key = ANY(@keys)\n"
             + "UNION ALL SELECT CAST(0 AS bigint), wallet_id, amount, balance, idempotency_key, request_fingerprint FROM ledger_refusals WHERE idempotency_key = ANY(@keys)\n"
-            + "UNION ALL SELECT -id, wallet_id, -amount, CAST(0 AS bigint), idempotency_key, request_fingerprint FROM ledger_holds WHERE idempotency_key = ANY(@keys);", guarded, StringComparison.Ordinal);
+            + "UNION ALL SELECT -id, wallet_id, -amount, CAST(0 AS bigint), idempotency_key, request_fingerprint FROM ledger_holds WHERE idempotency_key = ANY(@keys)\n"
+            + "UNION ALL SELECT CAST(-9223372036854775808 AS bigint), CAST(0 AS bigint), CAST(operation AS bigint), CAST(0 AS bigint), idempotency_key, request_fingerprint FROM client_keys WHERE idempotency_key = ANY(@keys);", guarded, StringComparison.Ordinal);
         Assert.Contains("WHERE owner_id = ANY(@owners) AND NOT EXISTS (SELECT 1 FROM ledger_entries WHERE idempotency_key = ANY(@keys)) ORDER BY id FOR UPDATE;\n", guarded, StringComparison.Ordinal);
-        Assert.EndsWith("FROM ledger_holds WHERE idempotency_key = ANY(@keys);\n", guarded, StringComparison.Ordinal);
+        Assert.EndsWith("FROM client_keys WHERE idempotency_key = ANY(@keys);\n", guarded, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 0, owners: 1, guarded: true), StringComparison.Ordinal);
         Assert.DoesNotContain("NOT EXISTS", postgres.LookupAndLockArrays.Text(keys: 1, owners: 1, guarded: false), StringComparison.Ordinal);
         Assert.Contains("1 / (w.cached_balance = v.e)::int), updated_at = @now FROM unnest(@w, @b, @e) AS v(id, b, e) WHERE w.id = v.id RETURNING w.id;", PostgresArrayWriteCommand.Text, StringComparison.Ordinal);

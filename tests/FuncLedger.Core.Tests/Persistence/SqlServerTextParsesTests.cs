@@ -42,6 +42,12 @@ public sealed class SqlServerTextParsesTests
 
         texts.Add("create wallet", Store.CreateWallet.Text);
         texts.Add("keep a refusal", RecordRefusalCommand.Text);
+        texts.Add("keep a refusal and register its client key", RecordRefusalCommand.Text + RecordRefusalCommand.RegisterText);
+        var keyed = new Core.Operations.WriteRecord(
+            new Core.Operations.ClientKeyWrite("k", Core.Idempotency.LedgerOperation.Posting, new string('a', 64)), "k");
+        texts.Add("write with a client key and a posting row, 3 wallets, 3 entries", ((RowWriteCommand)Store.Write).Text(3, 3, keyed));
+        texts.Add("write with a client key, 1 wallet, 1 entry",
+            ((RowWriteCommand)Store.Write).Text(1, 1, Core.Operations.WriteRecord.Of("k", Core.Idempotency.LedgerOperation.Credit, "f")));
         texts.Add("drift scan", DriftScanCommand.Text);
         texts.Add("active held coins", ActiveHeldCommand.Text);
         foreach (var (shape, query) in EfQueries())
@@ -75,6 +81,12 @@ public sealed class SqlServerTextParsesTests
             db.Reversals.Where(r => ids.Contains(r.OriginalEntryId)).GroupBy(r => r.OriginalEntryId).Select(g => new { g.Key, S = g.Sum(r => r.Amount) })));
         yield return ("entries by keys", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
             db.LedgerEntries.Where(e => keys.Contains(e.IdempotencyKey!))));
+        yield return ("a client key's registration", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
+            db.ClientKeys.Where(c => c.IdempotencyKey == "k").Select(c => c.RequestFingerprint)));
+        yield return ("a posting by id", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
+            db.Postings.Where(p => p.Id == 1).Select(p => new { p.KeyStem, p.Legs })));
+        yield return ("kept refusals by keys", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
+            db.Set<Core.Idempotency.KeyedRefusal>().Where(r => keys.Contains(r.IdempotencyKey)).Select(r => new { r.WalletId, r.Amount })));
     }
 
     [Theory]

@@ -19,7 +19,7 @@ internal sealed class WalletRow(long id, long ownerId, long balance, bool allowO
     /// time order in the order they were applied, whatever the clocks of the instances that wrote them.</summary>
     public DateTime UpdatedAt { get; init; }
 
-    /// <summary>A frozen wallet refuses debits, holds and transfers out.</summary>
+    /// <summary>A frozen wallet lets no coins out but through an adjustment.</summary>
     public bool Frozen { get; init; }
 
     /// <summary>The coins held against the balance: the cached column (pending holds, expired ones included until the timer
@@ -30,8 +30,15 @@ internal sealed class WalletRow(long id, long ownerId, long balance, bool allowO
 }
 
 /// <summary>An existing entry found by its idempotency key: (id, wallet_id, amount, balance_after, idempotency_key,
-/// request_fingerprint).</summary>
-internal readonly record struct EntryRow(long Id, long WalletId, long Amount, long BalanceAfter, string Key, string? Fingerprint);
+/// request_fingerprint); a kept refusal (id 0), a hold (negative id) or a registered client key (<see cref="ClientKeyId"/>)
+/// read the same way.</summary>
+internal readonly record struct EntryRow(long Id, long WalletId, long Amount, long BalanceAfter, string Key, string? Fingerprint)
+{
+    /// <summary>The id a registered client key reads as.</summary>
+    public const long ClientKeyId = long.MinValue;
+
+    public bool IsClientKey => Id == ClientKeyId;
+}
 
 /// <summary>One entry to insert, with the wallet's balance right after it.</summary>
 internal readonly record struct EntryWrite(

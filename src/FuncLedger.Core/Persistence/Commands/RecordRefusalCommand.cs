@@ -12,12 +12,29 @@ internal sealed class RecordRefusalCommand
         "INSERT INTO ledger_refusals (idempotency_key, request_fingerprint, wallet_id, balance, amount, created_at) "
         + "VALUES (@k, @f, @w, @b, @a, @now);\n";
 
-    public async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, RefusalWrite refusal, DateTime now,
-        string commit, CancellationToken ct)
+    /// <summary>A refused request's client key is registered with its refusal: the key named that request, refused.</summary>
+    internal const string RegisterText =
+        "INSERT INTO client_keys (idempotency_key, operation, request_fingerprint, created_at) VALUES (@ck, @co, @cf, @now);\n";
+
+    public async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, RefusalWrite refusal,
+        Operations.ClientKeyWrite? client, DateTime now, string commit, CancellationToken ct)
     {
-        await using var insert = Sql.Create(connection, transaction, Text + commit);
+        await using var insert = Sql.Create(connection, transaction, Text + (client is null ? "" : RegisterText) + commit);
         Bind(insert, refusal, now);
+        if (client is { } registered)
+        {
+            BindClient(insert, registered);
+        }
+
         await insert.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A client key's registration (@ck, @co, @cf): the key as the key column, its operation, its fingerprint.</summary>
+    internal static void BindClient(DbCommand command, Operations.ClientKeyWrite client)
+    {
+        Sql.AddKey(command, "@ck", client.Key);
+        Sql.AddInt16(command, "@co", (short)client.Operation);
+        Sql.AddFingerprint(command, "@cf", client.Fingerprint);
     }
 
     internal static void Bind(DbCommand command, RefusalWrite refusal, DateTime now)

@@ -28,6 +28,15 @@ internal static class Sql
     /// <summary>Unique index that makes a hold's key single-use.</summary>
     public const string HoldKeyIndex = "ux_ledger_holds_idempotency_key";
 
+    /// <summary>The client keys' primary key: one key, one operation of any kind.</summary>
+    public const string ClientKeyIndex = "pk_client_keys";
+
+    /// <summary>Unique index of the key that closed a hold (its capture's or void's).</summary>
+    public const string HoldClosedKeyIndex = "ux_ledger_holds_closed_key";
+
+    /// <summary>Unique index of a posting's key stem.</summary>
+    public const string PostingStemIndex = "ux_postings_key_stem";
+
     /// <summary>The columns of an <see cref="EntryRow"/>.</summary>
     public const string EntryColumns = "id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint";
 
@@ -35,11 +44,19 @@ internal static class Sql
     /// as balance_after, the refused delta as amount.</summary>
     public const string RefusalColumns = "CAST(0 AS bigint), wallet_id, amount, balance, idempotency_key, request_fingerprint";
 
-    /// <summary>The entries and the keyed refusals holding the keys that <paramref name="keyMatch"/> selects.</summary>
+    /// <summary>The entries, keyed refusals, holds and client keys holding the keys that <paramref name="keyMatch"/> selects.
+    /// </summary>
     public static string KeyLookup(string keyMatch) =>
         $"SELECT {EntryColumns} FROM ledger_entries WHERE {keyMatch}\n"
         + $"UNION ALL SELECT {RefusalColumns} FROM ledger_refusals WHERE {keyMatch}\n"
-        + $"UNION ALL SELECT {HoldColumns} FROM ledger_holds WHERE {keyMatch};\n";
+        + $"UNION ALL SELECT {HoldColumns} FROM ledger_holds WHERE {keyMatch}\n"
+        + $"UNION ALL SELECT {ClientKeyColumns} FROM client_keys WHERE {keyMatch};\n";
+
+    /// <summary>A registered client key read as an <see cref="EntryRow"/>: id <see cref="EntryRow.ClientKeyId"/> (no entry,
+    /// refusal or hold has it), its operation as amount.</summary>
+    public const string ClientKeyColumns =
+        "CAST(-9223372036854775808 AS bigint), CAST(0 AS bigint), CAST(operation AS bigint), CAST(0 AS bigint), idempotency_key, "
+        + "request_fingerprint";
 
     /// <summary>A hold read as an <see cref="EntryRow"/>: its id negated (no entry or refusal has a negative id), the coins
     /// it reserved as a negative amount.</summary>
@@ -68,6 +85,12 @@ internal static class Sql
 
     /// <summary>A bigint: ids, amounts, balances.</summary>
     public static void AddInt64(DbCommand command, string name, long value) => Add(command, name, value, DbType.Int64, 0);
+
+    /// <summary>An integer: counts.</summary>
+    public static void AddInt32(DbCommand command, string name, int value) => Add(command, name, value, DbType.Int32, 0);
+
+    /// <summary>A smallint: an operation's kind.</summary>
+    public static void AddInt16(DbCommand command, string name, short value) => Add(command, name, value, DbType.Int16, 0);
 
     /// <summary>An idempotency key: varchar(128), so SQL Server seeks the key index instead of converting every row.</summary>
     public static void AddKey(DbCommand command, string name, string? value) =>

@@ -10,9 +10,57 @@ namespace FuncLedger.Core.Persistence.Commands;
 /// </summary>
 internal abstract class WriteCommand
 {
+    /// <param name="record">The client key to register and the posting row to insert, ahead of the balances and entries.</param>
     /// <param name="suffix">Text sent behind the statements in the same round trip (an inline COMMIT), or "".</param>
-    public abstract Task<long[]> ExecuteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<WalletRow> wallets,
-        IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct);
+    /// <returns>The new entries' ids, in order, and the posting row's id when there is one.</returns>
+    public abstract Task<(long[] Ids, long? PostingId)> ExecuteAsync(DbConnection connection, DbTransaction? transaction,
+        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, Operations.WriteRecord record, string suffix,
+        CancellationToken ct);
+
+    /// <summary>The client key's registration (@ck, @co, @cf) returning its operation, in the provider's dialect.</summary>
+    protected virtual string RegisterClientKey =>
+        "INSERT INTO client_keys (idempotency_key, operation, request_fingerprint, created_at) VALUES (@ck, @co, @cf, @now) "
+        + "RETURNING operation;";
+
+    /// <summary>The posting's row (@ps, @pl) returning its id, in the provider's dialect.</summary>
+    protected virtual string InsertPosting => "INSERT INTO postings (key_stem, legs, created_at) VALUES (@ps, @pl, @now) RETURNING id;";
+
+    /// <summary>The statements that go ahead of the write for <paramref name="record"/>.</summary>
+    protected string Extras(Operations.WriteRecord record) =>
+        (record.Client is null ? "" : RegisterClientKey + "\n") + (record.PostingStem is null ? "" : InsertPosting + "\n");
+
+    internal static void BindExtras(DbCommand command, Operations.WriteRecord record, int entries)
+    {
+        if (record.Client is { } client)
+        {
+            RecordRefusalCommand.BindClient(command, client);
+        }
+
+        if (record.PostingStem is { } stem)
+        {
+            Sql.AddKey(command, "@ps", stem);
+            Sql.AddInt32(command, "@pl", entries);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Extras"/> returned: the posting's id when it has a row.</summary>
+    protected static async Task<long?> ReadExtrasAsync(DbDataReader reader, Operations.WriteRecord record, CancellationToken ct)
+    {
+        if (record.Client is not null)
+        {
+            Sql.Invariant(await reader.ReadAsync(ct), "the client key was not registered");
+            await reader.NextResultAsync(ct);
+        }
+
+        long? postingId = null;
+        if (record.PostingStem is not null)
+        {
+            postingId = await Sql.ReadSingleInt64Async(reader, ct);
+            await reader.NextResultAsync(ct);
+        }
+
+        return postingId;
+    }
 }
 
 /// <summary>
@@ -22,11 +70,13 @@ internal abstract class WriteCommand
 /// </summary>
 internal class RowWriteCommand : WriteCommand
 {
-    /// <summary>Parameters bound per wallet (@w, @b, @e) and per entry (@ew .. @em); one more (@now) per command.</summary>
+    /// <summary>Parameters bound per wallet (@w, @b, @e) and per entry (@ew .. @em); per command one more (@now) and at most
+    /// <see cref="ExtraParameters"/> for the client key and the posting's row (@ck, @co, @cf, @ps, @pl).</summary>
     internal const int WalletParameters = 3;
     internal const int EntryParameters = 7;
+    internal const int ExtraParameters = 5;
 
-    private readonly SqlTextCache<(int Wallets, int Entries)> _texts;
+    private readonly SqlTextCache<(int Wallets, int Entries, string Extras)> _texts;
 
     /// <param name="parametersMax">The most parameters the provider takes in one command (SQL Server 2,100, SQLite 32,766,
     /// PostgreSQL 65,535): a larger write is split into several commands of the same transaction.</param>
@@ -45,18 +95,19 @@ internal class RowWriteCommand : WriteCommand
     /// </summary>
     internal IReadOnlyList<(int Wallets, int Entries)> Plan(int wallets, int entries)
     {
-        if (1 + (WalletParameters * wallets) + (EntryParameters * entries) <= ParametersMax)
+        const int shared = 1 + ExtraParameters;
+        if (shared + (WalletParameters * wallets) + (EntryParameters * entries) <= ParametersMax)
         {
             return [(wallets, entries)];
         }
 
         var plan = new List<(int Wallets, int Entries)>();
-        for (int done = 0, size = (ParametersMax - 1) / WalletParameters; done < wallets; done += size)
+        for (int done = 0, size = (ParametersMax - shared) / WalletParameters; done < wallets; done += size)
         {
             plan.Add((Math.Min(size, wallets - done), 0));
         }
 
-        for (int done = 0, size = (ParametersMax - 1) / EntryParameters; done < entries; done += size)
+        for (int done = 0, size = (ParametersMax - shared) / EntryParameters; done < entries; done += size)
         {
             plan.Add((0, Math.Min(size, entries - done)));
         }
@@ -67,11 +118,12 @@ internal class RowWriteCommand : WriteCommand
     /// <summary>How many shapes of this command's text are kept.</summary>
     internal int ShapesKept => _texts.Count;
 
-    internal string Text(int wallets, int entries) => _texts.Get((wallets, entries));
+    internal string Text(int wallets, int entries, Operations.WriteRecord? record = null) =>
+        _texts.Get((wallets, entries, Extras(record ?? Operations.WriteRecord.None)));
 
-    private string Build((int Wallets, int Entries) k)
+    private string Build((int Wallets, int Entries, string Extras) k)
     {
-        var sql = new StringBuilder(256 * (k.Wallets + k.Entries));
+        var sql = new StringBuilder(k.Extras, 256 * (1 + k.Wallets + k.Entries));
         for (var i = 0; i < k.Wallets; i++)
         {
             sql.Append(UpdateBalance(Sql.Name("", i))).Append('\n');
@@ -85,37 +137,47 @@ internal class RowWriteCommand : WriteCommand
         return sql.ToString();
     }
 
-    public override async Task<long[]> ExecuteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<WalletRow> wallets,
-        IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct)
+    public override async Task<(long[] Ids, long? PostingId)> ExecuteAsync(DbConnection connection, DbTransaction? transaction,
+        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, Operations.WriteRecord record, string suffix,
+        CancellationToken ct)
     {
         var plan = Plan(wallets.Count, entries.Count);
         if (plan.Count == 1)
         {
-            return await ExecuteOneAsync(connection, transaction, wallets, entries, now, suffix, ct);
+            return await ExecuteOneAsync(connection, transaction, wallets, entries, now, record, suffix, ct);
         }
 
-        // Several commands: they share the transaction object, so nothing can travel behind the last one.
+        // Several commands: they share the transaction object, so nothing can travel behind the last one. The client key and
+        // the posting's row go with the first.
         Sql.Invariant(transaction is not null && suffix.Length == 0, "a write split into several commands needs a transaction");
         var ids = new List<long>(entries.Count);
+        long? postingId = null;
         var (walletsDone, entriesDone) = (0, 0);
         foreach (var (walletCount, entryCount) in plan)
         {
             var walletChunk = wallets.Skip(walletsDone).Take(walletCount).ToArray();
             var entryChunk = entries.Skip(entriesDone).Take(entryCount).ToArray();
-            ids.AddRange(await ExecuteOneAsync(connection, transaction, walletChunk, entryChunk, now, "", ct));
+            var first = walletsDone == 0 && entriesDone == 0;
+            var (chunkIds, chunkPosting) = await ExecuteOneAsync(connection, transaction, walletChunk, entryChunk, now,
+                first ? record : Operations.WriteRecord.None, "", ct, first ? entries.Count : 0);
+            ids.AddRange(chunkIds);
+            postingId ??= chunkPosting;
             (walletsDone, entriesDone) = (walletsDone + walletCount, entriesDone + entryCount);
         }
 
-        return [.. ids];
+        return ([.. ids], postingId);
     }
 
-    private async Task<long[]> ExecuteOneAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<WalletRow> wallets,
-        IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct)
+    private async Task<(long[] Ids, long? PostingId)> ExecuteOneAsync(DbConnection connection, DbTransaction? transaction,
+        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, Operations.WriteRecord record, string suffix,
+        CancellationToken ct, int? legs = null)
     {
-        await using var write = Sql.Create(connection, transaction, Text(wallets.Count, entries.Count) + suffix);
+        await using var write = Sql.Create(connection, transaction, Text(wallets.Count, entries.Count, record) + suffix);
         Bind(write, wallets, entries, now);
+        BindExtras(write, record, legs ?? entries.Count);
 
         await using var reader = await write.ExecuteReaderAsync(ct);
+        var postingId = await ReadExtrasAsync(reader, record, ct);
         foreach (var wallet in wallets)
         {
             // The second half of the lock's pair: the row still held the balance we read.
@@ -132,7 +194,7 @@ internal class RowWriteCommand : WriteCommand
 
         // Inline, the COMMIT comes last: reading past it makes a failed commit surface here.
         Sql.Invariant(!await reader.NextResultAsync(ct), "the write returned more results than it has statements");
-        return ids;
+        return (ids, postingId);
     }
 
     internal static void Bind(DbCommand write, IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now)

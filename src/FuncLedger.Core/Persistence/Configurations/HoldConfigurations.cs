@@ -27,6 +27,16 @@ internal sealed class HoldConfiguration(LedgerProvider provider) : IEntityTypeCo
         var fingerprint = builder.Property(h => h.RequestFingerprint).HasColumnName("request_fingerprint")
             .HasMaxLength(LedgerLimits.FingerprintLength).IsFixedLength().IsUnicode(false).IsRequired();
         LedgerEntryConfiguration.Ordinal(provider, key!, fingerprint!);
+        var closedKey = builder.Property(h => h.ClosedKey).HasColumnName("closed_key")
+            .HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false);
+        var closedFingerprint = builder.Property(h => h.ClosedFingerprint).HasColumnName("closed_fingerprint")
+            .HasMaxLength(LedgerLimits.FingerprintLength).IsFixedLength().IsUnicode(false);
+        LedgerEntryConfiguration.Ordinal(provider, closedKey, closedFingerprint);
+        var closed = builder.HasIndex(h => h.ClosedKey).IsUnique().HasDatabaseName(Commands.Sql.HoldClosedKeyIndex);
+        if (provider == LedgerProvider.SqlServer)
+        {
+            closed.HasFilter("[closed_key] IS NOT NULL");
+        }
 
         builder.Property(h => h.ExpiresAt).HasColumnName("expires_at").HasConversion(UtcConverter.Instance);
         builder.Property(h => h.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
@@ -67,6 +77,8 @@ internal sealed class WalletChangeConfiguration : IEntityTypeConfiguration<Walle
         builder.Property(c => c.WalletId).HasColumnName("wallet_id");
         builder.Property(c => c.Change).HasColumnName("change").HasMaxLength(16).IsUnicode(false).IsRequired();
         builder.Property(c => c.Actor).HasColumnName("actor").HasMaxLength(WalletChanges.ActorLengthMax).IsRequired();
+        builder.Property(c => c.Reason).HasColumnName("reason").HasMaxLength(LedgerLimits.ReasonLengthMax);
+        builder.Property(c => c.EntryId).HasColumnName("entry_id");
         builder.Property(c => c.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
         builder.HasOne<Wallet>().WithMany().HasForeignKey(c => c.WalletId)
             .HasConstraintName("fk_wallet_changes_wallets_wallet_id").OnDelete(DeleteBehavior.Restrict);

@@ -19,10 +19,12 @@ internal sealed class PostgresArrayWriteCommand : WriteCommand
         + "FROM unnest(@ew, @ea, @eb, @er, @ek, @ef, @em) WITH ORDINALITY AS v(ew, ea, eb, er, ek, ef, em, n) ORDER BY v.n "
         + "RETURNING id, idempotency_key;\n";
 
-    public override async Task<long[]> ExecuteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<WalletRow> wallets,
-        IReadOnlyList<EntryWrite> entries, DateTime now, string suffix, CancellationToken ct)
+    public override async Task<(long[] Ids, long? PostingId)> ExecuteAsync(DbConnection connection, DbTransaction? transaction,
+        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, Operations.WriteRecord record, string suffix,
+        CancellationToken ct)
     {
-        await using var write = Sql.Create(connection, transaction, Text + suffix);
+        await using var write = Sql.Create(connection, transaction, Extras(record) + Text + suffix);
+        BindExtras(write, record, entries.Count);
         Sql.AddTimestamp(write, "@now", now);
         Sql.Add(write, "@w", wallets.Select(w => w.Id).ToArray());
         Sql.Add(write, "@b", wallets.Select(w => w.Balance).ToArray());
@@ -36,6 +38,7 @@ internal sealed class PostgresArrayWriteCommand : WriteCommand
         Sql.Add(write, "@em", entries.Select(e => e.Meta).ToArray());
 
         await using var reader = await write.ExecuteReaderAsync(ct);
+        var postingId = await ReadExtrasAsync(reader, record, ct);
         // The second half of the lock's pair: every row still held the balance we read.
         var updated = new HashSet<long>();
         while (await reader.ReadAsync(ct))
@@ -60,6 +63,6 @@ internal sealed class PostgresArrayWriteCommand : WriteCommand
 
         // Inline, the COMMIT comes last: reading past it makes a failed commit surface here.
         Sql.Invariant(!await reader.NextResultAsync(ct), "the write returned more results than it has statements");
-        return result;
+        return (result, postingId);
     }
 }

@@ -20,7 +20,8 @@ internal sealed class PostgresErrors : DatabaseErrors
         exception is PostgresException
         {
             SqlState: PostgresErrorCodes.UniqueViolation,
-            ConstraintName: Commands.Sql.IdempotencyKeyIndex or Commands.Sql.RefusalKeyIndex or Commands.Sql.HoldKeyIndex,
+            ConstraintName: Commands.Sql.IdempotencyKeyIndex or Commands.Sql.RefusalKeyIndex or Commands.Sql.HoldKeyIndex
+                or Commands.Sql.ClientKeyIndex or Commands.Sql.HoldClosedKeyIndex or Commands.Sql.PostingStemIndex,
         };
 
     public override bool IsUndefinedTable(Exception exception) =>

@@ -22,13 +22,19 @@ internal sealed class PostgresHoldCommand
 
     internal const string Text = Columns + "FROM ledger_hold(@owner, @amount, @reason, @meta, @key, @fingerprint, @expires, @now);";
 
-    /// <summary><c>ledger_void</c>: the hold's wallet locked, the hold checked pending and not expired, voided, as it stands.</summary>
-    internal const string VoidText = Columns + "FROM ledger_void(@hold, @now);";
+    /// <summary><c>ledger_void</c>: a client key naming another request is a conflict; the hold's wallet locked, the hold
+    /// checked pending and not expired, voided and closed under the key (a retry under it replays), as it stands.</summary>
+    internal const string VoidText = Columns + "FROM ledger_void(@hold, @key, @fingerprint, @register, @now);";
 
-    public async Task<HoldRow> VoidAsync(DbConnection connection, long holdId, DateTime now, CancellationToken ct)
+    /// <param name="key">The void's key (the client's, or one the ledger made); <paramref name="register"/> when the client's.</param>
+    public async Task<HoldRow> VoidAsync(DbConnection connection, long holdId, string key, string fingerprint, bool register, DateTime now,
+        CancellationToken ct)
     {
         await using var command = Sql.Create(connection, null, VoidText);
         Sql.AddInt64(command, "@hold", holdId);
+        Sql.AddKey(command, "@key", key);
+        Sql.AddFingerprint(command, "@fingerprint", fingerprint);
+        Sql.Add(command, "@register", register);
         Sql.AddTimestamp(command, "@now", now);
         return await ReadAsync(command, ct);
     }

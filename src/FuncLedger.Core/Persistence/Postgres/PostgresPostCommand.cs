@@ -29,17 +29,20 @@ internal sealed class PostgresPostCommand
 
     private const string Columns = "SELECT o_kind, o_n, o_id, o_wallet, o_amount, o_balance, o_key, o_fingerprint ";
 
-    internal const string Text = Columns + "FROM ledger_post("
-        + "@owner, @delta, @reason, @key, @fingerprint, @meta, @create, @compensating, @keep, @now, @hold, @captured);";
+    internal const string Text = Columns + "FROM ledger_post(@owner, @delta, @reason, @key, @fingerprint, @meta, @create, @adjustment, "
+        + "@keep, @now, @hold, @captured, @closedKey, @clientKey, @clientOp, @clientFingerprint, @postingStem);";
 
     /// <summary><c>ledger_capture</c>: reads the hold (a <see cref="PostOutcome.CapturedHold"/> row; none when there is no such
     /// hold) and, when the capture's checks pass on it, runs <c>ledger_post</c> with its postings, releasing the hold.</summary>
     internal const string CaptureText = Columns
-        + "FROM ledger_capture(@hold, @amount, @to, @reason, @key, @creditKey, @fingerprint, @now);";
+        + "FROM ledger_capture(@hold, @amount, @to, @reason, @key, @creditKey, @fingerprint, @closedKey, @register, @now);";
 
-    /// <summary>The capture's rows (the hold's first), or null when <c>ledger_post</c> declined.</summary>
-    public async Task<List<PostRow>?> CaptureAsync(DbConnection connection, CaptureCommand capture, string fingerprint, DateTime now,
-        CancellationToken ct)
+    /// <summary>The capture's rows (the hold's first; a client key's conflict alone), or null when <c>ledger_post</c> declined.
+    /// </summary>
+    /// <param name="closedKey">The capture's key (the client's, or one the ledger made): recorded on the hold it closes.</param>
+    /// <param name="register">Whether <paramref name="closedKey"/> is the client's (registered, checked against the registry).</param>
+    public async Task<List<PostRow>?> CaptureAsync(DbConnection connection, CaptureCommand capture, string fingerprint, string closedKey,
+        bool register, DateTime now, CancellationToken ct)
     {
         await using var command = Sql.Create(connection, null, CaptureText);
         Sql.AddInt64(command, "@hold", capture.HoldId);
@@ -49,6 +52,8 @@ internal sealed class PostgresPostCommand
         Sql.AddKey(command, "@key", IdempotencyKeys.HoldCapture(capture.HoldId));
         Sql.AddKey(command, "@creditKey", IdempotencyKeys.HoldCaptureCredit(capture.HoldId));
         Sql.AddFingerprint(command, "@fingerprint", fingerprint);
+        Sql.AddKey(command, "@closedKey", closedKey);
+        Sql.Add(command, "@register", register);
         Sql.AddTimestamp(command, "@now", now);
         return await ReadAsync(command, ct);
     }
@@ -56,11 +61,14 @@ internal sealed class PostgresPostCommand
     private static void AddNullable(DbCommand command, string name, long? value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Bigint) { Value = (object?)value ?? DBNull.Value });
 
+    private static void AddNullableText(DbCommand command, string name, string? value) =>
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
+
     /// <summary>The function's rows, or null when it declined.</summary>
     /// <param name="keep">Per posting: keep a refusal of it under its key.</param>
     /// <param name="release">The hold a capture releases, or null.</param>
     public async Task<List<PostRow>?> ExecuteAsync(DbConnection connection, IReadOnlyList<Posting> postings, bool[] keep,
-        HoldRelease? release, DateTime now, CancellationToken ct)
+        WriteRecord record, HoldRelease? release, DateTime now, CancellationToken ct)
     {
         await using var command = Sql.Create(connection, null, Text);
         Sql.Add(command, "@owner", postings.Select(p => p.OwnerId).ToArray());
@@ -70,11 +78,19 @@ internal sealed class PostgresPostCommand
         Sql.Add(command, "@fingerprint", postings.Select(p => p.Fingerprint).ToArray());
         Sql.Add(command, "@meta", postings.Select(p => p.Meta).ToArray());
         Sql.Add(command, "@create", postings.Select(p => p.CreateWallet).ToArray());
-        Sql.Add(command, "@compensating", postings.Select(p => p.Compensating).ToArray());
+        Sql.Add(command, "@adjustment", postings.Select(p => p.Adjustment).ToArray());
         Sql.Add(command, "@keep", keep);
         Sql.AddTimestamp(command, "@now", now);
         AddNullable(command, "@hold", release?.HoldId);
         AddNullable(command, "@captured", release?.Captured);
+        AddNullableText(command, "@closedKey", release?.ClosedKey);
+        AddNullableText(command, "@clientKey", record.Client?.Key);
+        command.Parameters.Add(new NpgsqlParameter("@clientOp", NpgsqlDbType.Smallint)
+        {
+            Value = record.Client is { } client ? (short)client.Operation : DBNull.Value,
+        });
+        AddNullableText(command, "@clientFingerprint", record.Client?.Fingerprint);
+        AddNullableText(command, "@postingStem", record.PostingStem);
         var rows = await ReadAsync(command, ct);
         Sql.Invariant(rows is null || rows.Count > 0, "ledger_post returned no row");
         return rows;
@@ -108,6 +124,12 @@ internal enum PostOutcome
     /// <summary>An entry, kept refusal or hold holding one of the keys (an <see cref="EntryRow"/>); nothing was written.</summary>
     Key = 'K',
 
+    /// <summary>The client's key, registered by a request (<c>o_amount</c> its operation); nothing was written.</summary>
+    ClientKey = 'R',
+
+    /// <summary>The posting's row: <c>o_id</c> its id (after the postings' <see cref="Written"/> rows).</summary>
+    Posting = 'G',
+
     /// <summary>Posting <c>o_n</c> was written: entry <c>o_id</c> on wallet <c>o_wallet</c>, balance after <c>o_balance</c>.</summary>
     Written = 'W',
 
@@ -139,5 +161,6 @@ internal enum PostOutcome
 internal readonly record struct PostRow(
     PostOutcome Kind, int Index, long Id, long WalletId, long Amount, long Balance, string? Key, string? Fingerprint)
 {
-    public EntryRow AsEntry() => new(Id, WalletId, Amount, Balance, Key!, Fingerprint);
+    public EntryRow AsEntry() =>
+        new(Kind == PostOutcome.ClientKey ? EntryRow.ClientKeyId : Id, WalletId, Amount, Balance, Key!, Fingerprint);
 }

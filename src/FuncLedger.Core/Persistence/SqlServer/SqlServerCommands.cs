@@ -35,6 +35,13 @@ internal sealed class SqlServerCreateWalletCommand : CreateWalletCommand
 /// triggers, so an entry's id comes back through SCOPE_IDENTITY(); the balance update uses OUTPUT.</summary>
 internal sealed class SqlServerRowWriteCommand() : RowWriteCommand(Sql.SqlServerParametersMax)
 {
+    protected override string RegisterClientKey =>
+        "INSERT INTO client_keys (idempotency_key, operation, request_fingerprint, created_at) OUTPUT INSERTED.operation "
+        + "VALUES (@ck, @co, @cf, @now);";
+
+    protected override string InsertPosting =>
+        "INSERT INTO postings (key_stem, legs, created_at) OUTPUT INSERTED.id VALUES (@ps, @pl, @now);";
+
     protected override string UpdateBalance(string i) =>
         $"UPDATE wallets SET cached_balance = @b{i}, updated_at = @now OUTPUT INSERTED.id WHERE id = @w{i} AND cached_balance = @e{i};";
 

@@ -66,5 +66,8 @@ internal sealed class SqlServerErrors : DatabaseErrors
         exception is SqlException { Number: DuplicateKeyRow or UniqueConstraint } e
         && (e.Message.Contains(Commands.Sql.IdempotencyKeyIndex, StringComparison.Ordinal)
             || e.Message.Contains(Commands.Sql.RefusalKeyIndex, StringComparison.Ordinal)
-            || e.Message.Contains(Commands.Sql.HoldKeyIndex, StringComparison.Ordinal));
+            || e.Message.Contains(Commands.Sql.HoldKeyIndex, StringComparison.Ordinal)
+            || e.Message.Contains(Commands.Sql.ClientKeyIndex, StringComparison.Ordinal)
+            || e.Message.Contains(Commands.Sql.HoldClosedKeyIndex, StringComparison.Ordinal)
+            || e.Message.Contains(Commands.Sql.PostingStemIndex, StringComparison.Ordinal));
 }

@@ -11,6 +11,7 @@ internal sealed class SqliteErrors : DatabaseErrors
     private const int SqliteLocked = 6;
     private const int SqliteError = 1;
     private const int SqliteConstraintUnique = 2067;
+    private const int SqliteConstraintPrimaryKey = 1555;
 
     public override DatabaseErrorClass Classify(Exception exception) => exception switch
     {
@@ -20,10 +21,13 @@ internal sealed class SqliteErrors : DatabaseErrors
     };
 
     public override bool IsIdempotencyKeyViolation(Exception exception) =>
-        exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } e
+        exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey } e
         && (e.Message.Contains("ledger_entries.idempotency_key", StringComparison.Ordinal)
             || e.Message.Contains("ledger_refusals.idempotency_key", StringComparison.Ordinal)
-            || e.Message.Contains("ledger_holds.idempotency_key", StringComparison.Ordinal));
+            || e.Message.Contains("ledger_holds.idempotency_key", StringComparison.Ordinal)
+            || e.Message.Contains("client_keys.idempotency_key", StringComparison.Ordinal)
+            || e.Message.Contains("ledger_holds.closed_key", StringComparison.Ordinal)
+            || e.Message.Contains("postings.key_stem", StringComparison.Ordinal));
 
     // SQLITE_ERROR (1) with "no such table".
     public override bool IsUndefinedTable(Exception exception) =>
