@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Functions.Http;
 using FuncLedger.TestSupport;
@@ -149,6 +150,20 @@ public abstract class HttpFunctionTests(ILedgerTestDatabase database) : IAsyncLi
 
         var after = await CreditAsync(1, """{"amount":10,"reason":"r"}""", Key("busy-key"));
         Assert.Equal(200, after.Status);
+    }
+
+    [Fact]
+    public void A_database_that_named_its_own_wait_answers_503_with_that_retry_after_and_one_that_did_not_with_one_second()
+    {
+        var errors = Host.Get<HttpErrors>();
+
+        // Azure SQL resuming or throttling (40613 asks for 10 s, 40501 for 15 s): the service's own wait, rounded up.
+        var resuming = errors.Map(new LedgerUnavailableException(new TimeoutException(), TimeSpan.FromSeconds(14.2)), "/api/x");
+        var busy = errors.Map(new LedgerUnavailableException(new TimeoutException()), "/api/x");
+
+        Assert.Equal((503, "15"), (resuming.StatusCode, resuming.Headers["Retry-After"]));
+        Assert.Equal((503, "1"), (busy.StatusCode, busy.Headers["Retry-After"]));
+        Assert.Equal("service_unavailable", resuming.Value.Code);
     }
 
     [Fact]

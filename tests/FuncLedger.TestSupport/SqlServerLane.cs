@@ -69,7 +69,11 @@ public sealed class SqlServerTestDatabase : ILedgerTestDatabase, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // As Azure SQL Database creates every database: read committed snapshot and snapshot isolation on.
         await SqlServerLane.MasterAsync($"CREATE DATABASE [{_database}]");
+        await SqlServerLane.MasterAsync(
+            $"ALTER DATABASE [{_database}] SET READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE; "
+            + $"ALTER DATABASE [{_database}] SET ALLOW_SNAPSHOT_ISOLATION ON;");
         _connection = new SqlConnectionStringBuilder(SqlServerLane.ConnectionString) { InitialCatalog = _database, MaxPoolSize = 40 }
             .ConnectionString;
         await Migrations.ApplyAsync(LedgerProvider.SqlServer, _connection);
