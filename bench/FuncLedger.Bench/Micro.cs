@@ -1,7 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 using FuncLedger.Functions.Contracts;
 
 namespace FuncLedger.Bench;

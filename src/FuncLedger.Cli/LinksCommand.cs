@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using FuncLedger.Hosting;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Maintenance;
+using FuncLedger.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

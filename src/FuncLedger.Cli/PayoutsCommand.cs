@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Hosting;
 using Microsoft.Extensions.Configuration;

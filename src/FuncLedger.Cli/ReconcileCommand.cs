@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using FuncLedger.Hosting;
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Reconciliation;
+using FuncLedger.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 

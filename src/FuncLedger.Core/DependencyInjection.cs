@@ -1,7 +1,7 @@
+using Azure.Core;
 using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Operations;
 using FuncLedger.Core.Payouts;
-using Azure.Core;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Persistence.Postgres;
 using FuncLedger.Core.Reconciliation;
@@ -86,8 +86,15 @@ public static class DependencyInjection
         services.AddSingleton(LedgerStore.For(provider));
         services.AddSingleton(retry);
         services.AddSingleton<LedgerUnitOfWork>();
+        services.AddSingleton<LedgerWrites>();
+        services.AddSingleton<PostingService>();
+        services.AddSingleton<Holds>();
+        services.AddSingleton<HoldClosing>();
+        services.AddSingleton<HoldExpiry>();
+        services.AddSingleton<Reversals>();
+        services.AddSingleton<LedgerQueries>();
         services.AddSingleton<Ledger>();
-        services.AddSingleton<ILedger>(sp => new Diagnostics.InstrumentedLedger(sp.GetRequiredService<Ledger>()));
+        services.AddSingleton<ILedger>(sp => sp.GetRequiredService<Ledger>());
         services.AddSingleton<IReconciler, Reconciler>();
         services.AddSingleton<IWalletAdministration, WalletAdministration>();
         services.AddSingleton<IPayoutRejections, PayoutRejections>();

@@ -1,11 +1,10 @@
-using FuncLedger.Hosting;
 using FuncLedger.Core;
 using FuncLedger.Functions.Http;
 using FuncLedger.Functions.Queue;
 using FuncLedger.Functions.Timer;
+using FuncLedger.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FuncLedger.Functions;
 

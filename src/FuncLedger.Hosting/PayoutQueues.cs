@@ -1,6 +1,6 @@
-using Azure;
 using System.Text;
 using System.Text.Json;
+using Azure;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Queues;

@@ -1,15 +1,10 @@
 using System.Text.Json;
 using FuncLedger.Core.Maintenance;
-using FuncLedger.Hosting;
 using FuncLedger.Functions;
 using FuncLedger.Functions.Contracts;
 using FuncLedger.Functions.Http;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using FuncLedger.Hosting;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace FuncLedger.Standalone;
 

@@ -50,4 +50,30 @@ public sealed class SourceRulesTests
 
         Assert.True(uses.Count == 0, "uses FuncLedger.Core.Persistence: " + string.Join(", ", uses));
     }
+
+    [Fact]
+    public void Every_file_s_usings_come_in_order_System_first_then_alphabetically_static_and_aliases_last()
+    {
+        var unordered = Directory.EnumerateDirectories(Path.Combine(TestPaths.RepositoryRoot, "src"))
+            .SelectMany(d => SourceFiles(Path.GetFileName(d)))
+            .Where(f =>
+            {
+                var usings = File.ReadLines(f).SkipWhile(string.IsNullOrWhiteSpace)
+                    .TakeWhile(l => l.StartsWith("using ", StringComparison.Ordinal) && l.EndsWith(';') && !l.Contains('(')).ToList();
+                return !usings.SequenceEqual(usings.OrderBy(UsingOrder));
+            })
+            .Select(f => Path.GetRelativePath(TestPaths.RepositoryRoot, f)).ToList();
+
+        Assert.True(unordered.Count == 0, "usings out of order in " + string.Join(", ", unordered));
+    }
+
+    /// <summary>Plain usings before static ones before aliases; System and System.* first; then by name, ignoring case.</summary>
+    private static (bool, bool, int, string, string) UsingOrder(string line)
+    {
+        var name = line["using ".Length..^1];
+        var plain = name.Replace("static ", "", StringComparison.Ordinal);
+        return (name.StartsWith("static ", StringComparison.Ordinal), name.Contains('=', StringComparison.Ordinal),
+            plain == "System" || plain.StartsWith("System.", StringComparison.Ordinal) ? 0 : 1,
+            plain.ToLowerInvariant(), plain);
+    }
 }

@@ -19,7 +19,7 @@ public static class LedgerTelemetry
     public static readonly Meter Meter = new(Name, typeof(LedgerTelemetry).Assembly.GetName().Version?.ToString());
 
     /// <summary>Ledger operations by <c>operation</c> and <c>outcome</c> (ok, replayed, or the refusal's error code).</summary>
-    public static readonly Counter<long> Operations = Meter.CreateCounter<long>("funcledger.operations", "{operation}",
+    public static readonly Counter<long> OperationsCounted = Meter.CreateCounter<long>("funcledger.operations", "{operation}",
         "Ledger operations by kind and outcome");
 
     public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram("funcledger.operation.duration", "s",
@@ -66,4 +66,51 @@ public static class LedgerTelemetry
         OperationCanceledException => "canceled",
         _ => "error",
     };
+
+    /// <summary>Runs a write with a span (<c>ledger {operation}</c>, the database's spans under it), and records its count,
+    /// outcome and duration. Tags carry no owner, wallet or key.</summary>
+    public static async Task<T> MeasureAsync<T>(string operation, Func<Task<T>> write, Func<T, bool> replayed)
+    {
+        using var activity = ActivitySource.StartActivity("ledger " + operation, ActivityKind.Internal);
+        activity?.SetTag("ledger.operation", operation);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var result = await write();
+            outcome = replayed(result) ? "replayed" : "ok";
+            return result;
+        }
+        catch (Exception e)
+        {
+            outcome = Outcome(e);
+            activity?.SetStatus(e is LedgerException ? ActivityStatusCode.Unset : ActivityStatusCode.Error, outcome);
+            throw;
+        }
+        finally
+        {
+            Record(operation, outcome, Stopwatch.GetElapsedTime(started).TotalSeconds, activity);
+        }
+    }
+
+    private static void Record(string operation, string outcome, double seconds, Activity? activity)
+    {
+        activity?.SetTag("ledger.outcome", outcome);
+        var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
+        OperationsCounted.Add(1, tags);
+        OperationDuration.Record(seconds, tags);
+        var only = new KeyValuePair<string, object?>("operation", operation);
+        switch (outcome)
+        {
+            case "replayed":
+                Replays.Add(1, only);
+                break;
+            case LedgerErrorCodes.IdempotencyConflict:
+                Conflicts.Add(1, only);
+                break;
+            case LedgerErrorCodes.InsufficientFunds:
+                InsufficientFunds.Add(1, only);
+                break;
+        }
+    }
 }

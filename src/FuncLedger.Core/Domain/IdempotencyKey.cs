@@ -1,5 +1,4 @@
 using System.Buffers;
-using FuncLedger.Core.Idempotency;
 
 namespace FuncLedger.Core.Domain;
 
@@ -35,8 +34,8 @@ public sealed record IdempotencyKey
 
         return IdempotencyKeys.IsReserved(key)
             ? throw new LedgerValidationException("idempotencyKey",
-                "The idempotency key has a form the ledger reserves for the keys it derives: it may not end in _debit or _credit "
-                + "or start with participation_award_reg_ or placement_award_reg_.")
+                "The idempotency key has a form the ledger reserves for the keys it derives: it may not "
+                + IdempotencyKeys.ReservedForms + ".")
             : new IdempotencyKey(key);
     }
 

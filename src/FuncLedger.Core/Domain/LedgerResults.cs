@@ -20,7 +20,7 @@ public sealed record TransferResult(
 public sealed record HistoryItem(long Id, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey)
 {
     /// <summary>The client's key (or a key the ledger derived from it); null for an unkeyed operation.</summary>
-    public string? IdempotencyKey { get; init; } = Idempotency.IdempotencyKeys.IsInternal(IdempotencyKey) ? null : IdempotencyKey;
+    public string? IdempotencyKey { get; init; } = Domain.IdempotencyKeys.IsInternal(IdempotencyKey) ? null : IdempotencyKey;
 
     /// <summary>The entry this one reverses, when it is a reversal.</summary>
     public long? Reverses { get; init; }

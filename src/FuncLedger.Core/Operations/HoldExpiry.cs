@@ -5,7 +5,7 @@ namespace FuncLedger.Core.Operations;
 
 /// <summary>Releasing expired holds (the expiry timer). Their coins are available from <c>expiresAt</c> on whether or not this ran;
 /// it marks them expired and brings the wallets' cached held coins back to their pending holds.</summary>
-internal sealed partial class Ledger
+internal sealed class HoldExpiry(LedgerWrites writes)
 {
     /// <summary>The most holds one release transaction marks.</summary>
     public const int ExpiryBatchMax = 500;
@@ -16,8 +16,8 @@ internal sealed partial class Ledger
         int released;
         do
         {
-            var now = time.GetUtcNow().UtcDateTime;
-            released = await unitOfWork.RunAsync((db, ct) => ReleaseExpiredBatchAsync(db, now, ct), cancellationToken);
+            var now = writes.Now;
+            released = await writes.RunAsync((db, ct) => ReleaseExpiredBatchAsync(db, now, ct), cancellationToken);
             total += released;
         }
         while (released == ExpiryBatchMax);
@@ -39,7 +39,7 @@ internal sealed partial class Ledger
         await using var _ = transaction;
         // The wallets' locks first, in ascending id order like every write; then the holds, checked again under them.
         var owners = due.Select(d => d.OwnerId).Distinct().ToArray();
-        await unitOfWork.Store.LookupAndLock.ExecuteAsync(connection, transaction, [], owners, guarded: false, null, ct);
+        await writes.Store.LookupAndLock.ExecuteAsync(connection, transaction, [], owners, guarded: false, null, ct);
         var ids = due.Select(d => d.Id).ToArray();
         var walletIds = due.Select(d => d.WalletId).Distinct().ToArray();
         var released = await db.Holds.Where(h => ids.Contains(h.Id) && h.Status == HoldStatus.Pending && h.ExpiresAt <= now)

@@ -1,5 +1,4 @@
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Payouts;
 
 namespace FuncLedger.Core.Operations;
 

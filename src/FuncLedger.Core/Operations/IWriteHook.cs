@@ -1,3 +1,5 @@
+using FuncLedger.Core.Persistence.Commands;
+
 namespace FuncLedger.Core.Operations;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace FuncLedger.Core.Operations;
 /// </summary>
 internal interface IWriteHook
 {
-    Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, Persistence.Commands.WalletRow> byOwner,
+    Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, WalletRow> byOwner,
         CancellationToken ct);
 
     Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct);
@@ -18,8 +20,3 @@ internal interface IWriteHook
     /// itself (PostgreSQL's <c>ledger_post</c>); the hook runs only on the general path.</summary>
     HoldRelease? Release => null;
 }
-
-/// <summary>A capture's hold: released under its wallet's lock with <paramref name="Captured"/> coins captured, when it is
-/// still pending and not past <paramref name="ExpiresAt"/> (which a hold never changes), and closed under
-/// <paramref name="ClosedKey"/> (the capture's key: the client's, or one the ledger made), so a retry under it replays.</summary>
-internal sealed record HoldRelease(long HoldId, long Captured, DateTime ExpiresAt, string ClosedKey);

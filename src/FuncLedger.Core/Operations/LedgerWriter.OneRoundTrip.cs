@@ -1,25 +1,24 @@
 using System.Data.Common;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence.Commands;
-using FuncLedger.Core.Persistence.Postgres;
 
 namespace FuncLedger.Core.Operations;
 
 internal static partial class LedgerWriter
 {
     /// <summary>
-    /// The whole write as one command in its own implicit transaction (<see cref="PostgresPostCommand"/>): the answer is a
+    /// The whole write as one command in its own implicit transaction (<see cref="IServerWrites.PostAsync"/>): the answer is a
     /// replay or conflict (<see cref="Replay"/>), the new entries, or a refusal. Null when the general path must run: the
     /// command declined, or some postings of a batch replay and others are new.
     /// </summary>
     private static async Task<Written?> PostInOneRoundTripAsync(
-        DbConnection connection, PostgresPostCommand command, IReadOnlyList<Posting> postings, WriteRecord record, HoldRelease? release,
+        DbConnection connection, IServerWrites command, IReadOnlyList<Posting> postings, WriteRecord record, HoldRelease? release,
         DateTime now, CancellationToken ct)
     {
         var group = postings[0].Group;
         var oneGroup = postings.All(p => p.Group == group);
         var keep = postings.Select(p => KeepsRefusal(p, oneGroup)).ToArray();
-        return await command.ExecuteAsync(connection, postings, keep, record, release, now, ct) is { } rows
+        return await command.PostAsync(connection, postings, keep, record, release, now, ct) is { } rows
             ? Answer(rows, postings, record, release)
             : null;
     }

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Persistence.Commands;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +24,7 @@ internal static partial class LedgerWriter
     {
         await context.Database.OpenConnectionAsync(ct);
         var connection = context.Database.GetDbConnection();
-        if ((hook is null || hook.Release is not null) && store.OneRoundTripPost is { } one
+        if ((hook is null || hook.Release is not null) && store.ServerWrites is { } one
             && await PostInOneRoundTripAsync(connection, one, postings, record, hook?.Release, now, ct) is { } done)
         {
             return done;

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +21,7 @@ internal sealed class PayoutRejections(LedgerUnitOfWork unitOfWork, TimeProvider
     public async Task<bool> RecordAsync(PayoutRejection rejection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rejection);
-        var row = new PayoutRejection
+        var row = new PayoutRejectionRow
         {
             MessageId = Truncate(rejection.MessageId, PayoutRejectionLimits.MessageIdLengthMax),
             AwardType = rejection.AwardType is null ? null : Truncate(rejection.AwardType, PayoutRejectionLimits.AwardTypeLengthMax),
@@ -69,7 +70,13 @@ internal sealed class PayoutRejections(LedgerUnitOfWork unitOfWork, TimeProvider
         var from = since?.UtcDateTime ?? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
         return await unitOfWork.RunAsync(async (db, ct) =>
             (IReadOnlyList<PayoutRejection>)await db.PayoutRejections.Where(r => r.RejectedAt >= from)
-                .OrderByDescending(r => r.Id).Take(count).ToListAsync(ct),
+                .OrderByDescending(r => r.Id).Take(count)
+                .Select(r => new PayoutRejection
+                {
+                    Id = r.Id, MessageId = r.MessageId, AwardType = r.AwardType, RegistrationId = r.RegistrationId, Place = r.Place,
+                    ReasonCode = r.ReasonCode, Detail = r.Detail, DequeueCount = r.DequeueCount, RejectedAt = r.RejectedAt,
+                })
+                .ToListAsync(ct),
             cancellationToken);
     }
 

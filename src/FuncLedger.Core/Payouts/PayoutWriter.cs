@@ -1,5 +1,5 @@
-using FuncLedger.Core.Diagnostics;
 using System.Threading.Channels;
+using FuncLedger.Core.Diagnostics;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Operations;
 using Microsoft.Extensions.Hosting;

@@ -1,29 +1,26 @@
-using FuncLedger.Core.Domain;
-using FuncLedger.Core.Payouts;
-using FuncLedger.Core.Reconciliation;
 using FuncLedger.Core.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 
 namespace FuncLedger.Core.Persistence;
 
-/// <summary>The ledger's schema. Writes on the hot path go through the provider's commands (<see cref="LedgerStore"/>); this context owns
-/// the
-/// model, the migrations and the read queries.</summary>
+/// <summary>The ledger's schema. Writes on the hot path go through the provider's commands (<see cref="LedgerStore"/>); this context
+/// owns the model, the migrations and the read queries. Its rows (<c>Persistence/Rows</c>) are internal: the API speaks in records.
+/// </summary>
 public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) : DbContext(options)
 {
-    public DbSet<Wallet> Wallets => Set<Wallet>();
+    internal DbSet<Wallet> Wallets => Set<Wallet>();
 
-    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+    internal DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
 
-    public DbSet<Hold> Holds => Set<Hold>();
+    internal DbSet<Hold> Holds => Set<Hold>();
 
-    public DbSet<EntryReversal> Reversals => Set<EntryReversal>();
+    internal DbSet<EntryReversal> Reversals => Set<EntryReversal>();
 
-    public DbSet<WalletChange> WalletChanges => Set<WalletChange>();
+    internal DbSet<WalletChange> WalletChanges => Set<WalletChange>();
 
-    public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
+    internal DbSet<ReconciliationRunRow> ReconciliationRuns => Set<ReconciliationRunRow>();
 
-    public DbSet<PayoutRejection> PayoutRejections => Set<PayoutRejection>();
+    internal DbSet<PayoutRejectionRow> PayoutRejections => Set<PayoutRejectionRow>();
 
     internal DbSet<HistoryLinkEpoch> HistoryLinkEpochs => Set<HistoryLinkEpoch>();
 

@@ -41,12 +41,9 @@ internal abstract class LedgerStore
 
     public virtual string InlineCommit => "";
 
-    /// <summary>When not null, a write without a hook runs as this one command first (one round trip); the general path
-    /// runs only when it declines.</summary>
-    public virtual PostgresPostCommand? OneRoundTripPost => null;
-
-    /// <summary>When not null, a hold is placed as this one command (one round trip).</summary>
-    public virtual PostgresHoldCommand? OneRoundTripHold => null;
+    /// <summary>When not null, a write without a hook, a capture, a hold and a void each run as one statement on the server
+    /// first (one round trip); the general path runs only when it declines.</summary>
+    public virtual IServerWrites? ServerWrites => null;
 
     public static LedgerStore For(LedgerProvider provider) => provider switch
     {

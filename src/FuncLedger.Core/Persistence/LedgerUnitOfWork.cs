@@ -1,10 +1,10 @@
+using System.Runtime.CompilerServices;
 using FuncLedger.Core.Diagnostics;
 using FuncLedger.Core.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
-using System.Runtime.CompilerServices;
 
 namespace FuncLedger.Core.Persistence;
 

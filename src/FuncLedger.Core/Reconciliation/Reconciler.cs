@@ -1,5 +1,5 @@
-using FuncLedger.Core.Diagnostics;
 using System.Globalization;
+using FuncLedger.Core.Diagnostics;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -70,7 +70,7 @@ internal sealed partial class Reconciler(
         long? runId = null;
         if (request.Record)
         {
-            var run = new ReconciliationRun
+            var run = new ReconciliationRunRow
             {
                 StartedAt = started,
                 FinishedAt = finished,
@@ -109,7 +109,14 @@ internal sealed partial class Reconciler(
         }
 
         return await unitOfWork.RunAsync(async (db, ct) =>
-            (IReadOnlyList<ReconciliationRun>)await db.ReconciliationRuns.OrderByDescending(r => r.Id).Take(count).ToListAsync(ct),
+            (IReadOnlyList<ReconciliationRun>)await db.ReconciliationRuns.OrderByDescending(r => r.Id).Take(count)
+                .Select(r => new ReconciliationRun
+                {
+                    Id = r.Id, StartedAt = r.StartedAt, FinishedAt = r.FinishedAt, Trigger = r.Trigger, Fix = r.Fix,
+                    WalletsChecked = r.WalletsChecked, DriftCount = r.DriftCount, CorrectionsApplied = r.CorrectionsApplied,
+                    BalancesTotal = r.BalancesTotal, EntriesTotal = r.EntriesTotal, DriftedWalletIds = r.DriftedWalletIds,
+                })
+                .ToListAsync(ct),
             cancellationToken);
     }
 

@@ -1,23 +1,6 @@
+using FuncLedger.Core.Domain;
+
 namespace FuncLedger.Core.Reconciliation;
-
-/// <summary>Bounds of a reconciliation run (units last in names).</summary>
-public static class ReconciliationLimits
-{
-    /// <summary>Drifted wallets fixed per transaction: each chunk locks at most this many wallets.</summary>
-    public const int FixChunkSizeDefault = 500;
-    public const int FixChunkSizeMax = 1_000;
-
-    /// <summary>The most drifted wallet IDs a stored run record lists (the drift count is always exact).</summary>
-    public const int RecordedWalletIdsMax = 200;
-
-    /// <summary>The stored list of drifted wallet IDs: comma-separated, at most this many characters.</summary>
-    public const int RecordedWalletIdsLengthMax = 4_000;
-
-    public const int TriggerLengthMax = 16;
-
-    /// <summary>The most run records one read returns.</summary>
-    public const int RecentRunsMax = 100;
-}
 
 /// <summary>Who started a run; stored with its record.</summary>
 public static class ReconciliationTriggers
@@ -78,28 +61,28 @@ public sealed record ReconciliationReport(
 }
 
 /// <summary>A stored reconciliation run (the nightly timer's audit trail).</summary>
-public sealed class ReconciliationRun
+public sealed record ReconciliationRun
 {
-    public long Id { get; set; }
+    public long Id { get; init; }
 
-    public DateTime StartedAt { get; set; }
+    public DateTime StartedAt { get; init; }
 
-    public DateTime FinishedAt { get; set; }
+    public DateTime FinishedAt { get; init; }
 
-    public string Trigger { get; set; } = "";
+    public string Trigger { get; init; } = "";
 
-    public bool Fix { get; set; }
+    public bool Fix { get; init; }
 
-    public long WalletsChecked { get; set; }
+    public long WalletsChecked { get; init; }
 
-    public long DriftCount { get; set; }
+    public long DriftCount { get; init; }
 
-    public long CorrectionsApplied { get; set; }
+    public long CorrectionsApplied { get; init; }
 
-    public long BalancesTotal { get; set; }
+    public long BalancesTotal { get; init; }
 
-    public long EntriesTotal { get; set; }
+    public long EntriesTotal { get; init; }
 
     /// <summary>Comma-separated drifted wallet IDs, the first <see cref="ReconciliationLimits.RecordedWalletIdsMax"/>.</summary>
-    public string DriftedWalletIds { get; set; } = "";
+    public string DriftedWalletIds { get; init; } = "";
 }

@@ -1,6 +1,6 @@
-using FuncLedger.Hosting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FuncLedger.Hosting;
 
 namespace FuncLedger.Functions.Contracts;
 

@@ -1,10 +1,10 @@
-using FuncLedger.Hosting;
 using System.Globalization;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Operations;
 using FuncLedger.Functions.Contracts;
 using FuncLedger.Functions.Http;
+using FuncLedger.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

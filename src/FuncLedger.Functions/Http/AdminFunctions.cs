@@ -1,6 +1,6 @@
-using FuncLedger.Hosting;
 using FuncLedger.Core.Reconciliation;
 using FuncLedger.Functions.Contracts;
+using FuncLedger.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

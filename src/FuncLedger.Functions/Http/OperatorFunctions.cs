@@ -1,8 +1,8 @@
-using FuncLedger.Hosting;
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Reconciliation;
 using FuncLedger.Functions.Contracts;
-using FuncLedger.Functions.Queue;
+using FuncLedger.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

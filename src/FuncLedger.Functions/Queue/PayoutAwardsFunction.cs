@@ -1,5 +1,5 @@
-using FuncLedger.Hosting;
 using Azure.Storage.Queues.Models;
+using FuncLedger.Hosting;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FuncLedger.Functions.Queue;

@@ -25,7 +25,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -95,7 +95,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Wallet", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Wallet", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -141,7 +141,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -194,7 +194,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("ledger_refusals", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -258,7 +258,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("payout_rejections", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -322,9 +322,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -332,9 +332,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)

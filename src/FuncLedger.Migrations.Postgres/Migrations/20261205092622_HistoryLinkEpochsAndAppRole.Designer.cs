@@ -25,7 +25,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.Property<long>("EntryId")
                         .HasColumnType("bigint")
@@ -51,7 +51,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -139,7 +139,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -209,7 +209,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Wallet", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Wallet", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -269,7 +269,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -308,7 +308,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("wallet_changes", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -361,7 +361,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("ledger_refusals", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -473,7 +473,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("ledger_settings", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -537,16 +537,16 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("EntryId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_reversals_entry_id");
 
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("OriginalEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -554,9 +554,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_ledger_reversals_original_entry_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -564,9 +564,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_ledger_holds_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -574,9 +574,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -584,9 +584,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)

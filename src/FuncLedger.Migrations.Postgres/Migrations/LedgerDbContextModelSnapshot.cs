@@ -22,7 +22,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.Property<long>("EntryId")
                         .HasColumnType("bigint")
@@ -48,7 +48,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -153,7 +153,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -223,7 +223,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Wallet", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Wallet", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -291,7 +291,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -339,7 +339,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("wallet_changes", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -392,7 +392,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("ledger_refusals", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -571,7 +571,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -635,16 +635,16 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("EntryId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_reversals_entry_id");
 
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("OriginalEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -652,9 +652,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_ledger_reversals_original_entry_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -662,9 +662,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_ledger_holds_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -672,9 +672,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -682,9 +682,9 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)

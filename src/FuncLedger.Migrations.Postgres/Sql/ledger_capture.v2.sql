@@ -9,6 +9,8 @@ RETURNS TABLE (o_kind "char", o_n integer, o_id bigint, o_wallet bigint, o_amoun
     o_key text, o_fingerprint text)
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET random_page_cost = 1.1 SET search_path = public, pg_temp AS $fn$
 DECLARE
+    c_pending CONSTANT integer := 0;  -- HoldStatus.Pending
+    c_op_capture CONSTANT smallint := 6;  -- LedgerOperation.Capture
     v record;
     v_amount bigint;
     v_reason text;
@@ -37,7 +39,7 @@ BEGIN
     v_reason := coalesce(p_reason, v.reason);
     RETURN QUERY SELECT 'h'::"char", v.status, v.amount, v.owner_id, v_amount,
         (extract(epoch FROM v.expires_at) * 1000000)::bigint, v_reason, v.meta::text;
-    IF (v.status <> 0 AND v.closed_key IS DISTINCT FROM p_closed_key) OR (v.status = 0 AND v.expires_at <= p_now)
+    IF (v.status <> c_pending AND v.closed_key IS DISTINCT FROM p_closed_key) OR (v.status = c_pending AND v.expires_at <= p_now)
         OR v_amount > v.amount OR p_to = v.owner_id THEN
         RETURN;
     END IF;
@@ -45,12 +47,12 @@ BEGIN
     IF p_to IS NULL THEN
         RETURN QUERY SELECT * FROM ledger_post(ARRAY[v.owner_id], ARRAY[-v_amount], ARRAY[v_reason], ARRAY[p_key],
             ARRAY[p_fingerprint], ARRAY[v.meta::text], ARRAY[false], ARRAY[false], ARRAY[false], p_now, p_hold, v_amount,
-            p_closed_key, v_client, 6::smallint, p_fingerprint, NULL);
+            p_closed_key, v_client, c_op_capture, p_fingerprint, NULL);
     ELSE
         RETURN QUERY SELECT * FROM ledger_post(ARRAY[v.owner_id, p_to], ARRAY[-v_amount, v_amount], ARRAY[v_reason, v_reason],
             ARRAY[p_key, p_credit_key], ARRAY[p_fingerprint, p_fingerprint], ARRAY[v.meta::text, v.meta::text],
             ARRAY[false, true], ARRAY[false, false], ARRAY[false, false], p_now, p_hold, v_amount,
-            p_closed_key, v_client, 6::smallint, p_fingerprint, NULL);
+            p_closed_key, v_client, c_op_capture, p_fingerprint, NULL);
     END IF;
 END
 $fn$;

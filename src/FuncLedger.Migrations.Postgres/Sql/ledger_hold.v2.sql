@@ -7,6 +7,8 @@ RETURNS TABLE (o_kind "char", o_replayed boolean, o_id bigint, o_owner bigint, o
     o_status integer, o_expires timestamptz, o_captured bigint, o_entry bigint, o_balance bigint, o_held bigint)
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET random_page_cost = 1.1 SET search_path = public, pg_temp AS $fn$
 DECLARE
+    c_pending CONSTANT integer := 0;  -- HoldStatus.Pending
+    c_op_hold CONSTANT smallint := 5;  -- LedgerOperation.Hold
     v_key record;
     v_wallet record;
     v_hold bigint;
@@ -68,12 +70,13 @@ BEGIN
         IF NOT v_wallet.allow_overdraft AND v_wallet.cached_balance - v_wallet.held < p_amount THEN
             -- The cached held coins may include expired holds: the exact sum decides.
             SELECT coalesce(sum(h.amount), 0) INTO v_active FROM ledger_holds h
-            WHERE h.wallet_id = v_wallet.id AND h.status = 0 AND h.expires_at > p_now;
+            WHERE h.wallet_id = v_wallet.id AND h.status = c_pending AND h.expires_at > p_now;
             IF v_wallet.cached_balance - v_active < p_amount THEN
                 -- Kept under the key like a refused debit: a retry under it is refused again.
                 INSERT INTO ledger_refusals (idempotency_key, request_fingerprint, wallet_id, balance, amount, created_at)
                 VALUES (p_key, p_fingerprint, v_wallet.id, v_wallet.cached_balance - v_active, -p_amount, p_now);
-                INSERT INTO client_keys (idempotency_key, operation, request_fingerprint, created_at) VALUES (p_key, 5, p_fingerprint, p_now);
+                INSERT INTO client_keys (idempotency_key, operation, request_fingerprint, created_at)
+                VALUES (p_key, c_op_hold, p_fingerprint, p_now);
                 RETURN QUERY SELECT 'I'::"char", false, 0::bigint, p_owner, v_wallet.id, p_amount, 0, p_now, 0::bigint,
                     NULL::bigint, v_wallet.cached_balance - v_active, 0::bigint;
                 RETURN;
@@ -82,17 +85,18 @@ BEGIN
 
         INSERT INTO ledger_holds (wallet_id, amount, status, captured, reason, meta, idempotency_key, request_fingerprint,
             expires_at, created_at, updated_at)
-        VALUES (v_wallet.id, p_amount, 0, 0, p_reason, p_meta, p_key, p_fingerprint, p_expires, p_now, p_now)
+        VALUES (v_wallet.id, p_amount, c_pending, 0, p_reason, p_meta, p_key, p_fingerprint, p_expires, p_now, p_now)
         RETURNING id INTO v_hold;
         UPDATE wallets SET held = held + p_amount WHERE id = v_wallet.id;
-        INSERT INTO client_keys (idempotency_key, operation, request_fingerprint, created_at) VALUES (p_key, 5, p_fingerprint, p_now);
+        INSERT INTO client_keys (idempotency_key, operation, request_fingerprint, created_at)
+        VALUES (p_key, c_op_hold, p_fingerprint, p_now);
     END IF;
 
     -- The hold as it stands, with its wallet's balance and the coins its pending holds reserve at p_now.
     RETURN QUERY SELECT 'H'::"char", v_replayed, h.id, w.owner_id, h.wallet_id, h.amount, h.status, h.expires_at, h.captured,
         h.capture_entry_id, w.cached_balance,
         (SELECT coalesce(sum(x.amount), 0)::bigint FROM ledger_holds x
-         WHERE x.wallet_id = w.id AND x.status = 0 AND x.expires_at > p_now)
+         WHERE x.wallet_id = w.id AND x.status = c_pending AND x.expires_at > p_now)
     FROM ledger_holds h JOIN wallets w ON w.id = h.wallet_id WHERE h.id = v_hold;
 END
 $fn$;

@@ -13,6 +13,9 @@ RETURNS TABLE (o_kind "char", o_n integer, o_id bigint, o_wallet bigint, o_amoun
     o_key text, o_fingerprint text)
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET random_page_cost = 1.1 SET search_path = public, pg_temp AS $fn$
 DECLARE
+    c_pending CONSTANT integer := 0;  -- HoldStatus.Pending
+    c_captured CONSTANT integer := 1;  -- HoldStatus.Captured
+    c_expired CONSTANT integer := 3;  -- HoldStatus.Expired
     v_count integer := cardinality(p_owner);
     v_keyed boolean := cardinality(array_remove(p_key, NULL)) > 0 OR p_client_key IS NOT NULL;
     v_posting bigint;
@@ -70,12 +73,12 @@ BEGIN
         -- A capture: its hold, under its wallet's lock, must still be pending and not expired; its whole amount leaves the
         -- wallet's held coins before the debit is checked (written with the balances, so a refusal leaves the hold as it was).
         SELECT h.wallet_id, h.amount, h.status, h.expires_at INTO v_hold FROM ledger_holds h WHERE h.id = p_hold;
-        IF v_hold.status NOT IN (0, 3) THEN
+        IF v_hold.status NOT IN (c_pending, c_expired) THEN
             RETURN QUERY SELECT 'P'::"char", 0, p_hold, v_hold.wallet_id, v_hold.status::bigint, 0::bigint, NULL::text, NULL::text;
             RETURN;
         END IF;
 
-        IF v_hold.status = 3 OR v_hold.expires_at <= p_now THEN
+        IF v_hold.status = c_expired OR v_hold.expires_at <= p_now THEN
             -- Expired, or released by the expiry timer (whose clock may be ahead of this instance's): never released twice.
             RETURN QUERY SELECT 'E'::"char", 0, p_hold, v_hold.wallet_id, 0::bigint, 0::bigint, NULL::text, NULL::text;
             RETURN;
@@ -177,9 +180,9 @@ BEGIN
     SELECT array_agg(id ORDER BY id) INTO v_entries FROM inserted;
 
     IF p_hold IS NOT NULL THEN
-        UPDATE ledger_holds SET status = 1, captured = p_captured, capture_entry_id = v_entries[1], updated_at = p_now,
+        UPDATE ledger_holds SET status = c_captured, captured = p_captured, capture_entry_id = v_entries[1], updated_at = p_now,
             closed_key = p_closed_key, closed_fingerprint = p_fingerprint[1]
-        WHERE id = p_hold AND status = 0;
+        WHERE id = p_hold AND status = c_pending;
         GET DIAGNOSTICS v_created = ROW_COUNT;
         IF v_created <> 1 THEN
             RAISE EXCEPTION 'ledger_post: the captured hold was released under its wallet''s lock' USING ERRCODE = 'FL002';

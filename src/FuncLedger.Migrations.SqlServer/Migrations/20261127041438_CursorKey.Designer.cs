@@ -25,7 +25,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -100,7 +100,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Wallet", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Wallet", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -146,7 +146,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -201,7 +201,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("ledger_refusals", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -286,7 +286,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("ledger_settings", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -350,9 +350,9 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -360,9 +360,9 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)

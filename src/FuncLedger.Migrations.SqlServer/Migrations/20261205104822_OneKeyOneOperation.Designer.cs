@@ -25,7 +25,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.Property<long>("EntryId")
                         .HasColumnType("bigint")
@@ -51,7 +51,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -161,7 +161,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -236,7 +236,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Wallet", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Wallet", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -304,7 +304,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -352,7 +352,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("wallet_changes", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -407,7 +407,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("ledger_refusals", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -589,7 +589,7 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -653,16 +653,16 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("EntryId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_reversals_entry_id");
 
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("OriginalEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -670,9 +670,9 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasConstraintName("fk_ledger_reversals_original_entry_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -680,9 +680,9 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasConstraintName("fk_ledger_holds_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -690,9 +690,9 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -700,9 +700,9 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)

@@ -20,7 +20,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.Property<long>("EntryId")
                         .HasColumnType("INTEGER")
@@ -46,7 +46,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -149,7 +149,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -217,7 +217,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Wallet", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Wallet", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -283,7 +283,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -329,7 +329,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("wallet_changes", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -380,7 +380,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("ledger_refusals", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -555,7 +555,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -617,16 +617,16 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("EntryId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_reversals_entry_id");
 
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("OriginalEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -634,9 +634,9 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_ledger_reversals_original_entry_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -644,9 +644,9 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_ledger_holds_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -654,9 +654,9 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -664,9 +664,9 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)

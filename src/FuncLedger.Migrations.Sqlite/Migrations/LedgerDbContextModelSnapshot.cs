@@ -17,7 +17,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.Property<long>("EntryId")
                         .HasColumnType("INTEGER")
@@ -43,7 +43,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -146,7 +146,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -214,7 +214,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Wallet", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Wallet", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -280,7 +280,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -326,7 +326,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("wallet_changes", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -377,7 +377,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("ledger_refusals", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Payouts.PayoutRejection", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -552,7 +552,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Reconciliation.ReconciliationRun", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -614,16 +614,16 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("reconciliation_runs", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.EntryReversal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("EntryId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_reversals_entry_id");
 
-                    b.HasOne("FuncLedger.Core.Domain.LedgerEntry", null)
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
                         .WithMany()
                         .HasForeignKey("OriginalEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -631,9 +631,9 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_ledger_reversals_original_entry_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.Hold", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -641,9 +641,9 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_ledger_holds_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -651,9 +651,9 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Domain.WalletChange", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -661,9 +661,9 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Idempotency.KeyedRefusal", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Domain.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
                         .WithMany()
                         .HasForeignKey("WalletId")
                         .OnDelete(DeleteBehavior.Restrict)

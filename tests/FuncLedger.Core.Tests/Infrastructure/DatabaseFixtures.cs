@@ -49,6 +49,28 @@ public sealed class PostgresDatabaseFixture : ILedgerDatabase, IAsyncLifetime
     public Task DisposeAsync() => _database.DisposeAsync();
 }
 
+/// <summary>PostgreSQL with every write on the general path (no statement on the server): the property tests run the same
+/// random operations through both paths against one model.</summary>
+public sealed class PostgresGeneralPathFixture : ILedgerDatabase, IAsyncLifetime
+{
+    private readonly PostgresTestDatabase _database = new();
+
+    public LedgerProvider Provider => LedgerProvider.Postgres;
+
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public async Task<LedgerHarness> CreateHarnessAsync(LedgerRetryOptions? retry = null) =>
+        new(Provider, await _database.CreateAsync(), retry, generalPathOnly: true);
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresGeneralPathCollection : ICollectionFixture<PostgresGeneralPathFixture>
+{
+    public const string Name = "postgres general path";
+}
+
 /// <summary>A real SQL Server (FUNCLEDGER_TEST_SQLSERVER, the opt-in lane): one database per run, migrated once, emptied
 /// between tests (TestSupport's <see cref="SqlServerTestDatabase"/>). Only classes marked <see cref="SqlServerLaneAttribute"/>
 /// use it, and those are generated only when the lane is on.</summary>

@@ -15,8 +15,9 @@ public sealed class LedgerHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
 
     /// <param name="interceptor">An EF interceptor every context of the ledger gets (a test that counts commands).</param>
+    /// <param name="generalPathOnly">PostgreSQL without its server-side writes: every write takes the general path.</param>
     public LedgerHarness(LedgerProvider provider, string connectionString, LedgerRetryOptions? retry = null,
-        Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? interceptor = null)
+        Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? interceptor = null, bool generalPathOnly = false)
     {
         Provider = provider;
         ConnectionString = connectionString;
@@ -26,6 +27,11 @@ public sealed class LedgerHarness : IAsyncDisposable
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton<IUnitOfWorkFaults>(Faults)
             .AddLedgerCore(provider, connectionString, retry);
+        if (generalPathOnly)
+        {
+            services.AddSingleton<LedgerStore>(Core.Persistence.Postgres.PostgresStore.GeneralPathOnly);
+        }
+
         if (interceptor is not null)
         {
             services.ConfigureDbContext<LedgerDbContext>(o => o.AddInterceptors(interceptor));

@@ -113,3 +113,6 @@ public sealed class ExactlyOncePostgresTests(PostgresDatabaseFixture database) :
 
 [SqlServerLane, Collection(SqlServerCollection.Name)]
 public sealed class ExactlyOnceSqlServerTests(SqlServerDatabaseFixture database) : ExactlyOnceTests(database);
+
+[Collection(PostgresGeneralPathCollection.Name)]
+public sealed class ExactlyOncePostgresGeneralPathTests(PostgresGeneralPathFixture database) : ExactlyOnceTests(database);

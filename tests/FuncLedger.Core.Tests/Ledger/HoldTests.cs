@@ -323,16 +323,16 @@ public abstract class HoldRaceTests(ILedgerDatabase database) : LedgerTestBase(d
         Assert.Throws<LedgerValidationException>(() => new ReverseCommand(0, "r"));
         Assert.Equal("holdId", Assert.Throws<LedgerValidationException>(() => new VoidCommand(0)).Errors[0].Field);
         Assert.Equal("postingId", Assert.Throws<LedgerValidationException>(() => new ReversePostingCommand(-1, "r")).Errors[0].Field);
-        Assert.Throws<LedgerValidationException>(() => Core.Idempotency.IdempotencyKeys.PostingLeg(new string('k', 120), 1_000));
-        Assert.Empty(Core.Idempotency.IdempotencyKeys.TransactionKeys(null));
-        Assert.Equal(["hold_7_capture", "hold_7_capture_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("hold_7_capture"));
-        Assert.Equal(["hold_7_capture", "hold_7_capture_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("hold_7_capture_credit"));
-        Assert.Equal(["t_debit", "t_credit"], Core.Idempotency.IdempotencyKeys.TransactionKeys("t_credit"));
-        Assert.Equal(["order-1"], Core.Idempotency.IdempotencyKeys.TransactionKeys("order-1"));
-        Assert.Equal(("p_leg_1", "p_leg_1000", 1_000), (Core.Idempotency.IdempotencyKeys.TransactionKeys("p_leg_7")[0],
-            Core.Idempotency.IdempotencyKeys.TransactionKeys("p_leg_7")[^1], Core.Idempotency.IdempotencyKeys.TransactionKeys("p_leg_7").Length));
-        Assert.False(Core.Idempotency.IdempotencyKeys.IsReserved("hold__capture"));
-        Assert.False(Core.Idempotency.IdempotencyKeys.IsReserved("hold_x1_capture"));
+        Assert.Throws<LedgerValidationException>(() => Core.Domain.IdempotencyKeys.PostingLeg(new string('k', 120), 1_000));
+        Assert.Empty(Core.Domain.IdempotencyKeys.TransactionKeys(null));
+        Assert.Equal(["hold_7_capture", "hold_7_capture_credit"], Core.Domain.IdempotencyKeys.TransactionKeys("hold_7_capture"));
+        Assert.Equal(["hold_7_capture", "hold_7_capture_credit"], Core.Domain.IdempotencyKeys.TransactionKeys("hold_7_capture_credit"));
+        Assert.Equal(["t_debit", "t_credit"], Core.Domain.IdempotencyKeys.TransactionKeys("t_credit"));
+        Assert.Equal(["order-1"], Core.Domain.IdempotencyKeys.TransactionKeys("order-1"));
+        Assert.Equal(("p_leg_1", "p_leg_1000", 1_000), (Core.Domain.IdempotencyKeys.TransactionKeys("p_leg_7")[0],
+            Core.Domain.IdempotencyKeys.TransactionKeys("p_leg_7")[^1], Core.Domain.IdempotencyKeys.TransactionKeys("p_leg_7").Length));
+        Assert.False(Core.Domain.IdempotencyKeys.IsReserved("hold__capture"));
+        Assert.False(Core.Domain.IdempotencyKeys.IsReserved("hold_x1_capture"));
         foreach (var (defaults, most) in new[] { (0, 10), (20, 10), (10, 600_000) })
         {
             Assert.Throws<InvalidOperationException>(() => new LedgerHoldOptions { DefaultExpiryMinutes = defaults, MaxExpiryMinutes = most }.Validate());

@@ -1,7 +1,6 @@
 using FuncLedger.TestSupport;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Tests.Infrastructure;
 
 namespace FuncLedger.Core.Tests.Ledger;

@@ -1,5 +1,4 @@
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Operations;
 using FuncLedger.Core.Persistence.Commands;
 
@@ -51,6 +50,20 @@ public sealed class InputValidationTests
     [InlineData("ünicode")]
     public void An_idempotency_key_holds_visible_ascii_only(string key) =>
         Assert.Equal("idempotencyKey", Assert.Single(Assert.Throws<LedgerValidationException>(() => IdempotencyKey.From(key)).Errors).Field);
+
+    [Theory]
+    [InlineData("gift-1_debit", "_debit")]
+    [InlineData("gift-1_credit", "_credit")]
+    [InlineData("pool-1_leg_3", "_leg_")]
+    [InlineData("hold_7_capture", "_capture")]
+    [InlineData("participation_award_reg_9", "participation_award_reg_")]
+    [InlineData("placement_award_reg_9_place_1", "placement_award_reg_")]
+    public void A_key_of_a_reserved_form_is_refused_with_a_message_that_names_that_form(string key, string form)
+    {
+        var refused = Assert.Throws<LedgerValidationException>(() => IdempotencyKey.From(key));
+
+        Assert.Contains(form, Assert.Single(refused.Errors).Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Idempotency_keys_are_bounded_and_optional()

@@ -363,3 +363,6 @@ public sealed class KeyedModelPropertySqliteTests(SqliteDatabaseFixture database
 
 [Collection(PostgresCollection.Name)]
 public sealed class KeyedModelPropertyPostgresTests(PostgresDatabaseFixture database) : KeyedModelPropertyTests(database);
+
+[Collection(PostgresGeneralPathCollection.Name)]
+public sealed class KeyedModelPropertyPostgresGeneralPathTests(PostgresGeneralPathFixture database) : KeyedModelPropertyTests(database);

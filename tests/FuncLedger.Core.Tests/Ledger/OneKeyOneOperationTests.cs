@@ -102,3 +102,6 @@ public sealed class OneKeyOneOperationPostgresTests(PostgresDatabaseFixture data
 
 [SqlServerLane, Collection(SqlServerCollection.Name)]
 public sealed class OneKeyOneOperationSqlServerTests(SqlServerDatabaseFixture database) : OneKeyOneOperationTests(database);
+
+[Collection(PostgresGeneralPathCollection.Name)]
+public sealed class OneKeyOneOperationPostgresGeneralPathTests(PostgresGeneralPathFixture database) : OneKeyOneOperationTests(database);

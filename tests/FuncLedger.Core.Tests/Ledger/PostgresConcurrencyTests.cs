@@ -253,7 +253,7 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
         foreach (var write in new Core.Persistence.Commands.WriteCommand[] { store.Write, ((Core.Persistence.Postgres.PostgresStore)store).WriteArrays })
         {
             var error = await Assert.ThrowsAnyAsync<Exception>(() =>
-                write.ExecuteAsync(connection, null, [wallet], [entry], new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), Core.Operations.WriteRecord.None,
+                write.ExecuteAsync(connection, null, [wallet], [entry], new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), Core.Persistence.Commands.WriteRecord.None,
                     store.InlineCommit, default));
             Assert.Equal("22012", Assert.IsType<Npgsql.PostgresException>(error).SqlState);
             await using var rollback = connection.CreateCommand();

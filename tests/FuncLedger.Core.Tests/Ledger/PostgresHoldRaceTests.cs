@@ -34,7 +34,7 @@ public sealed class PostgresHoldRaceTests(PostgresDatabaseFixture database) : Le
         // Another request (its own key) captures the hold with the very same terms and commits while this capture waits: under
         // the lock this one finds the capture's entries, whose fingerprint matches, but the hold was closed under the other's
         // key, so they are not this request's answer.
-        var fingerprint = Core.Idempotency.RequestFingerprint.Compute(Core.Idempotency.LedgerOperation.Capture, 1, 2, 40, "", null);
+        var fingerprint = Core.Domain.RequestFingerprint.Compute(Core.Domain.LedgerOperation.Capture, 1, 2, 40, "", null);
         var (capture, holdId) = await CaptureWaitingOnAsync("SELECT o_kind FROM ledger_capture(@hold, 40, 2, NULL, "
             + "'hold_' || @hold || '_capture', 'hold_' || @hold || '_capture_credit', '" + fingerprint + "', 'the-other-request', false, "
             + "(SELECT created_at FROM ledger_holds WHERE id = @hold))");

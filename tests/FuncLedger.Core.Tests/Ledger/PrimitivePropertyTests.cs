@@ -310,3 +310,6 @@ public sealed class PrimitivePropertySqliteTests(SqliteDatabaseFixture database)
 
 [Collection(PostgresCollection.Name)]
 public sealed class PrimitivePropertyPostgresTests(PostgresDatabaseFixture database) : PrimitivePropertyTests(database);
+
+[Collection(PostgresGeneralPathCollection.Name)]
+public sealed class PrimitivePropertyPostgresGeneralPathTests(PostgresGeneralPathFixture database) : PrimitivePropertyTests(database);

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Tests.Infrastructure;
 using FuncLedger.TestSupport;

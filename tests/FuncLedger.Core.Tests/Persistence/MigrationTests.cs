@@ -50,8 +50,8 @@ public sealed class MigrationTests
     {
         using var db = Context(provider);
         var model = db.GetService<IDesignTimeModel>().Model;
-        var entries = model.FindEntityType(typeof(Domain.LedgerEntry))!;
-        var wallets = model.FindEntityType(typeof(Domain.Wallet))!;
+        var entries = model.FindEntityType(typeof(Core.Persistence.LedgerEntry))!;
+        var wallets = model.FindEntityType(typeof(Core.Persistence.Wallet))!;
 
         Assert.Equal("ledger_entries", entries.GetTableName());
         Assert.Equal("wallets", wallets.GetTableName());
@@ -69,11 +69,11 @@ public sealed class MigrationTests
         // Azure SQL's default collation is case-insensitive: `order-a` then `Order-A` would be one key to the unique index
         // and two to the ledger's ordinal replay check, and every retry would answer 500.
         using var db = Context(LedgerProvider.SqlServer);
-        var entries = db.GetService<IDesignTimeModel>().Model.FindEntityType(typeof(Domain.LedgerEntry))!;
+        var entries = db.GetService<IDesignTimeModel>().Model.FindEntityType(typeof(Core.Persistence.LedgerEntry))!;
         var script = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "funcledger-sqlserver.sql"));
 
-        Assert.Equal("Latin1_General_100_BIN2", entries.FindProperty(nameof(Domain.LedgerEntry.IdempotencyKey))!.GetCollation());
-        Assert.Equal("Latin1_General_100_BIN2", entries.FindProperty(nameof(Domain.LedgerEntry.RequestFingerprint))!.GetCollation());
+        Assert.Equal("Latin1_General_100_BIN2", entries.FindProperty(nameof(Core.Persistence.LedgerEntry.IdempotencyKey))!.GetCollation());
+        Assert.Equal("Latin1_General_100_BIN2", entries.FindProperty(nameof(Core.Persistence.LedgerEntry.RequestFingerprint))!.GetCollation());
         Assert.Contains("ALTER COLUMN [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NULL;", script, StringComparison.Ordinal);
         Assert.Contains("ALTER COLUMN [request_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NULL;", script, StringComparison.Ordinal);
     }

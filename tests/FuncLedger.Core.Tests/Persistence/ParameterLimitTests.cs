@@ -1,5 +1,4 @@
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Operations;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Persistence.Commands;

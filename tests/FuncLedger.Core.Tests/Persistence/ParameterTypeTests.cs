@@ -113,9 +113,9 @@ public sealed class ParameterTypeTests
     public void A_client_key_and_a_posting_row_bind_the_key_as_varchar_the_kind_as_smallint_and_the_legs_as_int()
     {
         using var write = Command();
-        var client = new Core.Operations.ClientKeyWrite("order-7", Core.Idempotency.LedgerOperation.Posting, new string('a', 64));
+        var client = new Core.Persistence.Commands.ClientKeyWrite("order-7", Core.Domain.LedgerOperation.Posting, new string('a', 64));
 
-        WriteCommand.BindExtras(write, new Core.Operations.WriteRecord(client, "order-7"), 3);
+        WriteCommand.BindExtras(write, new Core.Persistence.Commands.WriteRecord(client, "order-7"), 3);
 
         AssertTypes(write, new Dictionary<string, (SqlDbType, int)>
         {

@@ -43,11 +43,11 @@ public sealed class SqlServerTextParsesTests
         texts.Add("create wallet", Store.CreateWallet.Text);
         texts.Add("keep a refusal", RecordRefusalCommand.Text);
         texts.Add("keep a refusal and register its client key", RecordRefusalCommand.Text + RecordRefusalCommand.RegisterText);
-        var keyed = new Core.Operations.WriteRecord(
-            new Core.Operations.ClientKeyWrite("k", Core.Idempotency.LedgerOperation.Posting, new string('a', 64)), "k");
+        var keyed = new Core.Persistence.Commands.WriteRecord(
+            new Core.Persistence.Commands.ClientKeyWrite("k", Core.Domain.LedgerOperation.Posting, new string('a', 64)), "k");
         texts.Add("write with a client key and a posting row, 3 wallets, 3 entries", ((RowWriteCommand)Store.Write).Text(3, 3, keyed));
         texts.Add("write with a client key, 1 wallet, 1 entry",
-            ((RowWriteCommand)Store.Write).Text(1, 1, Core.Operations.WriteRecord.Of("k", Core.Idempotency.LedgerOperation.Credit, "f")));
+            ((RowWriteCommand)Store.Write).Text(1, 1, Core.Persistence.Commands.WriteRecord.Of("k", Core.Domain.LedgerOperation.Credit, "f")));
         texts.Add("drift scan", DriftScanCommand.Text);
         texts.Add("active held coins", ActiveHeldCommand.Text);
         foreach (var (shape, query) in EfQueries())
@@ -86,7 +86,7 @@ public sealed class SqlServerTextParsesTests
         yield return ("a posting by id", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
             db.Postings.Where(p => p.Id == 1).Select(p => new { p.KeyStem, p.Legs })));
         yield return ("kept refusals by keys", Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToQueryString(
-            db.Set<Core.Idempotency.KeyedRefusal>().Where(r => keys.Contains(r.IdempotencyKey)).Select(r => new { r.WalletId, r.Amount })));
+            db.Set<Core.Persistence.KeyedRefusal>().Where(r => keys.Contains(r.IdempotencyKey)).Select(r => new { r.WalletId, r.Amount })));
     }
 
     [Theory]

@@ -6,8 +6,8 @@ namespace FuncLedger.Core.Persistence.Commands;
 /// released them yet), read under the wallet's lock. Served by (wallet_id, status, expires_at). The same text everywhere.</summary>
 internal static class ActiveHeldCommand
 {
-    internal const string Text =
-        "SELECT CAST(COALESCE(SUM(amount), 0) AS bigint) FROM ledger_holds WHERE wallet_id = @w AND status = 0 AND expires_at > @now;";
+    internal static readonly string Text =
+        $"SELECT CAST(COALESCE(SUM(amount), 0) AS bigint) FROM ledger_holds WHERE wallet_id = @w AND {Sql.HoldActive("@now")};";
 
     public static async Task<long> ExecuteAsync(DbConnection connection, DbTransaction? transaction, long walletId, DateTime now,
         CancellationToken ct)

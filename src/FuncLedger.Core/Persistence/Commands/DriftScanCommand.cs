@@ -31,7 +31,7 @@ internal sealed class DriftScanCommand(string prefix = "", string suffix = "")
         + "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; SET LOCAL work_mem = '64MB';\n",
         "\nCOMMIT;");
 
-    internal const string Text =
+    internal static readonly string Text =
         "SELECT d.drift_id, CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(d.cached), 0) AS BIGINT), "
         + "CAST(COALESCE(SUM(d.ledger), 0) AS BIGINT), CAST(COALESCE(SUM(d.held), 0) AS BIGINT), "
         + "CAST(COALESCE(SUM(d.pending), 0) AS BIGINT) FROM ("
@@ -39,7 +39,8 @@ internal sealed class DriftScanCommand(string prefix = "", string suffix = "")
         + "w.cached_balance AS cached, COALESCE(s.total, 0) AS ledger, w.held AS held, COALESCE(h.total, 0) AS pending "
         + "FROM wallets w "
         + "LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_entries GROUP BY wallet_id) s ON s.wallet_id = w.id "
-        + "LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_holds WHERE status = 0 GROUP BY wallet_id) h ON h.wallet_id = w.id"
+        + $"LEFT JOIN (SELECT wallet_id, SUM(amount) AS total FROM ledger_holds WHERE {Sql.HoldPending} GROUP BY wallet_id) h "
+        + "ON h.wallet_id = w.id"
         + ") d GROUP BY d.drift_id;";
 
     /// <param name="timeoutSeconds">The scan's own command timeout (<see cref="LedgerConnectionOptions.ScanTimeoutSeconds"/>):

@@ -44,7 +44,7 @@ internal class LockSumSetCommand(string rowLockClause)
         var ids = Sql.List("@w", wallets);
         return LockWallets(ids)
             + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_entries WHERE wallet_id IN ({ids}) GROUP BY wallet_id;"
-            + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_holds WHERE wallet_id IN ({ids}) AND status = 0 "
+            + $"\nSELECT wallet_id, CAST(SUM(amount) AS BIGINT) FROM ledger_holds WHERE wallet_id IN ({ids}) AND {Sql.HoldPending} "
             + "GROUP BY wallet_id;";
     }
 
@@ -57,7 +57,7 @@ internal class LockSumSetCommand(string rowLockClause)
             var wallet = Sql.Name("@w", i);
             sql.Append("UPDATE wallets SET cached_balance = ").Append(Sql.Name("@b", i))
                 .Append(", held = (SELECT COALESCE(SUM(amount), 0) FROM ledger_holds WHERE wallet_id = ").Append(wallet)
-                .Append(" AND status = 0), updated_at = @now WHERE id = ").Append(wallet).Append(";\n");
+                .Append(" AND ").Append(Sql.HoldPending).Append("), updated_at = @now WHERE id = ").Append(wallet).Append(";\n");
         }
 
         return sql.ToString();

@@ -17,7 +17,7 @@ internal sealed class RecordRefusalCommand
         "INSERT INTO client_keys (idempotency_key, operation, request_fingerprint, created_at) VALUES (@ck, @co, @cf, @now);\n";
 
     public async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, RefusalWrite refusal,
-        Operations.ClientKeyWrite? client, DateTime now, string commit, CancellationToken ct)
+        ClientKeyWrite? client, DateTime now, string commit, CancellationToken ct)
     {
         await using var insert = Sql.Create(connection, transaction, Text + (client is null ? "" : RegisterText) + commit);
         Bind(insert, refusal, now);
@@ -30,7 +30,7 @@ internal sealed class RecordRefusalCommand
     }
 
     /// <summary>A client key's registration (@ck, @co, @cf): the key as the key column, its operation, its fingerprint.</summary>
-    internal static void BindClient(DbCommand command, Operations.ClientKeyWrite client)
+    internal static void BindClient(DbCommand command, ClientKeyWrite client)
     {
         Sql.AddKey(command, "@ck", client.Key);
         Sql.AddInt16(command, "@co", (short)client.Operation);

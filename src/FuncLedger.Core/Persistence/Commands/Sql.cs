@@ -37,6 +37,14 @@ internal static class Sql
     /// <summary>Unique index of a posting's key stem.</summary>
     public const string PostingStemIndex = "ux_postings_key_stem";
 
+    /// <summary>A hold that still reserves its coins (<see cref="HoldStatus.Pending"/>), the one spelling of the status in SQL:
+    /// the cached held coins are the sum of these.</summary>
+    public static readonly string HoldPending = $"status = {(int)HoldStatus.Pending}";
+
+    /// <summary>A hold that counts against the available balance at <paramref name="now"/> (pending and not expired, whether
+    /// or not the expiry timer released it yet).</summary>
+    public static string HoldActive(string now) => $"{HoldPending} AND expires_at > {now}";
+
     /// <summary>The columns of an <see cref="EntryRow"/>.</summary>
     public const string EntryColumns = "id, wallet_id, amount, balance_after, idempotency_key, request_fingerprint";
 

@@ -14,7 +14,7 @@ internal abstract class WriteCommand
     /// <param name="suffix">Text sent behind the statements in the same round trip (an inline COMMIT), or "".</param>
     /// <returns>The new entries' ids, in order, and the posting row's id when there is one.</returns>
     public abstract Task<(long[] Ids, long? PostingId)> ExecuteAsync(DbConnection connection, DbTransaction? transaction,
-        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, Operations.WriteRecord record, string suffix,
+        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, WriteRecord record, string suffix,
         CancellationToken ct);
 
     /// <summary>The client key's registration (@ck, @co, @cf) returning its operation, in the provider's dialect.</summary>
@@ -26,10 +26,10 @@ internal abstract class WriteCommand
     protected virtual string InsertPosting => "INSERT INTO postings (key_stem, legs, created_at) VALUES (@ps, @pl, @now) RETURNING id;";
 
     /// <summary>The statements that go ahead of the write for <paramref name="record"/>.</summary>
-    protected string Extras(Operations.WriteRecord record) =>
+    protected string Extras(WriteRecord record) =>
         (record.Client is null ? "" : RegisterClientKey + "\n") + (record.PostingStem is null ? "" : InsertPosting + "\n");
 
-    internal static void BindExtras(DbCommand command, Operations.WriteRecord record, int entries)
+    internal static void BindExtras(DbCommand command, WriteRecord record, int entries)
     {
         if (record.Client is { } client)
         {
@@ -44,7 +44,7 @@ internal abstract class WriteCommand
     }
 
     /// <summary>Reads what <see cref="Extras"/> returned: the posting's id when it has a row.</summary>
-    protected static async Task<long?> ReadExtrasAsync(DbDataReader reader, Operations.WriteRecord record, CancellationToken ct)
+    protected static async Task<long?> ReadExtrasAsync(DbDataReader reader, WriteRecord record, CancellationToken ct)
     {
         if (record.Client is not null)
         {
@@ -118,8 +118,8 @@ internal class RowWriteCommand : WriteCommand
     /// <summary>How many shapes of this command's text are kept.</summary>
     internal int ShapesKept => _texts.Count;
 
-    internal string Text(int wallets, int entries, Operations.WriteRecord? record = null) =>
-        _texts.Get((wallets, entries, Extras(record ?? Operations.WriteRecord.None)));
+    internal string Text(int wallets, int entries, WriteRecord? record = null) =>
+        _texts.Get((wallets, entries, Extras(record ?? WriteRecord.None)));
 
     private string Build((int Wallets, int Entries, string Extras) k)
     {
@@ -138,7 +138,7 @@ internal class RowWriteCommand : WriteCommand
     }
 
     public override async Task<(long[] Ids, long? PostingId)> ExecuteAsync(DbConnection connection, DbTransaction? transaction,
-        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, Operations.WriteRecord record, string suffix,
+        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, WriteRecord record, string suffix,
         CancellationToken ct)
     {
         var plan = Plan(wallets.Count, entries.Count);
@@ -159,7 +159,7 @@ internal class RowWriteCommand : WriteCommand
             var entryChunk = entries.Skip(entriesDone).Take(entryCount).ToArray();
             var first = walletsDone == 0 && entriesDone == 0;
             var (chunkIds, chunkPosting) = await ExecuteOneAsync(connection, transaction, walletChunk, entryChunk, now,
-                first ? record : Operations.WriteRecord.None, "", ct, first ? entries.Count : 0);
+                first ? record : WriteRecord.None, "", ct, first ? entries.Count : 0);
             ids.AddRange(chunkIds);
             postingId ??= chunkPosting;
             (walletsDone, entriesDone) = (walletsDone + walletCount, entriesDone + entryCount);
@@ -169,7 +169,7 @@ internal class RowWriteCommand : WriteCommand
     }
 
     private async Task<(long[] Ids, long? PostingId)> ExecuteOneAsync(DbConnection connection, DbTransaction? transaction,
-        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, Operations.WriteRecord record, string suffix,
+        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, WriteRecord record, string suffix,
         CancellationToken ct, int? legs = null)
     {
         await using var write = Sql.Create(connection, transaction, Text(wallets.Count, entries.Count, record) + suffix);

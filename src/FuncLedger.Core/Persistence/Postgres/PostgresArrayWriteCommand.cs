@@ -20,7 +20,7 @@ internal sealed class PostgresArrayWriteCommand : WriteCommand
         + "RETURNING id, idempotency_key;\n";
 
     public override async Task<(long[] Ids, long? PostingId)> ExecuteAsync(DbConnection connection, DbTransaction? transaction,
-        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, Operations.WriteRecord record, string suffix,
+        IReadOnlyList<WalletRow> wallets, IReadOnlyList<EntryWrite> entries, DateTime now, WriteRecord record, string suffix,
         CancellationToken ct)
     {
         await using var write = Sql.Create(connection, transaction, Extras(record) + Text + suffix);

@@ -67,35 +67,3 @@ internal sealed class PostgresHoldCommand
             reader.GetInt64(11));
     }
 }
-
-/// <summary>What <c>ledger_hold</c> answered (its <c>o_kind</c>).</summary>
-internal enum HoldOutcome
-{
-    /// <summary>The hold as it stands (new, or the one the key holds when replayed).</summary>
-    Hold = 'H',
-
-    /// <summary>The key holds other terms.</summary>
-    Conflict = 'C',
-
-    /// <summary>Insufficient funds on <see cref="Hold.WalletId"/>: <c>o_balance</c> available, <c>o_amount</c> asked.</summary>
-    Insufficient = 'I',
-
-    /// <summary>The owner's wallet is frozen.</summary>
-    Frozen = 'Z',
-
-    /// <summary>The owner has no wallet.</summary>
-    NoWallet = 'N',
-
-    /// <summary>No hold has the id.</summary>
-    HoldNotFound = 'F',
-
-    /// <summary>The hold is no longer pending (its status in <see cref="Hold.Status"/>).</summary>
-    HoldNotPending = 'P',
-
-    /// <summary>The hold has expired (at <see cref="Hold.ExpiresAt"/>).</summary>
-    HoldExpired = 'E',
-}
-
-/// <summary>One row of <c>ledger_hold</c>: <see cref="Hold"/> carries the hold's columns (or the refused wallet and amount),
-/// <see cref="Balance"/> and <see cref="Held"/> its wallet's balance and pending held coins (or the available coins).</summary>
-internal sealed record HoldRow(HoldOutcome Kind, bool Replayed, long OwnerId, Hold Hold, long Balance, long Held);

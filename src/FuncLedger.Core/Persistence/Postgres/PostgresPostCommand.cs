@@ -1,7 +1,5 @@
 using System.Data.Common;
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
-using FuncLedger.Core.Operations;
 using FuncLedger.Core.Persistence.Commands;
 using Npgsql;
 using NpgsqlTypes;
@@ -116,51 +114,4 @@ internal sealed class PostgresPostCommand
 
         return rows;
     }
-}
-
-/// <summary>What a row of <c>ledger_post</c> says (its <c>o_kind</c>).</summary>
-internal enum PostOutcome
-{
-    /// <summary>An entry, kept refusal or hold holding one of the keys (an <see cref="EntryRow"/>); nothing was written.</summary>
-    Key = 'K',
-
-    /// <summary>The client's key, registered by a request (<c>o_amount</c> its operation); nothing was written.</summary>
-    ClientKey = 'R',
-
-    /// <summary>The posting's row: <c>o_id</c> its id (after the postings' <see cref="Written"/> rows).</summary>
-    Posting = 'G',
-
-    /// <summary>Posting <c>o_n</c> was written: entry <c>o_id</c> on wallet <c>o_wallet</c>, balance after <c>o_balance</c>.</summary>
-    Written = 'W',
-
-    /// <summary>Insufficient funds on wallet <c>o_wallet</c>: <c>o_balance</c> available, <c>o_amount</c> asked.</summary>
-    Insufficient = 'I',
-
-    /// <summary>Wallet <c>o_wallet</c> is frozen.</summary>
-    Frozen = 'Z',
-
-    /// <summary>The balance of wallet <c>o_wallet</c> would overflow.</summary>
-    Overflow = 'O',
-
-    /// <summary>Posting <c>o_n</c>'s wallet does not exist and may not be created.</summary>
-    NoWallet = 'N',
-
-    /// <summary>The capture's hold is no longer pending: <c>o_amount</c> is its status.</summary>
-    HoldNotPending = 'P',
-
-    /// <summary>The capture's hold has expired.</summary>
-    HoldExpired = 'E',
-
-    /// <summary><c>ledger_capture</c>'s hold as read: <c>o_n</c> its status, <c>o_id</c> its amount, <c>o_wallet</c> its owner,
-    /// <c>o_amount</c> the coins to capture, <c>o_balance</c> its expiry (microseconds since 1970), <c>o_key</c> the capture's
-    /// reason, <c>o_fingerprint</c> the hold's meta.</summary>
-    CapturedHold = 'h',
-}
-
-/// <summary>One row of <c>ledger_post</c>; the columns mean what <see cref="Kind"/> says.</summary>
-internal readonly record struct PostRow(
-    PostOutcome Kind, int Index, long Id, long WalletId, long Amount, long Balance, string? Key, string? Fingerprint)
-{
-    public EntryRow AsEntry() =>
-        new(Kind == PostOutcome.ClientKey ? EntryRow.ClientKeyId : Id, WalletId, Amount, Balance, Key!, Fingerprint);
 }

@@ -3,8 +3,8 @@ using FuncLedger.Core.Persistence.Commands;
 namespace FuncLedger.Core.Persistence.Postgres;
 
 /// <summary>
-/// PostgreSQL: a write without a hook, and a capture, is one round trip (<see cref="PostgresPostCommand"/>), and so are a
-/// hold and a void (<see cref="PostgresHoldCommand"/>). The general path: <c>ORDER BY
+/// PostgreSQL: a write without a hook, a capture, a hold and a void are one round trip each
+/// (<see cref="PostgresServerWrites"/>). The general path: <c>ORDER BY
 /// id FOR UPDATE</c> locks rows in sorted order; ids come back by <c>RETURNING</c>; BEGIN travels with the first command
 /// and COMMIT with the write (two round trips); batches of <see cref="ArrayBatchMin"/> postings or more bind arrays.
 /// </summary>
@@ -19,9 +19,13 @@ internal sealed class PostgresStore : LedgerStore
 
     private const string RowLock = " FOR UPDATE";
 
-    private PostgresStore()
-    {
-    }
+    private PostgresStore(bool serverWrites = true) => _serverWrites = serverWrites;
+
+    private readonly bool _serverWrites;
+
+    /// <summary>PostgreSQL on the general path only (no statement on the server): what a test runs to compare the two paths.
+    /// </summary>
+    internal static PostgresStore GeneralPathOnly { get; } = new(serverWrites: false);
 
     public override LedgerProvider Provider => LedgerProvider.Postgres;
 
@@ -48,9 +52,7 @@ internal sealed class PostgresStore : LedgerStore
 
     public override string InlineCommit => "COMMIT;\n";
 
-    public override PostgresPostCommand OneRoundTripPost => PostgresPostCommand.Instance;
-
-    public override PostgresHoldCommand OneRoundTripHold => PostgresHoldCommand.Instance;
+    public override IServerWrites? ServerWrites => _serverWrites ? PostgresServerWrites.Instance : null;
 
     public override DriftScanCommand DriftScan => DriftScanCommand.Postgres;
 

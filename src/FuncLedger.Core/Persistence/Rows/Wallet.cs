@@ -1,7 +1,7 @@
-namespace FuncLedger.Core.Domain;
+namespace FuncLedger.Core.Persistence;
 
 /// <summary>A player's wallet: the cached balance of its entries, and whether it may go below zero.</summary>
-public sealed class Wallet
+internal sealed class Wallet
 {
     public long Id { get; set; }
 

@@ -1,8 +1,6 @@
 using System.Globalization;
-using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 
-namespace FuncLedger.Core.Payouts;
+namespace FuncLedger.Core.Domain;
 
 /// <summary>
 /// One award of a tournament: a participation award when <see cref="Place"/> is null, a placement award otherwise. Its

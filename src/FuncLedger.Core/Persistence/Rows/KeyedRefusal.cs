@@ -1,4 +1,4 @@
-namespace FuncLedger.Core.Idempotency;
+namespace FuncLedger.Core.Persistence;
 
 /// <summary>
 /// A keyed request the ledger refused for insufficient funds, kept so a retry under the same key gets the same answer

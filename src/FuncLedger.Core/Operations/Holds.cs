@@ -1,18 +1,19 @@
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Persistence.Commands;
 using Microsoft.EntityFrameworkCore;
+using static FuncLedger.Core.Operations.HoldReads;
 
 namespace FuncLedger.Core.Operations;
 
-/// <summary>Holds (two-phase): reserve, capture (a debit or a transfer of part or all), void, release at expiry.</summary>
-internal sealed partial class Ledger
+/// <summary>Holds (two-phase), placing and reading: a hold reserves coins of a wallet until it expires, is captured or voided
+/// (<see cref="HoldClosing"/>), or the expiry timer releases it (<see cref="HoldExpiry"/>).</summary>
+internal sealed class Holds(LedgerWrites writes, LedgerHoldOptions holdOptions)
 {
     public async Task<HoldResult> PlaceHoldAsync(HoldCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = writes.Now;
         var expiresAt = command.ExpiresAt?.UtcDateTime ?? now.AddMinutes(holdOptions.DefaultExpiryMinutes);
         var key = command.Key.Value;
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.Hold, command.Owner.Value,
@@ -20,7 +21,7 @@ internal sealed partial class Ledger
         if (expiresAt <= now || expiresAt > now.AddMinutes(holdOptions.MaxExpiryMinutes))
         {
             // A retry of a hold placed (or refused) before answers as it did, even once the expiry it asked for has passed.
-            return await unitOfWork.RunAsync((db, ct) => HoldByKeyAsync(db, key, fingerprint, now, ct), cancellationToken)
+            return await writes.RunAsync((db, ct) => HoldByKeyAsync(db, key, fingerprint, now, ct), cancellationToken)
                 ?? throw new LedgerValidationException("expiresAt",
                     $"A hold expires in the future and within {holdOptions.MaxExpiryMinutes} minutes.");
         }
@@ -33,7 +34,7 @@ internal sealed partial class Ledger
             Amount = command.Amount.Value, Reason = command.Reason, Meta = command.Meta, IdempotencyKey = key,
             RequestFingerprint = fingerprint, ExpiresAt = expiresAt, CreatedAt = now, UpdatedAt = now, Status = HoldStatus.Pending,
         };
-        return await RunReplayingKeyRaceAsync((db, ct) => unitOfWork.Store.OneRoundTripHold is { } one
+        return await writes.RunReplayingKeyRaceAsync((db, ct) => writes.Store.ServerWrites is { } one
             ? PlaceInOneRoundTripAsync(db, one, owner, NewHold(), now, ct)
             : PlaceInTransactionAsync(db, owner, NewHold(), now, ct), cancellationToken);
     }
@@ -67,7 +68,7 @@ internal sealed partial class Ledger
 
     private async Task<HoldResult> PlaceInTransactionAsync(LedgerDbContext db, long ownerId, Hold hold, DateTime now, CancellationToken ct)
     {
-        var store = unitOfWork.Store;
+        var store = writes.Store;
         var (connection, transaction) = await LedgerTransaction.BeginAsync(db, ct);
         await using (transaction)
         {
@@ -115,7 +116,7 @@ internal sealed partial class Ledger
 
             hold.WalletId = wallet.Id;
             db.Holds.Add(hold);
-            db.ClientKeys.Add(Registered(client, now));
+            db.ClientKeys.Add(LedgerWrites.Registered(client, now));
             await db.SaveChangesAsync(ct);
             await db.Wallets.Where(w => w.Id == wallet.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.Held, w => w.Held + hold.Amount), ct);
@@ -125,82 +126,35 @@ internal sealed partial class Ledger
         }
     }
 
+    /// <summary>A hold placed as one command (<see cref="IServerWrites.PlaceHoldAsync"/>): the answer is the hold as it stands (new or
+    /// replayed) or the typed refusal, with the rules of <see cref="PlaceInTransactionAsync"/>.</summary>
+    private static async Task<HoldResult> PlaceInOneRoundTripAsync(
+        LedgerDbContext db, IServerWrites command, long ownerId, Hold hold, DateTime now, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        var row = await command.PlaceHoldAsync(db.Database.GetDbConnection(), ownerId, hold, now, ct);
+        return row.Kind switch
+        {
+            HoldOutcome.Hold => Describe(row.Hold, row.OwnerId, row.Balance, row.Held, now) with { Replayed = row.Replayed },
+            HoldOutcome.Conflict => throw new IdempotencyConflictException(hold.IdempotencyKey),
+            HoldOutcome.Insufficient => throw new InsufficientFundsException(row.Hold.WalletId, row.Balance, row.Hold.Amount)
+            {
+                Replayed = row.Replayed,
+            },
+            HoldOutcome.Frozen => throw new WalletFrozenException(row.Hold.WalletId),
+            _ => throw new InvalidWalletException(InvalidWalletReason.NotFound, "The wallet does not exist."),
+        };
+    }
+
     public async Task<HoldResult> GetHoldAsync(long holdId, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        return await unitOfWork.RunAsync((db, ct) => DescribeHoldAsync(db, holdId, now, ct), cancellationToken);
+        var now = writes.Now;
+        return await writes.RunAsync((db, ct) => DescribeHoldAsync(db, holdId, now, ct), cancellationToken);
     }
 
     public async Task<WalletBalance> GetWalletAsync(OwnerId owner, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        return await unitOfWork.RunAsync((db, ct) => WalletBalanceAsync(db, owner.Value, now, ct), cancellationToken);
-    }
-
-    private static async Task<WalletBalance> WalletBalanceAsync(LedgerDbContext db, long ownerId, DateTime now, CancellationToken ct)
-    {
-        var wallet = await db.Wallets.Where(w => w.OwnerId == ownerId)
-            .Select(w => new
-            {
-                w.CachedBalance, w.Frozen, w.AllowOverdraft,
-                Held = db.Holds.Where(h => h.WalletId == w.Id && h.Status == HoldStatus.Pending && h.ExpiresAt > now).Sum(h => h.Amount),
-            })
-            .FirstOrDefaultAsync(ct);
-        return wallet is null
-            ? new WalletBalance(ownerId, 0, 0, 0, Frozen: false, AllowOverdraft: false)
-            : new WalletBalance(ownerId, wallet.CachedBalance, wallet.Held, wallet.CachedBalance - wallet.Held, wallet.Frozen,
-                wallet.AllowOverdraft);
-    }
-
-    /// <summary>A hold as it stands; a pending hold past its expiry is reported expired (its coins are available again).</summary>
-    private static async Task<HoldResult> DescribeHoldAsync(LedgerDbContext db, long holdId, DateTime now, CancellationToken ct)
-    {
-        var found = await db.Holds.Where(h => h.Id == holdId)
-            .Join(db.Wallets, h => h.WalletId, w => w.Id, (h, w) => new { Hold = h, w.OwnerId })
-            .FirstOrDefaultAsync(ct) ?? throw new HoldNotFoundException(holdId);
-        var (hold, owner) = (found.Hold, found.OwnerId);
-        var wallet = await WalletBalanceAsync(db, owner, now, ct);
-        var creditKey = IdempotencyKeys.HoldCaptureCredit(holdId);
-        var credit = hold.Status == HoldStatus.Captured
-            ? await db.LedgerEntries.Where(e => e.IdempotencyKey == creditKey).Select(e => (long?)e.Id).FirstOrDefaultAsync(ct)
-            : null;
-        return Describe(hold, owner, wallet.Balance, wallet.Held, now) with { CreditTransactionId = credit };
-    }
-
-    /// <summary>A hold as it stands at <paramref name="now"/>, with its wallet's balance and held coins.</summary>
-    private static HoldResult Describe(Hold hold, long ownerId, long balance, long held, DateTime now)
-    {
-        var status = hold.Status == HoldStatus.Pending && hold.ExpiresAt <= now ? HoldStatus.Expired : hold.Status;
-        var released = status is HoldStatus.Pending ? 0 : hold.Amount - hold.Captured;
-        return new HoldResult(hold.Id, ownerId, hold.WalletId, hold.Amount, status, hold.ExpiresAt, hold.Captured, released,
-            hold.CaptureEntryId, balance, held, balance - held);
-    }
-
-    private readonly record struct PendingHold(long Id, long OwnerId, long Amount, string Reason, string? Meta, DateTime ExpiresAt);
-
-    private sealed record HoldRow(long Id, long OwnerId, long Amount, string Reason, string? Meta, HoldStatus Status, DateTime ExpiresAt,
-        string? ClosedKey);
-
-    /// <summary>The hold and its owner, as read (no lock).</summary>
-    private static async Task<HoldRow> HoldRowAsync(LedgerDbContext db, long holdId, CancellationToken ct) =>
-        await db.Holds.Where(h => h.Id == holdId)
-            .Join(db.Wallets, h => h.WalletId, w => w.Id,
-                (h, w) => new HoldRow(h.Id, w.OwnerId, h.Amount, h.Reason, h.Meta, h.Status, h.ExpiresAt, h.ClosedKey))
-            .FirstOrDefaultAsync(ct) ?? throw new HoldNotFoundException(holdId);
-
-    /// <summary>Past its expiry a hold answers <see cref="HoldExpiredException"/> whether or not the timer released it yet; and
-    /// once the timer released it (its coins no longer held), even where this instance's clock is behind the timer's: its
-    /// coins must not be released twice.</summary>
-    private static void CheckPending(long holdId, HoldStatus status, DateTime expiresAt, DateTime now)
-    {
-        if (status is not HoldStatus.Pending and not HoldStatus.Expired)
-        {
-            throw new HoldNotPendingException(holdId, status);
-        }
-
-        if (status is HoldStatus.Expired || expiresAt <= now)
-        {
-            throw new HoldExpiredException(holdId, expiresAt);
-        }
+        var now = writes.Now;
+        return await writes.RunAsync((db, ct) => WalletBalanceAsync(db, owner.Value, now, ct), cancellationToken);
     }
 }

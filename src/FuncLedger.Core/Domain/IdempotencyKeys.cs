@@ -1,7 +1,6 @@
 using System.Globalization;
-using FuncLedger.Core.Domain;
 
-namespace FuncLedger.Core.Idempotency;
+namespace FuncLedger.Core.Domain;
 
 /// <summary>The deterministic keys the ledger derives; their shapes are part of the contract.</summary>
 public static class IdempotencyKeys
@@ -31,6 +30,12 @@ public static class IdempotencyKeys
             || key.StartsWith(ParticipationPrefix, StringComparison.Ordinal) || key.StartsWith(PlacementPrefix, StringComparison.Ordinal)
             || IsLeg(key) || IsCapture(key);
     }
+
+    /// <summary>The reserved forms in words, from the same constants <see cref="IsReserved"/> checks (the validation message).
+    /// </summary>
+    public static readonly string ReservedForms =
+        $"end in {DebitSuffix} or {CreditSuffix} (a transfer's sides) or {LegInfix}{{digits}} (a posting's legs), "
+        + $"be {HoldPrefix}{{digits}}{CaptureSuffix} (a capture), or start with {ParticipationPrefix} or {PlacementPrefix} (payouts)";
 
     /// <summary>A new stem for an unkeyed transaction's entries: <c>txn {32 hex digits}</c>.</summary>
     public static string NewInternal() => InternalPrefix + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);

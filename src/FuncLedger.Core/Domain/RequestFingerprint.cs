@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace FuncLedger.Core.Idempotency;
+namespace FuncLedger.Core.Domain;
 
 /// <summary>The operation a fingerprint belongs to; part of the fingerprint, so one key cannot serve two operations.</summary>
 public enum LedgerOperation

@@ -1,6 +1,7 @@
-using FuncLedger.Core.Idempotency;
 
-namespace FuncLedger.Core.Operations;
+using FuncLedger.Core.Domain;
+
+namespace FuncLedger.Core.Persistence.Commands;
 
 /// <summary>
 /// One entry an operation wants to write: <paramref name="Delta"/> coins on the owner's wallet.
@@ -37,3 +38,8 @@ internal sealed record WriteRecord(ClientKeyWrite? Client = null, string? Postin
 
 /// <summary>A write's answer: each posting's entry, and the posting's row when it has one.</summary>
 internal readonly record struct Written(Posted[] Postings, long? PostingId);
+
+/// <summary>A capture's hold: released under its wallet's lock with <paramref name="Captured"/> coins captured, when it is
+/// still pending and not past <paramref name="ExpiresAt"/> (which a hold never changes), and closed under
+/// <paramref name="ClosedKey"/> (the capture's key: the client's, or one the ledger made), so a retry under it replays.</summary>
+internal sealed record HoldRelease(long HoldId, long Captured, DateTime ExpiresAt, string ClosedKey);

@@ -1,7 +1,9 @@
-namespace FuncLedger.Core.Domain;
+using FuncLedger.Core.Domain;
+
+namespace FuncLedger.Core.Persistence;
 
 /// <summary>One immutable movement of coins: written once, never updated or deleted (the database refuses it too).</summary>
-public sealed class LedgerEntry
+internal sealed class LedgerEntry
 {
     public long Id { get; set; }
 

@@ -49,39 +49,3 @@ internal sealed class HoldConfiguration(LedgerProvider provider) : IEntityTypeCo
         builder.HasIndex(h => new { h.Status, h.ExpiresAt }).HasDatabaseName("ix_ledger_holds_status_expires_at");
     }
 }
-
-internal sealed class EntryReversalConfiguration : IEntityTypeConfiguration<EntryReversal>
-{
-    public void Configure(EntityTypeBuilder<EntryReversal> builder)
-    {
-        builder.ToTable("ledger_reversals", t => t.HasCheckConstraint("ck_ledger_reversals_amount_positive", "amount > 0"));
-        builder.HasKey(r => r.EntryId).HasName("pk_ledger_reversals");
-        builder.Property(r => r.EntryId).HasColumnName("entry_id").ValueGeneratedNever();
-        builder.Property(r => r.OriginalEntryId).HasColumnName("original_entry_id");
-        builder.Property(r => r.Amount).HasColumnName("amount");
-        builder.HasOne<LedgerEntry>().WithMany().HasForeignKey(r => r.EntryId)
-            .HasConstraintName("fk_ledger_reversals_entry_id").OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<LedgerEntry>().WithMany().HasForeignKey(r => r.OriginalEntryId)
-            .HasConstraintName("fk_ledger_reversals_original_entry_id").OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(r => r.OriginalEntryId).HasDatabaseName("ix_ledger_reversals_original_entry_id");
-    }
-}
-
-internal sealed class WalletChangeConfiguration : IEntityTypeConfiguration<WalletChange>
-{
-    public void Configure(EntityTypeBuilder<WalletChange> builder)
-    {
-        builder.ToTable("wallet_changes");
-        builder.HasKey(c => c.Id).HasName("pk_wallet_changes");
-        builder.Property(c => c.Id).HasColumnName("id").ValueGeneratedOnAdd();
-        builder.Property(c => c.WalletId).HasColumnName("wallet_id");
-        builder.Property(c => c.Change).HasColumnName("change").HasMaxLength(16).IsUnicode(false).IsRequired();
-        builder.Property(c => c.Actor).HasColumnName("actor").HasMaxLength(WalletChanges.ActorLengthMax).IsRequired();
-        builder.Property(c => c.Reason).HasColumnName("reason").HasMaxLength(LedgerLimits.ReasonLengthMax);
-        builder.Property(c => c.EntryId).HasColumnName("entry_id");
-        builder.Property(c => c.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
-        builder.HasOne<Wallet>().WithMany().HasForeignKey(c => c.WalletId)
-            .HasConstraintName("fk_wallet_changes_wallets_wallet_id").OnDelete(DeleteBehavior.Restrict);
-        builder.HasIndex(c => new { c.WalletId, c.Id }).HasDatabaseName("ix_wallet_changes_wallet_id_id");
-    }
-}

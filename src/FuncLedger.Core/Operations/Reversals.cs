@@ -1,5 +1,4 @@
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Persistence.Commands;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +8,7 @@ namespace FuncLedger.Core.Operations;
 /// <summary>Reversals: compensating entries linked to the originals, never an edit. They are ordinary movements of coins: one
 /// that debits a frozen wallet is refused (only an operator's adjustment moves coins out of it), and one that debits a wallet
 /// needs its coins there (or overdraft).</summary>
-internal sealed partial class Ledger
+internal sealed class Reversals(LedgerWrites writes)
 {
     /// <summary>One entry of the transaction being reversed.</summary>
     internal sealed record Original(long Id, long WalletId, long OwnerId, long Amount, string? Key);
@@ -21,9 +20,9 @@ internal sealed partial class Ledger
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.Reversal, command.TransactionId, 0, command.Amount?.Value ?? 0,
             command.Reason, null);
         var record = WriteRecord.Of(key, LedgerOperation.Reversal, fingerprint);
-        var (group, reversed, replay) = await unitOfWork.RunAsync(async (db, ct) =>
+        var (group, reversed, replay) = await writes.RunAsync(async (db, ct) =>
         {
-            var again = await CheckRegisteredAsync(db, record, ct);
+            var again = await LedgerWrites.CheckRegisteredAsync(db, record, ct);
             var group = await TransactionGroupAsync(db, command.TransactionId, ct);
             return await WithReplayAsync(db, group, command.TransactionId, key, fingerprint, again, ct);
         }, cancellationToken);
@@ -37,9 +36,9 @@ internal sealed partial class Ledger
         var key = command.Key?.Value;
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.PostingReversal, command.PostingId, 0, 0, command.Reason, null);
         var record = WriteRecord.Of(key, LedgerOperation.PostingReversal, fingerprint);
-        var (group, reversed, replay) = await unitOfWork.RunAsync(async (db, ct) =>
+        var (group, reversed, replay) = await writes.RunAsync(async (db, ct) =>
         {
-            var again = await CheckRegisteredAsync(db, record, ct);
+            var again = await LedgerWrites.CheckRegisteredAsync(db, record, ct);
             var posting = await db.Postings.Where(p => p.Id == command.PostingId).Select(p => new { p.KeyStem, p.Legs })
                 .FirstOrDefaultAsync(ct) ?? throw new PostingNotFoundException(command.PostingId);
             var legKeys = Enumerable.Range(1, posting.Legs).Select(n => IdempotencyKeys.PostingLeg(posting.KeyStem, n)).ToArray();
@@ -73,7 +72,7 @@ internal sealed partial class Ledger
         var stem = key ?? IdempotencyKeys.NewInternal();
         var postings = group.Select((e, i) => new Posting(0, e.OwnerId, -Math.Sign(e.Amount) * amounts[i], reason,
             IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, null, CreateWallet: false)).ToArray();
-        var posted = (await WriteAsync(postings, record, ct, new ReversalHook(transactionId, group, amounts))).Postings;
+        var posted = (await writes.WriteAsync(postings, record, ct, new ReversalHook(transactionId, group, amounts))).Postings;
         return Reversal(transactionId, group, posted, [.. postings.Select(p => p.Delta)], key);
     }
 
@@ -83,7 +82,7 @@ internal sealed partial class Ledger
             group[i].Id)).ToArray();
         // Coins moved back: one entry's amount; for sides that sum to zero, half of what moved.
         var amount = group.Count == 1 ? Math.Abs(deltas[0]) : deltas.Sum(Math.Abs) / 2;
-        return new ReversalResult(legs[0].TransactionId, transactionId, amount, legs, key, Replayed(key, posted[0]));
+        return new ReversalResult(legs[0].TransactionId, transactionId, amount, legs, key, LedgerWrites.Replayed(key, posted[0]));
     }
 
     /// <summary>Coins per original entry: the request's amount (what is left when none) for one entry or a transfer's two

@@ -1,19 +1,19 @@
 using FuncLedger.Core.Domain;
-using FuncLedger.Core.Idempotency;
 using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Persistence.Commands;
 using Microsoft.EntityFrameworkCore;
+using static FuncLedger.Core.Operations.HoldReads;
 
 namespace FuncLedger.Core.Operations;
 
 /// <summary>Closing a hold: a capture (a debit or a transfer of part or all; the rest released) or a void, each under a key (the
 /// client's, or one made once per call) recorded on the hold, so a retry replays and another request finds it closed.</summary>
-internal sealed partial class Ledger
+internal sealed class HoldClosing(LedgerWrites writes)
 {
     public async Task<CaptureResult> CaptureHoldAsync(CaptureCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = writes.Now;
         var key = command.Key?.Value;
         // The key that closes the hold: the client's, or one the ledger makes once per call, so a rerun of the unit of work after
         // a commit whose answer was lost finds the hold closed under it and replays.
@@ -25,23 +25,23 @@ internal sealed partial class Ledger
         var record = WriteRecord.Of(key, LedgerOperation.Capture, fingerprint);
         try
         {
-            var captured = unitOfWork.Store.OneRoundTripPost is { } one
-                ? await unitOfWork.RunAsync(
+            var captured = writes.Store.ServerWrites is { } one
+                ? await writes.RunAsync(
                     (db, ct) => CaptureInOneRoundTripAsync(db, one, command, fingerprint, closedKey, record, now, ct), cancellationToken)
                 : null;
             if (captured is null)
             {
-                var hold = await unitOfWork.RunAsync(
+                var hold = await writes.RunAsync(
                     (db, ct) => CapturableHoldAsync(db, command.HoldId, record, closedKey, now, ct), cancellationToken);
                 var (amount, postings) = CapturePostings(command, hold.OwnerId, hold.Amount, hold.Reason, hold.Meta, fingerprint);
                 var release = new HoldRelease(hold.Id, amount, hold.ExpiresAt, closedKey);
-                var written = await WriteAsync(postings, record, cancellationToken, new CaptureHook(release, fingerprint));
+                var written = await writes.WriteAsync(postings, record, cancellationToken, new CaptureHook(release, fingerprint));
                 captured = Captured(command, amount, hold.Amount, written.Postings);
             }
 
             // A replay answers from the capture's entries: they are this request's only when the hold was closed under its key
             // (another capture of the same terms, unkeyed or under another key, may have closed it in between).
-            if (captured.Replayed && await unitOfWork.RunAsync((db, ct) => ClosedKeyAsync(db, command.HoldId, ct), cancellationToken)
+            if (captured.Replayed && await writes.RunAsync((db, ct) => ClosedKeyAsync(db, command.HoldId, ct), cancellationToken)
                 != closedKey)
             {
                 throw new HoldNotPendingException(command.HoldId, HoldStatus.Captured);
@@ -59,29 +59,13 @@ internal sealed partial class Ledger
     private static Task<string?> ClosedKeyAsync(LedgerDbContext db, long holdId, CancellationToken ct) =>
         db.Holds.Where(h => h.Id == holdId).Select(h => h.ClosedKey).SingleAsync(ct);
 
-    /// <summary>A client key that named another request is a conflict, before anything else is looked at (as
-    /// <c>ledger_capture</c> answers). True when the key names this same request (it ran before), false when it is free.</summary>
-    private static async Task<bool> CheckRegisteredAsync(LedgerDbContext db, WriteRecord record, CancellationToken ct)
-    {
-        if (record.Client is not { } client
-            || await db.ClientKeys.Where(c => c.IdempotencyKey == client.Key).Select(c => c.RequestFingerprint).FirstOrDefaultAsync(ct)
-                is not { } registered)
-        {
-            return false;
-        }
-
-        return string.Equals(registered, client.Fingerprint, StringComparison.Ordinal)
-            ? true
-            : throw new IdempotencyConflictException(client.Key);
-    }
-
     /// <summary>The hold a capture may take: pending and not expired, or captured already under the capture's own key (a retry,
     /// which the write replays from the capture's entries).</summary>
     private static async Task<PendingHold> CapturableHoldAsync(LedgerDbContext db, long holdId, WriteRecord record, string closedKey,
         DateTime now, CancellationToken ct)
     {
-        await CheckRegisteredAsync(db, record, ct);
-        var found = await HoldRowAsync(db, holdId, ct);
+        await LedgerWrites.CheckRegisteredAsync(db, record, ct);
+        var found = await ReadAsync(db, holdId, ct);
         if (found.Status != HoldStatus.Captured || found.ClosedKey != closedKey)
         {
             CheckPending(found.Id, found.Status, found.ExpiresAt, now);
@@ -122,33 +106,69 @@ internal sealed partial class Ledger
         new(command.HoldId, amount, holdAmount - amount, posted[0].EntryId, posted[0].BalanceAfter,
             posted.Length > 1 ? posted[1].EntryId : null, command.To?.Value, posted[0].Replayed);
 
+    /// <summary>A capture as one command (<see cref="IServerWrites.CaptureAsync"/>): the client's key is checked, the
+    /// hold read and checked as <see cref="CaptureHoldAsync"/>'s general path does, then <c>ledger_post</c> checks it again under
+    /// its wallet's lock, releases it and writes (or replays a capture closed under <paramref name="closedKey"/>). Null when
+    /// <c>ledger_post</c> declined (the general path runs).</summary>
+    private static async Task<CaptureResult?> CaptureInOneRoundTripAsync(LedgerDbContext db, IServerWrites command,
+        CaptureCommand capture, string fingerprint, string closedKey, WriteRecord record, DateTime now, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        if (await command.CaptureAsync(db.Database.GetDbConnection(), capture, fingerprint, closedKey, record.Client is not null, now, ct)
+            is not { } rows)
+        {
+            return null;
+        }
+
+        var hold = rows.Count > 0 ? rows[0] : throw new HoldNotFoundException(capture.HoldId);
+        if (hold.Kind == PostOutcome.ClientKey)
+        {
+            throw new IdempotencyConflictException(closedKey);
+        }
+
+        var expiresAt = DateTime.UnixEpoch.AddTicks(hold.Balance * TimeSpan.TicksPerMicrosecond);
+        if (rows.Count == 1)
+        {
+            // The function went no further than reading the hold: it is no longer pending (and not closed under this key), or
+            // the capture's own terms do not fit it.
+            CheckPending(capture.HoldId, (HoldStatus)hold.Index, expiresAt, now);
+        }
+
+        var (amount, postings) = CapturePostings(capture, hold.WalletId, hold.Id, hold.Key!, hold.Fingerprint, fingerprint);
+        Sql.Invariant(rows.Count > 1, "ledger_capture did not write a capture its hold allows");
+        var written = LedgerWriter.Answer(rows[1..], postings, record, new HoldRelease(capture.HoldId, amount, expiresAt, closedKey));
+        // A capture's entries are one group: they replay or are written together, never some of each.
+        Sql.Invariant(written is not null, "a capture's entries were found in part");
+        return Captured(capture, amount, hold.Id, written!.Value.Postings);
+    }
+
     public async Task<HoldResult> VoidHoldAsync(VoidCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = writes.Now;
         var key = command.Key?.Value;
         // As a capture's: the client's key, or one made once per call, recorded on the hold so a retry under it replays.
         var closedKey = key ?? IdempotencyKeys.NewInternal();
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.Void, command.HoldId, 0, 0, "", null);
         var record = WriteRecord.Of(key, LedgerOperation.Void, fingerprint);
-        if (unitOfWork.Store.OneRoundTripHold is { } one)
+        if (writes.Store.ServerWrites is { } one)
         {
-            return await RunReplayingKeyRaceAsync(
+            return await writes.RunReplayingKeyRaceAsync(
                 (db, ct) => VoidInOneRoundTripAsync(db, one, command.HoldId, closedKey, record, fingerprint, now, ct), cancellationToken);
         }
 
-        return await RunReplayingKeyRaceAsync(async (db, ct) =>
+        return await writes.RunReplayingKeyRaceAsync(async (db, ct) =>
         {
-            await CheckRegisteredAsync(db, record, ct);
-            var hold = await HoldRowAsync(db, command.HoldId, ct);
+            await LedgerWrites.CheckRegisteredAsync(db, record, ct);
+            var hold = await ReadAsync(db, command.HoldId, ct);
             var (connection, transaction) = await LedgerTransaction.BeginAsync(db, ct);
             await using (transaction)
             {
-                await unitOfWork.Store.LookupAndLock.ExecuteAsync(connection, transaction, [], [hold.OwnerId], guarded: false, null, ct);
+                await writes.Store.LookupAndLock.ExecuteAsync(connection, transaction, [], [hold.OwnerId], guarded: false, null, ct);
                 var released = await ReleaseUnderLockAsync(db, hold.Id, HoldStatus.Voided, 0, closedKey, fingerprint, now, ct);
                 if (!released.Replayed && record.Client is { } client)
                 {
-                    db.ClientKeys.Add(Registered(client, now));
+                    db.ClientKeys.Add(LedgerWrites.Registered(client, now));
                     await db.SaveChangesAsync(ct);
                 }
 
@@ -159,10 +179,26 @@ internal sealed partial class Ledger
         }, cancellationToken);
     }
 
-    private static ClientKey Registered(ClientKeyWrite client, DateTime now) => new()
+    /// <summary>A hold voided as one command (<see cref="IServerWrites.VoidAsync"/>), with the rules of
+    /// <see cref="VoidHoldAsync"/>'s general path.</summary>
+    private static async Task<HoldResult> VoidInOneRoundTripAsync(LedgerDbContext db, IServerWrites command, long holdId,
+        string closedKey, WriteRecord record, string fingerprint, DateTime now, CancellationToken ct)
     {
-        IdempotencyKey = client.Key, Operation = client.Operation, RequestFingerprint = client.Fingerprint, CreatedAt = now,
-    };
+        await db.Database.OpenConnectionAsync(ct);
+        var row = await command.VoidAsync(db.Database.GetDbConnection(), holdId, closedKey, fingerprint, record.Client is not null, now,
+            ct);
+        return row.Kind switch
+        {
+            HoldOutcome.Hold => Describe(row.Hold, row.OwnerId, row.Balance, row.Held, now) with
+            {
+                Replayed = record.Client is not null && row.Replayed,
+            },
+            HoldOutcome.Conflict => throw new IdempotencyConflictException(closedKey),
+            HoldOutcome.HoldNotPending => throw new HoldNotPendingException(holdId, row.Hold.Status),
+            HoldOutcome.HoldExpired => throw new HoldExpiredException(holdId, row.Hold.ExpiresAt),
+            _ => throw new HoldNotFoundException(holdId),
+        };
+    }
 
     /// <summary>Under the wallet's lock: the hold is checked pending again, marked <paramref name="status"/> with
     /// <paramref name="captured"/> coins and closed under <paramref name="closedKey"/>, and its whole amount leaves the wallet's
