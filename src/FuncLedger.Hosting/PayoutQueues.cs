@@ -109,7 +109,16 @@ public sealed class PayoutQueues(QueueServiceClient service) : IPayoutRedelivery
     public async Task RetryLaterAsync(BinaryData body, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        await Payouts.SendMessageAsync(Encoded(body), visibilityTimeout: delay, cancellationToken: cancellationToken);
+        try
+        {
+            await Payouts.SendMessageAsync(Encoded(body), visibilityTimeout: delay, cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == QueueErrorCode.QueueNotFound)
+        {
+            // The copy must not be lost because the queue was deleted or never created (a fresh storage account): create it.
+            await Payouts.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await Payouts.SendMessageAsync(Encoded(body), visibilityTimeout: delay, cancellationToken: cancellationToken);
+        }
     }
 
     public async Task PoisonAsync(BinaryData body, CancellationToken cancellationToken)
