@@ -1,7 +1,9 @@
 using System.CommandLine;
 using FuncLedger.Core;
 using FuncLedger.Core.Maintenance;
+using FuncLedger.Core.Persistence;
 using FuncLedger.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -42,8 +44,13 @@ internal static class CliSettings
         Recursive = true,
     };
 
-    public static IConfiguration Configuration(ParseResult parse)
+    public static IConfiguration Configuration(ParseResult parse) => Configuration(parse, out _);
+
+    /// <param name="chosenDatabase">The SQLite file chosen when no setting named a database (the command says so), or null.
+    /// </param>
+    public static IConfiguration Configuration(ParseResult parse, out string? chosenDatabase)
     {
+        chosenDatabase = null;
         // An operator's one-shot command waits out an Azure SQL resume or throttling (a minute at most) instead of failing.
         var builder = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -75,8 +82,51 @@ internal static class CliSettings
         Set("ConnectionStrings:Ledger", Environment.GetEnvironmentVariable(ConnectionVariable));
         Set("Ledger:Provider", parse.GetValue(ProviderOption));
         Set("ConnectionStrings:Ledger", parse.GetValue(ConnectionOption));
-        return builder.AddInMemoryCollection(overrides).Build();
+        var configuration = builder.AddInMemoryCollection(overrides).Build();
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Ledger")) && IsSqlite(configuration["Ledger:Provider"]))
+        {
+            // Nothing says which database: the one ./build.sh run serves when started inside the repository, else the CLI's
+            // own default beside its binary. Either way the command says which file it opened.
+            var file = RepositoryDatabase(Directory.GetCurrentDirectory()) ?? DefaultSqliteFile;
+            overrides["ConnectionStrings:Ledger"] = new SqliteConnectionStringBuilder { DataSource = file }.ToString();
+            configuration = builder.AddInMemoryCollection(overrides).Build();
+            chosenDatabase = file;
+        }
+
+        return configuration;
     }
+
+    /// <summary>The SQLite file ./build.sh run serves (<c>.data/funcledger.db</c> beside <c>FuncLedger.sln</c>), looked for from
+    /// <paramref name="directory"/> up to the repository's root; null outside a repository.</summary>
+    internal static string? RepositoryDatabase(string directory)
+    {
+        for (var at = new DirectoryInfo(directory); at is not null; at = at.Parent)
+        {
+            if (File.Exists(Path.Combine(at.FullName, "FuncLedger.sln")))
+            {
+                return Path.Combine(at.FullName, ".data", "funcledger.db");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the provider named is SQLite (the default); a name that is no provider is reported when the core is built.
+    /// </summary>
+    private static bool IsSqlite(string? provider)
+    {
+        try
+        {
+            return LedgerProviders.Parse(provider) == LedgerProvider.Sqlite;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static string DefaultSqliteFile => Path.Combine(AppContext.BaseDirectory, "data", "funcledger.db");
+
 
     /// <summary>The core on the configured database, warmed up (<see cref="ILedgerMaintenance.WarmUpAsync"/>: EF Core's model
     /// built while the first connection opens, about 0.3 s of each command's start); logs on stderr with --verbose only.</summary>
@@ -97,7 +147,12 @@ internal static class CliSettings
 
     private static ServiceProvider BuildServices(ParseResult parse, TextWriter stderr)
     {
-        var configuration = Configuration(parse);
+        var configuration = Configuration(parse, out var chosen);
+        if (chosen is { } file)
+        {
+            stderr.WriteLine($"funcledger: SQLite database {file} (set --provider/--connection for another)");
+        }
+
         var verbose = parse.GetValue(VerboseOption);
         var services = new ServiceCollection().AddLogging(b =>
         {

@@ -18,6 +18,26 @@ public static class FuncLedgerCli
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        var root = Create(stdout, stderr, interactive);
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                await stderr.WriteLineAsync("error: " + error.Message);
+            }
+
+            await stderr.WriteLineAsync("Run 'funcledger --help' for usage.");
+            return ExitCodes.Error;
+        }
+
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        return await result.InvokeAsync(invocation, cancellationToken);
+    }
+
+    /// <summary>Every command and option of the tool (docs/cli.md names each; a test walks this tree).</summary>
+    internal static RootCommand Create(TextWriter stdout, TextWriter stderr, bool interactive)
+    {
         var root = new RootCommand("funcledger: FuncLedger's operator tool.")
         {
             ReconcileCommand.Create(stdout, stderr, interactive),
@@ -33,20 +53,7 @@ public static class FuncLedgerCli
         root.Options.Add(CliSettings.SettingsOption);
         root.Options.Add(CliSettings.VerboseOption);
 
-        var result = root.Parse(args);
-        if (result.Errors.Count > 0)
-        {
-            foreach (var error in result.Errors)
-            {
-                await stderr.WriteLineAsync("error: " + error.Message);
-            }
-
-            await stderr.WriteLineAsync("Run 'funcledger --help' for usage.");
-            return ExitCodes.Error;
-        }
-
-        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
-        return await result.InvokeAsync(invocation, cancellationToken);
+        return root;
     }
 
     /// <summary>Every failure is one line on stderr and exit code 2; the stack trace only with --verbose.</summary>

@@ -45,7 +45,8 @@ public sealed class HistoryLinkOptions
 
     private static void Check(string? secret, string name, bool required)
     {
-        if (secret is null && !required)
+        // An optional secret left empty (a sample's placeholder, an app setting cleared) is no secret.
+        if (string.IsNullOrEmpty(secret) && !required)
         {
             return;
         }
@@ -136,8 +137,9 @@ public sealed class HistoryLinks(HistoryLinkOptions options, TimeProvider time)
             return (HistoryLinkCheck.Invalid, 0);
         }
 
-        if ((!Signed(bytes, key) && !(options.PreviousSecret is { } previous && Signed(bytes, Encoding.UTF8.GetBytes(previous))))
-            || BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1)) != ownerId)
+        var signed = Signed(bytes, key)
+            || (options.PreviousSecret is { Length: > 0 } previous && Signed(bytes, Encoding.UTF8.GetBytes(previous)));
+        if (!signed || BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1)) != ownerId)
         {
             return (HistoryLinkCheck.Invalid, 0);
         }

@@ -43,7 +43,7 @@ public sealed class ToolPackageTests : IDisposable
             var metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
             string Meta(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
             Assert.Equal("FuncLedger.Cli", Meta("id"));
-            Assert.Equal("1.0.0", Meta("version"));
+            Assert.Equal("1.1.0", Meta("version"));
             Assert.Contains("DeltaCrown", Meta("authors"), StringComparison.Ordinal);
             Assert.Equal("PACKAGE-LICENSE.txt", Meta("license"));
             Assert.Equal("README.md", Meta("readme"));
@@ -55,13 +55,13 @@ public sealed class ToolPackageTests : IDisposable
 
         var tools = Path.Combine(_scratch, "tools");
         var install = await RunAsync("dotnet", _scratch, "tool", "install", "FuncLedger.Cli", "--tool-path", tools, "--add-source", packages,
-            "--version", "1.0.0");
+            "--version", "1.1.0");
         Assert.True(install.ExitCode == 0, install.Stdout + install.Stderr);
         var funcledger = Path.Combine(tools, "funcledger");
 
         var version = await RunAsync(funcledger, _scratch, "--version");
         Assert.Equal(0, version.ExitCode);
-        Assert.StartsWith("1.0.0", version.Stdout.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("1.1.0", version.Stdout.Trim(), StringComparison.Ordinal);
 
         var database = $"Data Source={Path.Combine(_scratch, "ledger.db")}";
         var before = await RunAsync(funcledger, _scratch, "status", "--json", "--provider", "sqlite", "--connection", database);

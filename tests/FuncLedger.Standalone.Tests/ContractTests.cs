@@ -19,7 +19,7 @@ public sealed class ContractTests(StandaloneFixture app)
     private const string Configuration = "Release";
 #endif
 
-    private static string MetadataPath =>
+    internal static string MetadataPath =>
         Path.Combine(StandaloneFixture.RepositoryRoot, "src", "FuncLedger.Functions", "bin", Configuration, "net10.0", "functions.metadata");
 
     private static readonly FunctionCatalog Catalog = FunctionCatalog.From(FunctionsMetadata.Load(MetadataPath), typeof(WalletFunctions).Assembly);
