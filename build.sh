@@ -51,11 +51,12 @@ run_local() {
     log "port 7071 is taken: stop what listens there first"; exit 2
   fi
   ensure_azurite || exit 1
-  local standalone_pid=""
+  # Global, not local: the EXIT trap also runs after run_local has returned (Standalone exited on its own).
+  standalone_pid=""
   cleanup() {
     trap - INT TERM EXIT
-    [ -n "$standalone_pid" ] && kill "$standalone_pid" 2>/dev/null && wait "$standalone_pid" 2>/dev/null
-    [ -n "$AZURITE_PID" ] && kill "$AZURITE_PID" 2>/dev/null && wait "$AZURITE_PID" 2>/dev/null
+    [ -n "${standalone_pid:-}" ] && kill "$standalone_pid" 2>/dev/null && wait "$standalone_pid" 2>/dev/null
+    [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null && wait "$AZURITE_PID" 2>/dev/null
     log "stopped"
   }
   trap cleanup INT TERM EXIT
