@@ -1,4 +1,5 @@
 using Azure.Core;
+using FuncLedger.Core.Commerce;
 using FuncLedger.Core.Maintenance;
 using FuncLedger.Core.Operations;
 using FuncLedger.Core.Payouts;
@@ -100,6 +101,11 @@ public static class DependencyInjection
         services.AddSingleton<IPayoutRejections, PayoutRejections>();
         services.AddSingleton<ILedgerMaintenance, LedgerMaintenance>();
         services.AddSingleton<IHistoryLinkEpochs, HistoryLinkEpochs>();
+        services.AddSingleton<ShopCatalog>();
+        services.AddSingleton<ShopPurchases>();
+        services.AddSingleton<ShopRefunds>();
+        services.AddSingleton<ShopQueries>();
+        services.AddSingleton<IShop, Shop>();
         return services;
     }
 

@@ -630,3 +630,202 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE TABLE [shop_items] (
+        [sku] varchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [title] nvarchar(120) NOT NULL,
+        [price] bigint NOT NULL,
+        [stock] bigint NULL,
+        [per_player_limit] int NULL,
+        [starts_at] datetime2 NULL,
+        [ends_at] datetime2 NULL,
+        [active] bit NOT NULL,
+        [meta] nvarchar(2048) NULL,
+        [created_at] datetime2 NOT NULL,
+        [updated_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_shop_items] PRIMARY KEY ([sku]),
+        CONSTRAINT [ck_shop_items_price_positive] CHECK (price > 0),
+        CONSTRAINT [ck_shop_items_stock_non_negative] CHECK (stock IS NULL OR stock >= 0)
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE TABLE [shop_inventory] (
+        [owner_id] bigint NOT NULL,
+        [sku] varchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [quantity] bigint NOT NULL,
+        [updated_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_shop_inventory] PRIMARY KEY ([owner_id], [sku]),
+        CONSTRAINT [ck_shop_inventory_quantity_non_negative] CHECK (quantity >= 0),
+        CONSTRAINT [fk_shop_inventory_shop_items_sku] FOREIGN KEY ([sku]) REFERENCES [shop_items] ([sku]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE TABLE [shop_purchases] (
+        [id] bigint NOT NULL IDENTITY,
+        [owner_id] bigint NOT NULL,
+        [wallet_id] bigint NOT NULL,
+        [sku] varchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [title] nvarchar(120) NOT NULL,
+        [quantity] int NOT NULL,
+        [price] bigint NOT NULL,
+        [total] bigint NOT NULL,
+        [refunded_quantity] int NOT NULL,
+        [entry_id] bigint NOT NULL,
+        [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_shop_purchases] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_shop_purchases_quantity_positive] CHECK (quantity > 0),
+        CONSTRAINT [ck_shop_purchases_refunded] CHECK (refunded_quantity >= 0 AND refunded_quantity <= quantity),
+        CONSTRAINT [ck_shop_purchases_total] CHECK (total = price * quantity),
+        CONSTRAINT [fk_shop_purchases_ledger_entries_entry_id] FOREIGN KEY ([entry_id]) REFERENCES [ledger_entries] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_shop_purchases_shop_items_sku] FOREIGN KEY ([sku]) REFERENCES [shop_items] ([sku]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_shop_purchases_wallets_wallet_id] FOREIGN KEY ([wallet_id]) REFERENCES [wallets] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE TABLE [shop_refunds] (
+        [id] bigint NOT NULL IDENTITY,
+        [purchase_id] bigint NOT NULL,
+        [quantity] int NOT NULL,
+        [coins] bigint NOT NULL,
+        [forced] bit NOT NULL,
+        [reason] nvarchar(200) NOT NULL,
+        [actor] nvarchar(64) NOT NULL,
+        [entry_id] bigint NOT NULL,
+        [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [request_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_shop_refunds] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_shop_refunds_coins_positive] CHECK (coins > 0),
+        CONSTRAINT [ck_shop_refunds_quantity_positive] CHECK (quantity > 0),
+        CONSTRAINT [fk_shop_refunds_ledger_entries_entry_id] FOREIGN KEY ([entry_id]) REFERENCES [ledger_entries] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_shop_refunds_shop_purchases_purchase_id] FOREIGN KEY ([purchase_id]) REFERENCES [shop_purchases] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE INDEX [IX_shop_inventory_sku] ON [shop_inventory] ([sku]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE INDEX [IX_shop_purchases_sku] ON [shop_purchases] ([sku]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE INDEX [IX_shop_purchases_wallet_id] ON [shop_purchases] ([wallet_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE INDEX [ix_shop_purchases_owner_id_id] ON [shop_purchases] ([owner_id], [id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE INDEX [ix_shop_purchases_owner_id_sku] ON [shop_purchases] ([owner_id], [sku]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_shop_purchases_entry_id] ON [shop_purchases] ([entry_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_shop_purchases_idempotency_key] ON [shop_purchases] ([idempotency_key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE INDEX [ix_shop_refunds_purchase_id] ON [shop_refunds] ([purchase_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_shop_refunds_entry_id] ON [shop_refunds] ([entry_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_shop_refunds_idempotency_key] ON [shop_refunds] ([idempotency_key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    -- funcledger_app's grants on what Shop adds (app_role.v1.sql and v2 hold the rest). The idempotent script runs this in the
+    -- batch that creates the tables: the grants compile when they run.
+    EXEC(N'GRANT SELECT, INSERT, UPDATE ([title], [price], [stock], [per_player_limit], [starts_at], [ends_at], [active], [meta], [updated_at]) ON [shop_items] TO [funcledger_app];
+    GRANT SELECT, INSERT, UPDATE ([refunded_quantity]) ON [shop_purchases] TO [funcledger_app];
+    GRANT SELECT, INSERT, UPDATE ([quantity], [updated_at]) ON [shop_inventory] TO [funcledger_app];
+    GRANT SELECT, INSERT ON [shop_refunds] TO [funcledger_app];');
+
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205171217_Shop'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205171217_Shop', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

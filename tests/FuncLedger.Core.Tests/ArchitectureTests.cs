@@ -20,6 +20,7 @@ public sealed partial class ArchitectureTests
         ["Payouts"] = ["Domain", "Diagnostics", "Persistence", "Operations"],
         ["Reconciliation"] = ["Domain", "Diagnostics", "Persistence"],
         ["Maintenance"] = ["Domain", "Diagnostics", "Persistence"],
+        ["Commerce"] = ["Domain", "Diagnostics", "Persistence", "Operations"],
     };
 
     private static string Src(params string[] parts) => Path.Combine([TestPaths.RepositoryRoot, "src", .. parts]);
@@ -133,7 +134,7 @@ public sealed partial class ArchitectureTests
     [GeneratedRegex(@"FuncLedger\.Core\.(\w+)")]
     private static partial Regex CoreReference();
 
-    [GeneratedRegex(@"(?<![\w.])(Operations|Persistence|Domain|Payouts|Reconciliation|Maintenance|Diagnostics)\.[A-Z]")]
+    [GeneratedRegex(@"(?<![\w.])(Operations|Persistence|Domain|Payouts|Reconciliation|Maintenance|Diagnostics|Commerce)\.[A-Z]")]
     private static partial Regex ShortReference();
 
     [GeneratedRegex(@"\b(Postgres\w*|SqlServer\w*|Sqlite\w*|Npgsql\w*)\b")]

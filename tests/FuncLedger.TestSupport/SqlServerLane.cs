@@ -90,6 +90,7 @@ public sealed class SqlServerTestDatabase : ILedgerTestDatabase, IAsyncLifetime
             TRUNCATE TABLE ledger_refusals; TRUNCATE TABLE ledger_reversals; TRUNCATE TABLE ledger_holds;
             TRUNCATE TABLE wallet_changes; TRUNCATE TABLE reconciliation_runs; TRUNCATE TABLE payout_rejections;
             TRUNCATE TABLE history_link_epochs; TRUNCATE TABLE client_keys; TRUNCATE TABLE postings;
+            DELETE FROM shop_refunds; DELETE FROM shop_inventory; DELETE FROM shop_purchases; DELETE FROM shop_items;
             DISABLE TRIGGER trg_ledger_entries_immutable ON ledger_entries;
             DELETE FROM ledger_entries;
             ENABLE TRIGGER trg_ledger_entries_immutable ON ledger_entries;

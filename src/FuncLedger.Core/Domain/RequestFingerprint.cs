@@ -17,6 +17,8 @@ public enum LedgerOperation
     Void = 8,
     PostingReversal = 9,
     Adjustment = 10,
+    Purchase = 11,
+    Refund = 12,
 }
 
 /// <summary>

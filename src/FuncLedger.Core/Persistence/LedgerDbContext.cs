@@ -28,6 +28,14 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     internal DbSet<PostingRecord> Postings => Set<PostingRecord>();
 
+    internal DbSet<ShopItemRow> ShopItems => Set<ShopItemRow>();
+
+    internal DbSet<PurchaseRow> Purchases => Set<PurchaseRow>();
+
+    internal DbSet<InventoryRow> Inventory => Set<InventoryRow>();
+
+    internal DbSet<RefundRow> Refunds => Set<RefundRow>();
+
     /// <summary>The provider this context runs on.</summary>
     public LedgerProvider Provider => LedgerDatabase.ProviderOf(Database.ProviderName);
 
@@ -46,5 +54,9 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new HistoryLinkEpochConfiguration());
         modelBuilder.ApplyConfiguration(new ClientKeyConfiguration(provider));
         modelBuilder.ApplyConfiguration(new PostingRecordConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new ShopItemConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new PurchaseConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new InventoryConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new RefundConfiguration(provider));
     }
 }

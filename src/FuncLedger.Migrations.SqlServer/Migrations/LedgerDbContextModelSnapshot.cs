@@ -22,6 +22,38 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ClientKey", b =>
+                {
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("Operation")
+                        .HasColumnType("smallint")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("char(64)")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.HasKey("IdempotencyKey")
+                        .HasName("pk_client_keys");
+
+                    b.ToTable("client_keys", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.Property<long>("EntryId")
@@ -46,6 +78,33 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         {
                             t.HasCheckConstraint("ck_ledger_reversals_amount_positive", "amount > 0");
                         });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.HistoryLinkEpoch", b =>
+                {
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("int")
+                        .HasColumnName("epoch");
+
+                    b.Property<DateTime>("RevokedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("revoked_by");
+
+                    b.HasKey("OwnerId")
+                        .HasName("pk_history_link_epochs");
+
+                    b.ToTable("history_link_epochs", (string)null);
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
@@ -158,6 +217,93 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.InventoryRow", b =>
+                {
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("sku")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("OwnerId", "Sku")
+                        .HasName("pk_shop_inventory");
+
+                    b.HasIndex("Sku");
+
+                    b.ToTable("shop_inventory", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_inventory_quantity_non_negative", "quantity >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("Balance")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("char(64)")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_refusals");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_refusals_idempotency_key");
+
+                    b.HasIndex("WalletId")
+                        .HasDatabaseName("ix_ledger_refusals_wallet_id");
+
+                    b.ToTable("ledger_refusals", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -231,6 +377,434 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         });
 
                     b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_ledger_settings");
+
+                    b.ToTable("ledger_settings", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AwardType")
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)")
+                        .HasColumnName("award_type");
+
+                    b.Property<long>("DequeueCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("dequeue_count");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(100)")
+                        .HasColumnName("message_id");
+
+                    b.Property<int?>("Place")
+                        .HasColumnType("int")
+                        .HasColumnName("place");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(40)")
+                        .HasColumnName("reason_code");
+
+                    b.Property<long?>("RegistrationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("registration_id");
+
+                    b.Property<DateTime>("RejectedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("rejected_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payout_rejections");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payout_rejections_message_id");
+
+                    b.HasIndex("RejectedAt")
+                        .HasDatabaseName("ix_payout_rejections_rejected_at");
+
+                    b.ToTable("payout_rejections", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PostingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyStem")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("key_stem")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<int>("Legs")
+                        .HasColumnType("int")
+                        .HasColumnName("legs");
+
+                    b.HasKey("Id")
+                        .HasName("pk_postings");
+
+                    b.HasIndex("KeyStem")
+                        .IsUnique()
+                        .HasDatabaseName("ux_postings_key_stem");
+
+                    b.ToTable("postings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_postings_legs", "legs >= 2 AND legs <= 1000");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PurchaseRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("int")
+                        .HasColumnName("quantity");
+
+                    b.Property<int>("RefundedQuantity")
+                        .HasColumnType("int")
+                        .HasColumnName("refunded_quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("sku")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("nvarchar(120)")
+                        .HasColumnName("title");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shop_purchases");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_purchases_entry_id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_purchases_idempotency_key");
+
+                    b.HasIndex("Sku");
+
+                    b.HasIndex("WalletId");
+
+                    b.HasIndex("OwnerId", "Id")
+                        .HasDatabaseName("ix_shop_purchases_owner_id_id");
+
+                    b.HasIndex("OwnerId", "Sku")
+                        .HasDatabaseName("ix_shop_purchases_owner_id_sku");
+
+                    b.ToTable("shop_purchases", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_purchases_quantity_positive", "quantity > 0");
+
+                            t.HasCheckConstraint("ck_shop_purchases_refunded", "refunded_quantity >= 0 AND refunded_quantity <= quantity");
+
+                            t.HasCheckConstraint("ck_shop_purchases_total", "total = price * quantity");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BalancesTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balances_total");
+
+                    b.Property<long>("CorrectionsApplied")
+                        .HasColumnType("bigint")
+                        .HasColumnName("corrections_applied");
+
+                    b.Property<long>("DriftCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("drift_count");
+
+                    b.Property<string>("DriftedWalletIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(4000)")
+                        .HasColumnName("drifted_wallet_ids");
+
+                    b.Property<long>("EntriesTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entries_total");
+
+                    b.Property<DateTime>("FinishedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("finished_at");
+
+                    b.Property<bool>("Fix")
+                        .HasColumnType("bit")
+                        .HasColumnName("fix");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)")
+                        .HasColumnName("trigger");
+
+                    b.Property<long>("WalletsChecked")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallets_checked");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reconciliation_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_reconciliation_runs_started_at");
+
+                    b.ToTable("reconciliation_runs", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.RefundRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("Coins")
+                        .HasColumnType("bigint")
+                        .HasColumnName("coins");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.Property<bool>("Forced")
+                        .HasColumnType("bit")
+                        .HasColumnName("forced");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)")
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("PurchaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("purchase_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("int")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("char(64)")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shop_refunds");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_refunds_entry_id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_refunds_idempotency_key");
+
+                    b.HasIndex("PurchaseId")
+                        .HasDatabaseName("ix_shop_refunds_purchase_id");
+
+                    b.ToTable("shop_refunds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_refunds_coins_positive", "coins > 0");
+
+                            t.HasCheckConstraint("ck_shop_refunds_quantity_positive", "quantity > 0");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ShopItemRow", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)")
+                        .HasColumnName("sku")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("bit")
+                        .HasColumnName("active");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Meta")
+                        .HasMaxLength(2048)
+                        .HasColumnType("nvarchar(2048)")
+                        .HasColumnName("meta");
+
+                    b.Property<int?>("PerPlayerLimit")
+                        .HasColumnType("int")
+                        .HasColumnName("per_player_limit");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price");
+
+                    b.Property<DateTime?>("StartsAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("starts_at");
+
+                    b.Property<long?>("Stock")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stock");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("nvarchar(120)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Sku")
+                        .HasName("pk_shop_items");
+
+                    b.ToTable("shop_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_items_price_positive", "price > 0");
+
+                            t.HasCheckConstraint("ck_shop_items_stock_non_negative", "stock IS NULL OR stock >= 0");
+                        });
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.Wallet", b =>
@@ -349,307 +923,6 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                     b.ToTable("wallet_changes", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("Amount")
-                        .HasColumnType("bigint")
-                        .HasColumnName("amount");
-
-                    b.Property<long>("Balance")
-                        .HasColumnType("bigint")
-                        .HasColumnName("balance");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("IdempotencyKey")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(128)")
-                        .HasColumnName("idempotency_key")
-                        .UseCollation("Latin1_General_100_BIN2");
-
-                    b.Property<string>("RequestFingerprint")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("char(64)")
-                        .HasColumnName("request_fingerprint")
-                        .IsFixedLength()
-                        .UseCollation("Latin1_General_100_BIN2");
-
-                    b.Property<long>("WalletId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("wallet_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_ledger_refusals");
-
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique()
-                        .HasDatabaseName("ux_ledger_refusals_idempotency_key");
-
-                    b.HasIndex("WalletId")
-                        .HasDatabaseName("ix_ledger_refusals_wallet_id");
-
-                    b.ToTable("ledger_refusals", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("AwardType")
-                        .HasMaxLength(16)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(16)")
-                        .HasColumnName("award_type");
-
-                    b.Property<long>("DequeueCount")
-                        .HasColumnType("bigint")
-                        .HasColumnName("dequeue_count");
-
-                    b.Property<string>("Detail")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("nvarchar(500)")
-                        .HasColumnName("detail");
-
-                    b.Property<string>("MessageId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(100)")
-                        .HasColumnName("message_id");
-
-                    b.Property<int?>("Place")
-                        .HasColumnType("int")
-                        .HasColumnName("place");
-
-                    b.Property<string>("ReasonCode")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(40)")
-                        .HasColumnName("reason_code");
-
-                    b.Property<long?>("RegistrationId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("registration_id");
-
-                    b.Property<DateTime>("RejectedAt")
-                        .HasColumnType("datetime2")
-                        .HasColumnName("rejected_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_payout_rejections");
-
-                    b.HasIndex("MessageId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_payout_rejections_message_id");
-
-                    b.HasIndex("RejectedAt")
-                        .HasDatabaseName("ix_payout_rejections_rejected_at");
-
-                    b.ToTable("payout_rejections", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.ClientKey", b =>
-                {
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(128)")
-                        .HasColumnName("idempotency_key")
-                        .UseCollation("Latin1_General_100_BIN2");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
-                        .HasColumnName("created_at");
-
-                    b.Property<short>("Operation")
-                        .HasColumnType("smallint")
-                        .HasColumnName("operation");
-
-                    b.Property<string>("RequestFingerprint")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("char(64)")
-                        .HasColumnName("request_fingerprint")
-                        .IsFixedLength()
-                        .UseCollation("Latin1_General_100_BIN2");
-
-                    b.HasKey("IdempotencyKey")
-                        .HasName("pk_client_keys");
-
-                    b.ToTable("client_keys", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.HistoryLinkEpoch", b =>
-                {
-                    b.Property<long>("OwnerId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("owner_id");
-
-                    b.Property<int>("Epoch")
-                        .HasColumnType("int")
-                        .HasColumnName("epoch");
-
-                    b.Property<DateTime>("RevokedAt")
-                        .HasColumnType("datetime2")
-                        .HasColumnName("revoked_at");
-
-                    b.Property<string>("RevokedBy")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(64)")
-                        .HasColumnName("revoked_by");
-
-                    b.HasKey("OwnerId")
-                        .HasName("pk_history_link_epochs");
-
-                    b.ToTable("history_link_epochs", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerSetting", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(64)")
-                        .HasColumnName("name");
-
-                    b.Property<string>("Value")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(128)")
-                        .HasColumnName("value");
-
-                    b.HasKey("Name")
-                        .HasName("pk_ledger_settings");
-
-                    b.ToTable("ledger_settings", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.PostingRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("KeyStem")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(128)")
-                        .HasColumnName("key_stem")
-                        .UseCollation("Latin1_General_100_BIN2");
-
-                    b.Property<int>("Legs")
-                        .HasColumnType("int")
-                        .HasColumnName("legs");
-
-                    b.HasKey("Id")
-                        .HasName("pk_postings");
-
-                    b.HasIndex("KeyStem")
-                        .IsUnique()
-                        .HasDatabaseName("ux_postings_key_stem");
-
-                    b.ToTable("postings", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_postings_legs", "legs >= 2 AND legs <= 1000");
-                        });
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
-
-                    b.Property<long>("BalancesTotal")
-                        .HasColumnType("bigint")
-                        .HasColumnName("balances_total");
-
-                    b.Property<long>("CorrectionsApplied")
-                        .HasColumnType("bigint")
-                        .HasColumnName("corrections_applied");
-
-                    b.Property<long>("DriftCount")
-                        .HasColumnType("bigint")
-                        .HasColumnName("drift_count");
-
-                    b.Property<string>("DriftedWalletIds")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(4000)")
-                        .HasColumnName("drifted_wallet_ids");
-
-                    b.Property<long>("EntriesTotal")
-                        .HasColumnType("bigint")
-                        .HasColumnName("entries_total");
-
-                    b.Property<DateTime>("FinishedAt")
-                        .HasColumnType("datetime2")
-                        .HasColumnName("finished_at");
-
-                    b.Property<bool>("Fix")
-                        .HasColumnType("bit")
-                        .HasColumnName("fix");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("datetime2")
-                        .HasColumnName("started_at");
-
-                    b.Property<string>("Trigger")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .IsUnicode(false)
-                        .HasColumnType("varchar(16)")
-                        .HasColumnName("trigger");
-
-                    b.Property<long>("WalletsChecked")
-                        .HasColumnType("bigint")
-                        .HasColumnName("wallets_checked");
-
-                    b.HasKey("Id")
-                        .HasName("pk_reconciliation_runs");
-
-                    b.HasIndex("StartedAt")
-                        .HasDatabaseName("ix_reconciliation_runs_started_at");
-
-                    b.ToTable("reconciliation_runs", (string)null);
-                });
-
             modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
@@ -677,24 +950,14 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .HasConstraintName("fk_ledger_holds_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.InventoryRow", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.ShopItemRow", null)
                         .WithMany()
-                        .HasForeignKey("WalletId")
+                        .HasForeignKey("Sku")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
-                        .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
-                {
-                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
-                        .WithMany()
-                        .HasForeignKey("WalletId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
+                        .HasConstraintName("fk_shop_inventory_shop_items_sku");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
@@ -705,6 +968,67 @@ namespace FuncLedger.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_refusals_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PurchaseRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_purchases_ledger_entries_entry_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.ShopItemRow", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_purchases_shop_items_sku");
+
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_purchases_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.RefundRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_refunds_ledger_entries_entry_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.PurchaseRow", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_refunds_shop_purchases_purchase_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
                 });
 #pragma warning restore 612, 618
         }

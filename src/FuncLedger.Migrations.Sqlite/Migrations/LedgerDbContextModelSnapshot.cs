@@ -17,6 +17,36 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ClientKey", b =>
+                {
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<short>("Operation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength();
+
+                    b.HasKey("IdempotencyKey")
+                        .HasName("pk_client_keys");
+
+                    b.ToTable("client_keys", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.Property<long>("EntryId")
@@ -41,6 +71,33 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         {
                             t.HasCheckConstraint("ck_ledger_reversals_amount_positive", "amount > 0");
                         });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.HistoryLinkEpoch", b =>
+                {
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("epoch");
+
+                    b.Property<DateTime>("RevokedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_by");
+
+                    b.HasKey("OwnerId")
+                        .HasName("pk_history_link_epochs");
+
+                    b.ToTable("history_link_epochs", (string)null);
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.Hold", b =>
@@ -146,6 +203,88 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.InventoryRow", b =>
+                {
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("OwnerId", "Sku")
+                        .HasName("pk_shop_inventory");
+
+                    b.HasIndex("Sku");
+
+                    b.ToTable("shop_inventory", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_inventory_quantity_non_negative", "quantity >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("Balance")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_refusals");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ledger_refusals_idempotency_key");
+
+                    b.HasIndex("WalletId")
+                        .HasDatabaseName("ix_ledger_refusals_wallet_id");
+
+                    b.ToTable("ledger_refusals", (string)null);
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -211,6 +350,418 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                             t.HasTrigger("trg_ledger_entries_immutable");
 
                             t.HasCheckConstraint("ck_ledger_entries_amount_non_zero", "amount <> 0");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_ledger_settings");
+
+                    b.ToTable("ledger_settings", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AwardType")
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("award_type");
+
+                    b.Property<long>("DequeueCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dequeue_count");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<int?>("Place")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("place");
+
+                    b.Property<string>("ReasonCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason_code");
+
+                    b.Property<long?>("RegistrationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("registration_id");
+
+                    b.Property<DateTime>("RejectedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rejected_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payout_rejections");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payout_rejections_message_id");
+
+                    b.HasIndex("RejectedAt")
+                        .HasDatabaseName("ix_payout_rejections_rejected_at");
+
+                    b.ToTable("payout_rejections", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PostingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyStem")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_stem");
+
+                    b.Property<int>("Legs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("legs");
+
+                    b.HasKey("Id")
+                        .HasName("pk_postings");
+
+                    b.HasIndex("KeyStem")
+                        .IsUnique()
+                        .HasDatabaseName("ux_postings_key_stem");
+
+                    b.ToTable("postings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_postings_legs", "legs >= 2 AND legs <= 1000");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PurchaseRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<int>("RefundedQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded_quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shop_purchases");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_purchases_entry_id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_purchases_idempotency_key");
+
+                    b.HasIndex("Sku");
+
+                    b.HasIndex("WalletId");
+
+                    b.HasIndex("OwnerId", "Id")
+                        .HasDatabaseName("ix_shop_purchases_owner_id_id");
+
+                    b.HasIndex("OwnerId", "Sku")
+                        .HasDatabaseName("ix_shop_purchases_owner_id_sku");
+
+                    b.ToTable("shop_purchases", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_purchases_quantity_positive", "quantity > 0");
+
+                            t.HasCheckConstraint("ck_shop_purchases_refunded", "refunded_quantity >= 0 AND refunded_quantity <= quantity");
+
+                            t.HasCheckConstraint("ck_shop_purchases_total", "total = price * quantity");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BalancesTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balances_total");
+
+                    b.Property<long>("CorrectionsApplied")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("corrections_applied");
+
+                    b.Property<long>("DriftCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("drift_count");
+
+                    b.Property<string>("DriftedWalletIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("drifted_wallet_ids");
+
+                    b.Property<long>("EntriesTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entries_total");
+
+                    b.Property<DateTime>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<bool>("Fix")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fix");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trigger");
+
+                    b.Property<long>("WalletsChecked")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallets_checked");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reconciliation_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_reconciliation_runs_started_at");
+
+                    b.ToTable("reconciliation_runs", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.RefundRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("Coins")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("coins");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<bool>("Forced")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("forced");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("PurchaseId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("purchase_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength();
+
+                    b.HasKey("Id")
+                        .HasName("pk_shop_refunds");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_refunds_entry_id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_refunds_idempotency_key");
+
+                    b.HasIndex("PurchaseId")
+                        .HasDatabaseName("ix_shop_refunds_purchase_id");
+
+                    b.ToTable("shop_refunds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_refunds_coins_positive", "coins > 0");
+
+                            t.HasCheckConstraint("ck_shop_refunds_quantity_positive", "quantity > 0");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ShopItemRow", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Meta")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meta");
+
+                    b.Property<int?>("PerPlayerLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("per_player_limit");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price");
+
+                    b.Property<DateTime?>("StartsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_at");
+
+                    b.Property<long?>("Stock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stock");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Sku")
+                        .HasName("pk_shop_items");
+
+                    b.ToTable("shop_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_items_price_positive", "price > 0");
+
+                            t.HasCheckConstraint("ck_shop_items_stock_non_negative", "stock IS NULL OR stock >= 0");
                         });
                 });
 
@@ -326,294 +877,6 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("wallet_changes", (string)null);
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<long>("Amount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("amount");
-
-                    b.Property<long>("Balance")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("balance");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("IdempotencyKey")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("idempotency_key");
-
-                    b.Property<string>("RequestFingerprint")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_fingerprint")
-                        .IsFixedLength();
-
-                    b.Property<long>("WalletId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("wallet_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_ledger_refusals");
-
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique()
-                        .HasDatabaseName("ux_ledger_refusals_idempotency_key");
-
-                    b.HasIndex("WalletId")
-                        .HasDatabaseName("ix_ledger_refusals_wallet_id");
-
-                    b.ToTable("ledger_refusals", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.PayoutRejectionRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("AwardType")
-                        .HasMaxLength(16)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("award_type");
-
-                    b.Property<long>("DequeueCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("dequeue_count");
-
-                    b.Property<string>("Detail")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("detail");
-
-                    b.Property<string>("MessageId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
-
-                    b.Property<int?>("Place")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("place");
-
-                    b.Property<string>("ReasonCode")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reason_code");
-
-                    b.Property<long?>("RegistrationId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("registration_id");
-
-                    b.Property<DateTime>("RejectedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("rejected_at");
-
-                    b.HasKey("Id")
-                        .HasName("pk_payout_rejections");
-
-                    b.HasIndex("MessageId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_payout_rejections_message_id");
-
-                    b.HasIndex("RejectedAt")
-                        .HasDatabaseName("ix_payout_rejections_rejected_at");
-
-                    b.ToTable("payout_rejections", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.ClientKey", b =>
-                {
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("idempotency_key");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<short>("Operation")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("operation");
-
-                    b.Property<string>("RequestFingerprint")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_fingerprint")
-                        .IsFixedLength();
-
-                    b.HasKey("IdempotencyKey")
-                        .HasName("pk_client_keys");
-
-                    b.ToTable("client_keys", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.HistoryLinkEpoch", b =>
-                {
-                    b.Property<long>("OwnerId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("owner_id");
-
-                    b.Property<int>("Epoch")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("epoch");
-
-                    b.Property<DateTime>("RevokedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("revoked_at");
-
-                    b.Property<string>("RevokedBy")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("revoked_by");
-
-                    b.HasKey("OwnerId")
-                        .HasName("pk_history_link_epochs");
-
-                    b.ToTable("history_link_epochs", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerSetting", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
-
-                    b.Property<string>("Value")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("value");
-
-                    b.HasKey("Name")
-                        .HasName("pk_ledger_settings");
-
-                    b.ToTable("ledger_settings", (string)null);
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.PostingRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("KeyStem")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("key_stem");
-
-                    b.Property<int>("Legs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("legs");
-
-                    b.HasKey("Id")
-                        .HasName("pk_postings");
-
-                    b.HasIndex("KeyStem")
-                        .IsUnique()
-                        .HasDatabaseName("ux_postings_key_stem");
-
-                    b.ToTable("postings", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_postings_legs", "legs >= 2 AND legs <= 1000");
-                        });
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.ReconciliationRunRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<long>("BalancesTotal")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("balances_total");
-
-                    b.Property<long>("CorrectionsApplied")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("corrections_applied");
-
-                    b.Property<long>("DriftCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("drift_count");
-
-                    b.Property<string>("DriftedWalletIds")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("drifted_wallet_ids");
-
-                    b.Property<long>("EntriesTotal")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("entries_total");
-
-                    b.Property<DateTime>("FinishedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("finished_at");
-
-                    b.Property<bool>("Fix")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("fix");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("started_at");
-
-                    b.Property<string>("Trigger")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("trigger");
-
-                    b.Property<long>("WalletsChecked")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("wallets_checked");
-
-                    b.HasKey("Id")
-                        .HasName("pk_reconciliation_runs");
-
-                    b.HasIndex("StartedAt")
-                        .HasDatabaseName("ix_reconciliation_runs_started_at");
-
-                    b.ToTable("reconciliation_runs", (string)null);
-                });
-
             modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
@@ -641,24 +904,14 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasConstraintName("fk_ledger_holds_wallets_wallet_id");
                 });
 
-            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
+            modelBuilder.Entity("FuncLedger.Core.Persistence.InventoryRow", b =>
                 {
-                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
+                    b.HasOne("FuncLedger.Core.Persistence.ShopItemRow", null)
                         .WithMany()
-                        .HasForeignKey("WalletId")
+                        .HasForeignKey("Sku")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
-                        .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
-                });
-
-            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
-                {
-                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
-                        .WithMany()
-                        .HasForeignKey("WalletId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
+                        .HasConstraintName("fk_shop_inventory_shop_items_sku");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.KeyedRefusal", b =>
@@ -669,6 +922,67 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_refusals_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.LedgerEntry", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PurchaseRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_purchases_ledger_entries_entry_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.ShopItemRow", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_purchases_shop_items_sku");
+
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_purchases_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.RefundRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_refunds_ledger_entries_entry_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.PurchaseRow", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_refunds_shop_purchases_purchase_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.WalletChange", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_changes_wallets_wallet_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -56,6 +56,8 @@ public sealed class LedgerHarness : IAsyncDisposable
 
     public IWalletAdministration Admin => _services.GetRequiredService<IWalletAdministration>();
 
+    public Commerce.IShop Shop => _services.GetRequiredService<Commerce.IShop>();
+
     /// <summary>Wallets whose cached held coins differ from the sum of their pending holds.</summary>
     public Task<long> HeldDriftCountAsync() => ScalarAsync(InvariantSql.HeldDrift);
 

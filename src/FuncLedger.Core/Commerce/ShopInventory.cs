@@ -1,0 +1,41 @@
+using FuncLedger.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace FuncLedger.Core.Commerce;
+
+/// <summary>Changes of a player's inventory, always under the owner's wallet lock (the purchase's debit, the refund's credit),
+/// so two of them never interleave; saved with the caller's <c>SaveChangesAsync</c>.</summary>
+internal static class ShopInventory
+{
+    public static async Task GrantAsync(LedgerDbContext db, long owner, string sku, long quantity, DateTime now, CancellationToken ct)
+    {
+        var line = await db.Inventory.AsTracking().SingleOrDefaultAsync(i => i.OwnerId == owner && i.Sku == sku, ct);
+        if (line is null)
+        {
+            db.Inventory.Add(new InventoryRow { OwnerId = owner, Sku = sku, Quantity = quantity, UpdatedAt = now });
+            return;
+        }
+
+        line.Quantity = checked(line.Quantity + quantity);
+        line.UpdatedAt = now;
+    }
+
+    /// <summary>The units the owner holds of <paramref name="sku"/>.</summary>
+    public static Task<long> HeldAsync(LedgerDbContext db, long owner, string sku, CancellationToken ct) =>
+        db.Inventory.Where(i => i.OwnerId == owner && i.Sku == sku).Select(i => i.Quantity).FirstOrDefaultAsync(ct);
+
+    /// <summary>Takes up to <paramref name="quantity"/> units back; returns how many it took.</summary>
+    public static async Task<long> TakeAsync(LedgerDbContext db, long owner, string sku, long quantity, DateTime now, CancellationToken ct)
+    {
+        var line = await db.Inventory.AsTracking().SingleOrDefaultAsync(i => i.OwnerId == owner && i.Sku == sku, ct);
+        if (line is null || line.Quantity == 0)
+        {
+            return 0;
+        }
+
+        var taken = Math.Min(line.Quantity, quantity);
+        line.Quantity -= taken;
+        line.UpdatedAt = now;
+        return taken;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Operations;
+using FuncLedger.Core.Persistence;
+using FuncLedger.Core.Persistence.Commands;
+using Microsoft.EntityFrameworkCore;
+
+namespace FuncLedger.Core.Commerce;
+
+/// <summary>
+/// A purchase is one ledger write with the shop's rows in its transaction: the debit of price x quantity (the buyer's wallet
+/// locked by the ledger's own flow), then under that lock the item's terms and the per-player limit are checked, the stock is
+/// decremented by a guarded update, and the purchase row and the inventory grant are written; all of it commits or none. A
+/// retry under the key answers the original purchase, even after the item's price changed or it went off sale.
+/// </summary>
+internal sealed class ShopPurchases(LedgerWrites writes)
+{
+    public async Task<PurchaseResult> PurchaseAsync(PurchaseCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var (owner, sku, key) = (command.Owner.Value, command.Sku.Value, command.Key.Value);
+        var total = command.Total;
+        var fingerprint = RequestFingerprint.Compute(LedgerOperation.Purchase, owner, command.Quantity, total, sku, null);
+        var record = WriteRecord.Of(key, LedgerOperation.Purchase, fingerprint);
+        var now = writes.Now;
+        // The key first: a purchase made before answers as it was (a key of another request is a conflict), even when the
+        // item's price or window changed since.
+        var registered = false;
+        var item = await writes.RunAsync(async (db, ct) =>
+        {
+            registered = await LedgerWrites.CheckRegisteredAsync(db, record, ct);
+            return await db.ShopItems.AsNoTracking().SingleOrDefaultAsync(i => i.Sku == sku, ct);
+        }, cancellationToken);
+        if (registered && await writes.RunAsync((db, ct) => ShopQueries.PurchaseByKeyAsync(db, key, ct), cancellationToken) is { } made)
+        {
+            return made with { Replayed = true };
+        }
+
+        if (item is null)
+        {
+            throw new ItemNotFoundException(sku);
+        }
+
+        if (!registered)
+        {
+            // A kept refusal (insufficient funds) is registered without a purchase: the write answers it again.
+            Check(item, command, now);
+        }
+
+        var meta = string.Create(CultureInfo.InvariantCulture,
+            $$"""{"kind":"purchase","sku":"{{sku}}","quantity":{{command.Quantity}},"price":{{command.ExpectedPrice.Value}}}""");
+        Posting[] debit =
+        [
+            new(0, owner, -total, Reason(command.Quantity, item.Title), key, fingerprint, meta, CreateWallet: false),
+        ];
+        var hook = new PurchaseHook(command, now);
+        var posted = (await writes.WriteAsync(debit, record, cancellationToken, hook)).Postings[0];
+        if (hook.Purchase is { } row && !posted.Replayed)
+        {
+            return ShopQueries.Describe(row, posted.BalanceAfter);
+        }
+
+        // A concurrent first request under the key committed first: its purchase answers.
+        return await writes.RunAsync((db, ct) => ShopQueries.PurchaseByKeyAsync(db, key, ct), cancellationToken) is { } original
+            ? original with { Replayed = true }
+            : throw new LedgerInvariantException($"purchase under a replayed key has no row (wallet {posted.WalletId})");
+    }
+
+    /// <summary>The entry's reason as the player's history shows it: "Bought 2 x Golden frame".</summary>
+    public static string Reason(int quantity, string title)
+    {
+        var reason = string.Create(CultureInfo.InvariantCulture, $"Bought {quantity} x {title}");
+        return reason.Length <= LedgerLimits.ReasonLengthMax ? reason : reason[..LedgerLimits.ReasonLengthMax];
+    }
+
+    /// <summary>The item's terms against the purchase: on sale, at the expected price, with the units in stock.</summary>
+    private static void Check(ShopItemRow item, PurchaseCommand command, DateTime now)
+    {
+        if (!ShopCatalog.OnSale(item, now))
+        {
+            throw new ItemUnavailableException(item.Sku);
+        }
+
+        if (item.Price != command.ExpectedPrice.Value)
+        {
+            throw new PriceChangedException(item.Sku, item.Price);
+        }
+
+        if (item.Stock is { } stock && stock < command.Quantity)
+        {
+            throw new OutOfStockException(item.Sku, stock);
+        }
+    }
+
+    /// <summary>The shop's part of the purchase's transaction: the checks under the buyer's lock before the balances, the stock,
+    /// the purchase row and the grant after the debit. State is per attempt: a rerun of the unit of work starts again.</summary>
+    private sealed class PurchaseHook(PurchaseCommand command, DateTime now) : IWriteHook
+    {
+        private ShopItemRow? _item;
+
+        public PurchaseRow? Purchase { get; private set; }
+
+        public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, WalletRow> byOwner, CancellationToken ct)
+        {
+            Purchase = null;
+            var (db, sku, owner) = (step.Context, command.Sku.Value, command.Owner.Value);
+            _item = await db.ShopItems.AsNoTracking().SingleAsync(i => i.Sku == sku, ct);
+            Check(_item, command, now);
+            if (_item.PerPlayerLimit is { } limit)
+            {
+                // Under the buyer's wallet lock: every purchase and refund of this owner waits for it, so the count is exact.
+                var owned = await db.Purchases.Where(p => p.OwnerId == owner && p.Sku == sku)
+                    .SumAsync(p => (long)(p.Quantity - p.RefundedQuantity), ct);
+                if (owned + command.Quantity > limit)
+                {
+                    throw new PurchaseLimitException(sku, limit, owned);
+                }
+            }
+        }
+
+        public async Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct)
+        {
+            var (db, sku, owner, quantity) = (step.Context, command.Sku.Value, command.Owner.Value, command.Quantity);
+            if (_item!.Stock is not null
+                && await db.ShopItems.Where(i => i.Sku == sku && i.Stock >= quantity)
+                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.Stock, i => i.Stock - quantity), ct) == 0)
+            {
+                // Another buyer took the last units between the check and this update (the update waited for its commit).
+                var left = await db.ShopItems.Where(i => i.Sku == sku).Select(i => i.Stock).SingleAsync(ct);
+                throw new OutOfStockException(sku, left ?? 0);
+            }
+
+            var row = new PurchaseRow
+            {
+                OwnerId = owner, WalletId = result[0].WalletId, Sku = sku, Title = _item.Title, Quantity = quantity,
+                Price = command.ExpectedPrice.Value, Total = command.Total, EntryId = result[0].EntryId,
+                IdempotencyKey = command.Key.Value, CreatedAt = step.Now,
+            };
+            db.Purchases.Add(row);
+            await ShopInventory.GrantAsync(db, owner, sku, quantity, step.Now, ct);
+            await db.SaveChangesAsync(ct);
+            Purchase = row;
+        }
+    }
+}

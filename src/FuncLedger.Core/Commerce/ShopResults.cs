@@ -1,0 +1,44 @@
+namespace FuncLedger.Core.Commerce;
+
+/// <summary>An item as it stands: <see cref="Stock"/> is what is left (null: unlimited); <see cref="Available"/> says whether it
+/// is on sale at <see cref="AsOf"/> (active, within its window, and in stock).</summary>
+public sealed record ShopItem(
+    string Sku, string Title, long Price, long? Stock, int? PerPlayerLimit, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
+    bool Active, bool Available, string? Meta, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset AsOf)
+{
+    /// <summary>True when an operator's create found the same item already there (nothing was written).</summary>
+    public bool Replayed { get; init; }
+}
+
+/// <summary>A page of items in sku order; <see cref="Next"/> is the cursor of the next page (null on the last).</summary>
+public sealed record ShopItemPage(IReadOnlyList<ShopItem> Items, string? Next);
+
+/// <summary>A purchase: the price paid is recorded (a later price change never alters it), with the debit's entry.</summary>
+public sealed record PurchaseResult(
+    long PurchaseId, long OwnerId, string Sku, string Title, int Quantity, long Price, long Total, int RefundedQuantity,
+    long TransactionId, long BalanceAfter, string IdempotencyKey, DateTimeOffset CreatedAt)
+{
+    /// <summary>True when a retry under the key answered the original purchase (nothing was written).</summary>
+    public bool Replayed { get; init; }
+}
+
+/// <summary>A page of an owner's purchases, newest first; <see cref="Next"/> is the cursor of the next page.</summary>
+public sealed record PurchasePage(IReadOnlyList<PurchaseResult> Purchases, string? Next);
+
+/// <summary>One line of a player's inventory.</summary>
+public sealed record InventoryLine(string Sku, string Title, long Quantity);
+
+/// <summary>A refund: the coins credited back, the units taken from the inventory and returned to stock.</summary>
+public sealed record RefundResult(
+    long RefundId, long PurchaseId, long OwnerId, string Sku, int Quantity, long Coins, bool Forced, long TransactionId,
+    long BalanceAfter, string IdempotencyKey)
+{
+    public bool Replayed { get; init; }
+}
+
+/// <summary>The shop's revenue: what purchases debited, what refunds credited back, and the net; <see cref="EntriesNet"/> is
+/// the same net summed from the ledger's entries the purchases and refunds wrote (equal when nothing drifted).</summary>
+public sealed record ShopRevenue(long Purchases, long UnitsSold, long Gross, long Refunded, long Net, long EntriesNet)
+{
+    public bool Consistent => Net == EntriesNet;
+}
