@@ -134,7 +134,8 @@ internal sealed class ShopPurchases(LedgerWrites writes)
             {
                 OwnerId = owner, WalletId = result[0].WalletId, Sku = sku, Title = _item.Title, Quantity = quantity,
                 Price = command.ExpectedPrice.Value, Total = command.Total, EntryId = result[0].EntryId,
-                IdempotencyKey = command.Key.Value, CreatedAt = step.Now,
+                // To the microsecond, as every provider keeps it: the first answer and a replay read the same instant.
+                IdempotencyKey = command.Key.Value, CreatedAt = new DateTime(step.Now.Ticks - (step.Now.Ticks % 10), DateTimeKind.Utc),
             };
             db.Purchases.Add(row);
             await ShopInventory.GrantAsync(db, owner, sku, quantity, step.Now, ct);

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Commerce;
 using FuncLedger.Core.Domain;
 using FuncLedger.Functions.Contracts;
 
@@ -20,6 +21,15 @@ public static class ProblemCodes
     public const string TransactionNotFound = LedgerErrorCodes.TransactionNotFound;
     public const string PostingNotFound = LedgerErrorCodes.PostingNotFound;
     public const string ReversalExceedsOriginal = LedgerErrorCodes.ReversalExceedsOriginal;
+    public const string ItemNotFound = ShopErrorCodes.ItemNotFound;
+    public const string SkuExists = ShopErrorCodes.SkuExists;
+    public const string PriceChanged = ShopErrorCodes.PriceChanged;
+    public const string OutOfStock = ShopErrorCodes.OutOfStock;
+    public const string PurchaseLimit = ShopErrorCodes.PurchaseLimit;
+    public const string ItemUnavailable = ShopErrorCodes.ItemUnavailable;
+    public const string PurchaseNotFound = ShopErrorCodes.PurchaseNotFound;
+    public const string RefundExceedsPurchase = ShopErrorCodes.RefundExceedsPurchase;
+    public const string ItemConsumed = ShopErrorCodes.ItemConsumed;
     public const string MalformedJson = "malformed_json";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string PayloadTooLarge = "payload_too_large";
@@ -50,6 +60,15 @@ public static class ProblemCodes
         [TransactionNotFound] = 404,
         [PostingNotFound] = 404,
         [ReversalExceedsOriginal] = 409,
+        [ItemNotFound] = 404,
+        [SkuExists] = 409,
+        [PriceChanged] = 409,
+        [OutOfStock] = 409,
+        [PurchaseLimit] = 409,
+        [ItemUnavailable] = 409,
+        [PurchaseNotFound] = 404,
+        [RefundExceedsPurchase] = 409,
+        [ItemConsumed] = 409,
         [MalformedJson] = 400,
         [UnsupportedMediaType] = 415,
         [PayloadTooLarge] = 413,
@@ -79,6 +98,15 @@ public static class ProblemCodes
         [TransactionNotFound] = "Transaction not found",
         [PostingNotFound] = "Posting not found",
         [ReversalExceedsOriginal] = "The reversal exceeds what is left of the original",
+        [ItemNotFound] = "Item not found",
+        [SkuExists] = "An item with this sku exists with other terms",
+        [PriceChanged] = "The price is not the one expected",
+        [OutOfStock] = "Not enough units in stock",
+        [PurchaseLimit] = "The per-player limit is reached",
+        [ItemUnavailable] = "The item is not on sale now",
+        [PurchaseNotFound] = "Purchase not found",
+        [RefundExceedsPurchase] = "The refund exceeds what is left of the purchase",
+        [ItemConsumed] = "The player no longer holds the units",
         [MalformedJson] = "The body is not valid JSON",
         [UnsupportedMediaType] = "The body must be application/json",
         [PayloadTooLarge] = "The body is too large",

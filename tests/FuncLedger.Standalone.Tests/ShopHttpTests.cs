@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json;
+
+namespace FuncLedger.Standalone.Tests;
+
+/// <summary>The coin shop over HTTP on Standalone (PostgreSQL): the catalog with the master key, a purchase and its replay, the
+/// refusals as problem documents, the inventory, the purchases, a refund and the revenue, as a game service and an operator
+/// call them.</summary>
+[Collection(StandaloneCollection.Name)]
+public sealed class ShopHttpTests(StandaloneFixture app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private Task<HttpResponseMessage> OpsAsync(HttpMethod method, string path, string? body = null, string? key = null) =>
+        app.SendAsync(method, path, body, StandaloneFixture.MasterKey, key);
+
+    private static async Task<string> CodeAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return (await StandaloneFixture.JsonAsync(response)).GetProperty("code").GetString()!;
+    }
+
+    [Fact]
+    public async Task An_operator_stocks_an_item_a_player_buys_it_once_under_a_retried_key_and_an_operator_refunds_it()
+    {
+        var created = await OpsAsync(HttpMethod.Post, "/api/ops/shop/items",
+            """{"sku":"golden-frame","title":"Golden frame","price":150,"stock":3,"perPlayerLimit":2}""");
+        var again = await OpsAsync(HttpMethod.Post, "/api/ops/shop/items",
+            """{"sku":"golden-frame","title":"Golden frame","price":150,"stock":3,"perPlayerLimit":2}""");
+        var byPlayerKey = await app.SendAsync(HttpMethod.Post, "/api/ops/shop/items", """{"sku":"x","title":"x","price":1}""");
+        await app.SendAsync(HttpMethod.Post, "/api/wallets/42/credit", """{"amount":1000,"reason":"seed"}""");
+
+        var bought = await app.SendAsync(HttpMethod.Post, "/api/wallets/42/purchases",
+            """{"sku":"golden-frame","quantity":2,"expectedPrice":150}""", idempotencyKey: "buy-1");
+        var replayed = await app.SendAsync(HttpMethod.Post, "/api/wallets/42/purchases",
+            """{"sku":"golden-frame","quantity":2,"expectedPrice":150}""", idempotencyKey: "buy-1");
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Unauthorized),
+            (created.StatusCode, again.StatusCode, byPlayerKey.StatusCode));
+        Assert.Equal(HttpStatusCode.Created, bought.StatusCode);
+        var purchase = await StandaloneFixture.JsonAsync(bought);
+        Assert.Equal((300L, 700L), (purchase.GetProperty("total").GetInt64(), purchase.GetProperty("balanceAfter").GetInt64()));
+        Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await bought.Content.ReadAsStringAsync(), await replayed.Content.ReadAsStringAsync());
+        Assert.Equal(1, await app.ScalarAsync("SELECT COUNT(*) FROM shop_purchases"));
+        var inventory = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/wallets/42/inventory"));
+        Assert.Equal("""[{"sku":"golden-frame","title":"Golden frame","quantity":2}]""", inventory.GetProperty("items").GetRawText());
+        var item = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/shop/items/golden-frame"));
+        Assert.Equal(1, item.GetProperty("stock").GetInt64());
+
+        var id = purchase.GetProperty("purchaseId").GetInt64();
+        var refund = await OpsAsync(HttpMethod.Post, $"/api/ops/purchases/{id}/refund", """{"reason":"mistake","quantity":1}""", "refund-1");
+        Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
+        Assert.Equal(850, (await StandaloneFixture.JsonAsync(refund)).GetProperty("balanceAfter").GetInt64());
+        var revenue = await StandaloneFixture.JsonAsync(await OpsAsync(HttpMethod.Get, "/api/ops/shop/revenue"));
+        Assert.Equal((300L, 150L, 150L, true), (revenue.GetProperty("gross").GetInt64(), revenue.GetProperty("refunded").GetInt64(),
+            revenue.GetProperty("net").GetInt64(), revenue.GetProperty("consistent").GetBoolean()));
+        var purchases = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/wallets/42/purchases?limit=10"));
+        Assert.Equal(1, purchases.GetProperty("purchases")[0].GetProperty("refundedQuantity").GetInt32());
+    }
+
+    [Fact]
+    public async Task Each_refusal_is_a_problem_document_with_its_code_and_no_balance_stock_or_inventory_moves()
+    {
+        await OpsAsync(HttpMethod.Post, "/api/ops/shop/items", """{"sku":"frame","title":"Frame","price":100,"stock":1}""");
+        await OpsAsync(HttpMethod.Post, "/api/ops/shop/items", """{"sku":"old","title":"Old","price":5}""");
+        await OpsAsync(HttpMethod.Post, "/api/ops/shop/items/old/deactivate");
+        await app.SendAsync(HttpMethod.Post, "/api/wallets/7/credit", """{"amount":150,"reason":"seed"}""");
+
+        async Task<(HttpStatusCode, string)> BuyAsync(string body, string? key = "k")
+        {
+            var response = await app.SendAsync(HttpMethod.Post, "/api/wallets/7/purchases", body, idempotencyKey: key);
+            return (response.StatusCode, await CodeAsync(response));
+        }
+
+        Assert.Equal((HttpStatusCode.Conflict, "price_changed"), await BuyAsync("""{"sku":"frame","quantity":1,"expectedPrice":90}"""));
+        Assert.Equal((HttpStatusCode.Conflict, "out_of_stock"), await BuyAsync("""{"sku":"frame","quantity":2,"expectedPrice":100}"""));
+        Assert.Equal((HttpStatusCode.Conflict, "item_unavailable"), await BuyAsync("""{"sku":"old","quantity":1,"expectedPrice":5}"""));
+        Assert.Equal((HttpStatusCode.NotFound, "item_not_found"), await BuyAsync("""{"sku":"none","quantity":1,"expectedPrice":5}"""));
+        Assert.Equal((HttpStatusCode.BadRequest, "validation"), await BuyAsync("""{"sku":"frame","quantity":1,"expectedPrice":100}""", null));
+        Assert.Equal((HttpStatusCode.BadRequest, "validation"), await BuyAsync("""{"sku":"Frame","quantity":1,"expectedPrice":100}"""));
+        Assert.Equal((HttpStatusCode.BadRequest, "validation"), await BuyAsync("""{"sku":"frame","quantity":0,"expectedPrice":100}"""));
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Conflict), (
+            (await app.SendAsync(HttpMethod.Post, "/api/wallets/7/purchases", """{"sku":"frame","quantity":1,"expectedPrice":100}""",
+                idempotencyKey: "ok")).StatusCode,
+            (await app.SendAsync(HttpMethod.Post, "/api/wallets/7/purchases", """{"sku":"frame","quantity":1,"expectedPrice":100}""",
+                idempotencyKey: "ok-2")).StatusCode));
+        Assert.Equal(50, await app.ScalarAsync("SELECT cached_balance FROM wallets WHERE owner_id = 7"));
+        var changed = await OpsAsync(HttpMethod.Put, "/api/ops/shop/items/frame", """{"title":"Frame","price":120,"stock":5}""");
+        Assert.Equal(120, (await StandaloneFixture.JsonAsync(changed)).GetProperty("price").GetInt64());
+        var other = await OpsAsync(HttpMethod.Post, "/api/ops/shop/items", """{"sku":"frame","title":"Frame","price":1}""");
+        Assert.Equal((HttpStatusCode.Conflict, "sku_exists"), (other.StatusCode, await CodeAsync(other)));
+        var listed = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/shop/items"));
+        Assert.Equal(["frame"], listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("sku").GetString()));
+        var all = await StandaloneFixture.JsonAsync(await OpsAsync(HttpMethod.Get, "/api/ops/shop/items?limit=1"));
+        Assert.Equal(JsonValueKind.String, all.GetProperty("nextCursor").ValueKind);
+        var missing = await OpsAsync(HttpMethod.Post, "/api/ops/purchases/999/refund", """{"reason":"x"}""", "r-1");
+        Assert.Equal((HttpStatusCode.NotFound, "purchase_not_found"), (missing.StatusCode, await CodeAsync(missing)));
+    }
+}
