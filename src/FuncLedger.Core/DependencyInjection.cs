@@ -105,6 +105,8 @@ public static class DependencyInjection
         services.AddSingleton<ShopPurchases>();
         services.AddSingleton<ShopRefunds>();
         services.AddSingleton<ShopQueries>();
+        services.AddSingleton<ShopCheckouts>();
+        services.AddSingleton<CheckoutClosing>();
         services.AddSingleton<IShop, Shop>();
         return services;
     }

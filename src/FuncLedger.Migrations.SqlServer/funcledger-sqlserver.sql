@@ -810,7 +810,9 @@ IF NOT EXISTS (
 BEGIN
     -- funcledger_app's grants on what Shop adds (app_role.v1.sql and v2 hold the rest). The idempotent script runs this in the
     -- batch that creates the tables: the grants compile when they run.
-    EXEC(N'GRANT SELECT, INSERT, UPDATE ([title], [price], [stock], [per_player_limit], [starts_at], [ends_at], [active], [meta], [updated_at]) ON [shop_items] TO [funcledger_app];
+    EXEC(N'GRANT SELECT, INSERT,
+        UPDATE ([title], [price], [stock], [per_player_limit], [starts_at], [ends_at], [active], [meta], [updated_at])
+        ON [shop_items] TO [funcledger_app];
     GRANT SELECT, INSERT, UPDATE ([refunded_quantity]) ON [shop_purchases] TO [funcledger_app];
     GRANT SELECT, INSERT, UPDATE ([quantity], [updated_at]) ON [shop_inventory] TO [funcledger_app];
     GRANT SELECT, INSERT ON [shop_refunds] TO [funcledger_app];');
@@ -824,6 +826,133 @@ IF NOT EXISTS (
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
     VALUES (N'20261205171217_Shop', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    CREATE TABLE [shop_checkouts] (
+        [id] bigint NOT NULL IDENTITY,
+        [owner_id] bigint NOT NULL,
+        [wallet_id] bigint NOT NULL,
+        [hold_id] bigint NOT NULL,
+        [total] bigint NOT NULL,
+        [status] smallint NOT NULL,
+        [expires_at] datetime2 NOT NULL,
+        [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [request_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [closed_key] varchar(128) COLLATE Latin1_General_100_BIN2 NULL,
+        [created_at] datetime2 NOT NULL,
+        [updated_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_shop_checkouts] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_shop_checkouts_total_positive] CHECK (total > 0),
+        CONSTRAINT [fk_shop_checkouts_ledger_holds_hold_id] FOREIGN KEY ([hold_id]) REFERENCES [ledger_holds] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_shop_checkouts_wallets_wallet_id] FOREIGN KEY ([wallet_id]) REFERENCES [wallets] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    CREATE TABLE [shop_checkout_lines] (
+        [checkout_id] bigint NOT NULL,
+        [line] int NOT NULL,
+        [sku] varchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [quantity] int NOT NULL,
+        [price] bigint NOT NULL,
+        [purchase_id] bigint NULL,
+        CONSTRAINT [pk_shop_checkout_lines] PRIMARY KEY ([checkout_id], [line]),
+        CONSTRAINT [ck_shop_checkout_lines_price_positive] CHECK (price > 0),
+        CONSTRAINT [ck_shop_checkout_lines_quantity_positive] CHECK (quantity > 0),
+        CONSTRAINT [fk_shop_checkout_lines_shop_checkouts_checkout_id] FOREIGN KEY ([checkout_id]) REFERENCES [shop_checkouts] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_shop_checkout_lines_shop_items_sku] FOREIGN KEY ([sku]) REFERENCES [shop_items] ([sku]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_shop_checkout_lines_shop_purchases_purchase_id] FOREIGN KEY ([purchase_id]) REFERENCES [shop_purchases] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    CREATE INDEX [IX_shop_checkout_lines_purchase_id] ON [shop_checkout_lines] ([purchase_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    CREATE INDEX [ix_shop_checkout_lines_sku] ON [shop_checkout_lines] ([sku]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    CREATE INDEX [IX_shop_checkouts_wallet_id] ON [shop_checkouts] ([wallet_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    CREATE INDEX [ix_shop_checkouts_owner_id_status] ON [shop_checkouts] ([owner_id], [status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    CREATE INDEX [ix_shop_checkouts_status_expires_at] ON [shop_checkouts] ([status], [expires_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_shop_checkouts_hold_id] ON [shop_checkouts] ([hold_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_shop_checkouts_idempotency_key] ON [shop_checkouts] ([idempotency_key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    -- funcledger_app's grants on what ShopCheckouts adds (app_role.v1.sql to v3 hold the rest). The idempotent script runs this in
+    -- the batch that creates the tables: the grants compile when they run.
+    EXEC(N'GRANT SELECT, INSERT, UPDATE ([status], [closed_key], [updated_at]) ON [shop_checkouts] TO [funcledger_app];
+    GRANT SELECT, INSERT, UPDATE ([purchase_id]) ON [shop_checkout_lines] TO [funcledger_app];');
+
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205180821_ShopCheckouts'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205180821_ShopCheckouts', N'10.0.15');
 END;
 
 COMMIT;

@@ -99,4 +99,40 @@ public sealed class ShopHttpTests(StandaloneFixture app) : IAsyncLifetime
         var missing = await OpsAsync(HttpMethod.Post, "/api/ops/purchases/999/refund", """{"reason":"x"}""", "r-1");
         Assert.Equal((HttpStatusCode.NotFound, "purchase_not_found"), (missing.StatusCode, await CodeAsync(missing)));
     }
+
+    [Fact]
+    public async Task A_checkout_confirmed_buys_every_line_and_one_cancelled_returns_its_stock()
+    {
+        await OpsAsync(HttpMethod.Post, "/api/ops/shop/items", """{"sku":"frame","title":"Frame","price":100,"stock":2}""");
+        await OpsAsync(HttpMethod.Post, "/api/ops/shop/items", """{"sku":"badge","title":"Badge","price":30}""");
+        await app.SendAsync(HttpMethod.Post, "/api/wallets/9/credit", """{"amount":500,"reason":"seed"}""");
+        const string cart = """{"items":[{"sku":"frame","quantity":1,"expectedPrice":100},{"sku":"badge","quantity":2,"expectedPrice":30}]}""";
+
+        var opened = await app.SendAsync(HttpMethod.Post, "/api/wallets/9/checkouts", cart, idempotencyKey: "cart-1");
+        var checkout = await StandaloneFixture.JsonAsync(opened);
+        var id = checkout.GetProperty("checkoutId").GetInt64();
+        var confirmed = await app.SendAsync(HttpMethod.Post, $"/api/checkouts/{id}/confirm", idempotencyKey: "cart-1-confirm");
+        var again = await app.SendAsync(HttpMethod.Post, $"/api/checkouts/{id}/confirm", idempotencyKey: "cart-1-confirm");
+        var late = await app.SendAsync(HttpMethod.Post, $"/api/checkouts/{id}/cancel");
+
+        Assert.Equal((HttpStatusCode.Created, "pending", 160L), (opened.StatusCode, checkout.GetProperty("status").GetString(),
+            checkout.GetProperty("total").GetInt64()));
+        var done = await StandaloneFixture.JsonAsync(confirmed);
+        Assert.Equal(("completed", 2), (done.GetProperty("status").GetString(), done.GetProperty("purchases").GetArrayLength()));
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal((HttpStatusCode.Conflict, "checkout_not_pending"), (late.StatusCode, await CodeAsync(late)));
+        Assert.Equal(340, await app.ScalarAsync("SELECT cached_balance FROM wallets WHERE owner_id = 9"));
+
+        var second = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Post, "/api/wallets/9/checkouts",
+            """{"items":[{"sku":"frame","quantity":1,"expectedPrice":100}]}""", idempotencyKey: "cart-2"));
+        var soldOut = await app.SendAsync(HttpMethod.Post, "/api/wallets/9/checkouts",
+            """{"items":[{"sku":"frame","quantity":1,"expectedPrice":100}]}""", idempotencyKey: "cart-3");
+        Assert.Equal((HttpStatusCode.Conflict, "out_of_stock"), (soldOut.StatusCode, await CodeAsync(soldOut)));
+        var cancelled = await app.SendAsync(HttpMethod.Post, $"/api/checkouts/{second.GetProperty("checkoutId").GetInt64()}/cancel");
+        Assert.Equal("cancelled", (await StandaloneFixture.JsonAsync(cancelled)).GetProperty("status").GetString());
+        var item = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/shop/items/frame"));
+        Assert.Equal(1, item.GetProperty("stock").GetInt64());
+        var missing = await app.SendAsync(HttpMethod.Get, "/api/checkouts/999");
+        Assert.Equal((HttpStatusCode.NotFound, "checkout_not_found"), (missing.StatusCode, await CodeAsync(missing)));
+    }
 }

@@ -87,10 +87,13 @@ public sealed class SqlServerTestDatabase : ILedgerTestDatabase, IAsyncLifetime
         await connection.OpenAsync();
         await using var reset = new SqlCommand("""
             DROP TRIGGER IF EXISTS trg_test_inject_fault;
-            TRUNCATE TABLE ledger_refusals; TRUNCATE TABLE ledger_reversals; TRUNCATE TABLE ledger_holds;
+            DELETE FROM shop_checkout_lines; DELETE FROM shop_checkouts;
+            DELETE FROM shop_refunds; DELETE FROM shop_inventory; DELETE FROM shop_purchases; DELETE FROM shop_items;
+            TRUNCATE TABLE ledger_refusals; TRUNCATE TABLE ledger_reversals; DELETE FROM ledger_holds;
             TRUNCATE TABLE wallet_changes; TRUNCATE TABLE reconciliation_runs; TRUNCATE TABLE payout_rejections;
             TRUNCATE TABLE history_link_epochs; TRUNCATE TABLE client_keys; TRUNCATE TABLE postings;
-            DELETE FROM shop_refunds; DELETE FROM shop_inventory; DELETE FROM shop_purchases; DELETE FROM shop_items;
+            IF EXISTS (SELECT 1 FROM sys.identity_columns WHERE object_id = OBJECT_ID('ledger_holds') AND last_value IS NOT NULL)
+                DBCC CHECKIDENT ('ledger_holds', RESEED, 0) WITH NO_INFOMSGS;
             DISABLE TRIGGER trg_ledger_entries_immutable ON ledger_entries;
             DELETE FROM ledger_entries;
             ENABLE TRIGGER trg_ledger_entries_immutable ON ledger_entries;

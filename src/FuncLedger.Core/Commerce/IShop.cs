@@ -37,12 +37,47 @@ public interface IShop
     Task<RefundResult> RefundAsync(RefundCommand command, CancellationToken cancellationToken = default);
 
     Task<ShopRevenue> GetRevenueAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Opens a checkout: one hold for the total and every line's stock reserved, all or none; a retry under the key
+    /// answers it.</summary>
+    Task<CheckoutResult> CheckoutAsync(CheckoutCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Confirms a pending checkout: its hold captured and every line bought at once. Exactly one of two racing closes
+    /// wins; a retry under the winner's key answers it.</summary>
+    Task<CheckoutResult> ConfirmCheckoutAsync(long checkoutId, IdempotencyKey? key = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a pending checkout: its hold voided and its stock returned.</summary>
+    Task<CheckoutResult> CancelCheckoutAsync(long checkoutId, IdempotencyKey? key = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A checkout as it stands (one past its expiry is expired here, its stock returned).</summary>
+    Task<CheckoutResult> GetCheckoutAsync(long checkoutId, CancellationToken cancellationToken = default);
+
+    /// <summary>Expires every pending checkout past its expiry and returns its stock (the expiry timer); how many.</summary>
+    Task<int> ReleaseExpiredCheckoutsAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>The shop as the hosts see it: every write measured (<c>funcledger.operations</c> by outcome: ok, replayed, or the
 /// refusal's code), one service per concern behind it.</summary>
-internal sealed class Shop(ShopCatalog catalog, ShopPurchases purchases, ShopRefunds refunds, ShopQueries queries) : IShop
+internal sealed class Shop(ShopCatalog catalog, ShopPurchases purchases, ShopRefunds refunds, ShopQueries queries,
+    ShopCheckouts checkouts, CheckoutClosing closing) : IShop
 {
+    public Task<CheckoutResult> CheckoutAsync(CheckoutCommand command, CancellationToken cancellationToken = default) =>
+        LedgerTelemetry.MeasureAsync("checkout", () => checkouts.CreateAsync(command, cancellationToken), r => r.Replayed);
+
+    public Task<CheckoutResult> ConfirmCheckoutAsync(long checkoutId, IdempotencyKey? key = null,
+        CancellationToken cancellationToken = default) =>
+        LedgerTelemetry.MeasureAsync("checkout_confirm", () => closing.ConfirmAsync(checkoutId, key, cancellationToken), r => r.Replayed);
+
+    public Task<CheckoutResult> CancelCheckoutAsync(long checkoutId, IdempotencyKey? key = null,
+        CancellationToken cancellationToken = default) =>
+        LedgerTelemetry.MeasureAsync("checkout_cancel", () => closing.CancelAsync(checkoutId, key, cancellationToken), r => r.Replayed);
+
+    public Task<CheckoutResult> GetCheckoutAsync(long checkoutId, CancellationToken cancellationToken = default) =>
+        checkouts.GetAsync(checkoutId, cancellationToken);
+
+    public Task<int> ReleaseExpiredCheckoutsAsync(CancellationToken cancellationToken = default) =>
+        LedgerTelemetry.MeasureAsync("checkout_expiry", () => checkouts.ReleaseExpiredAsync(cancellationToken), _ => false);
+
     public Task<ShopItem> CreateItemAsync(Sku sku, ItemTerms terms, CancellationToken cancellationToken = default) =>
         LedgerTelemetry.MeasureAsync("shop_item_create", () => catalog.CreateAsync(sku, terms, cancellationToken),
             r => r.Replayed);

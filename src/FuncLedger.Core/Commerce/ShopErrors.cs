@@ -14,6 +14,9 @@ public static class ShopErrorCodes
     public const string PurchaseNotFound = "purchase_not_found";
     public const string RefundExceedsPurchase = "refund_exceeds_purchase";
     public const string ItemConsumed = "item_consumed";
+    public const string CheckoutNotFound = "checkout_not_found";
+    public const string CheckoutNotPending = "checkout_not_pending";
+    public const string CheckoutExpired = "checkout_expired";
 }
 
 /// <summary>No item has this sku.</summary>
@@ -59,3 +62,19 @@ public sealed class RefundExceedsPurchaseException(long purchaseId, int remainin
 public sealed class ItemConsumedException(long purchaseId, long held, int requested)
     : LedgerException(ShopErrorCodes.ItemConsumed,
         $"The buyer of purchase {purchaseId} holds {held} of the {requested} units; refund with force to take what is left.");
+
+/// <summary>No checkout has this id.</summary>
+public sealed class CheckoutNotFoundException(long checkoutId)
+    : LedgerException(ShopErrorCodes.CheckoutNotFound, $"Checkout {checkoutId} does not exist.");
+
+/// <summary>The checkout was confirmed, cancelled or expired already (by another request).</summary>
+public sealed class CheckoutNotPendingException(long checkoutId, CheckoutStatus status)
+    : LedgerException(ShopErrorCodes.CheckoutNotPending,
+        $"Checkout {checkoutId} is {status.ToString().ToLowerInvariant()}, not pending.")
+{
+    public CheckoutStatus Status { get; } = status;
+}
+
+/// <summary>The checkout is past its expiry: its stock went back and its hold no longer holds the coins.</summary>
+public sealed class CheckoutExpiredException(long checkoutId)
+    : LedgerException(ShopErrorCodes.CheckoutExpired, $"Checkout {checkoutId} has expired.");

@@ -61,6 +61,12 @@ public static class IdempotencyKeys
         return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
     }
 
+    /// <summary>The debit of line <paramref name="line"/> (1-based) of checkout <paramref name="checkoutId"/> when it is confirmed,
+    /// and that line's purchase: <c>txn checkout_{id}_leg_{n}</c>. Deterministic, so a rerun of a confirm finds them; of the
+    /// internal form (a space), so no client's key takes or blocks one.</summary>
+    public static string CheckoutLine(long checkoutId, int line) =>
+        PostingLeg(string.Create(CultureInfo.InvariantCulture, $"{InternalPrefix}checkout_{checkoutId}"), line);
+
     /// <summary>Leg <paramref name="number"/> (1-based, in the request's order) of a posting with client key
     /// <paramref name="key"/>: <c>{key}_leg_{n}</c>.</summary>
     public static string PostingLeg(string key, int number)

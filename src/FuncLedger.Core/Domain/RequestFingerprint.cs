@@ -19,6 +19,9 @@ public enum LedgerOperation
     Adjustment = 10,
     Purchase = 11,
     Refund = 12,
+    Checkout = 13,
+    CheckoutConfirm = 14,
+    CheckoutCancel = 15,
 }
 
 /// <summary>

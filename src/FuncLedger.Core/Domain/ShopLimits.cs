@@ -19,6 +19,12 @@ public static class ShopLimits
     /// <summary>The most units of one item one purchase buys; the total (price x quantity) is a ledger amount too.</summary>
     public const int QuantityMax = 1_000;
 
+    /// <summary>The most lines (distinct items) of one checkout.</summary>
+    public const int CheckoutLinesMax = 20;
+
+    /// <summary>The most pending checkouts one expiry run releases in a transaction.</summary>
+    public const int CheckoutExpiryBatchMax = 200;
+
     /// <summary>A page of items, purchases or inventory: default and bounds.</summary>
     public const int PageLimitDefault = 50;
     public const int PageLimitMax = 200;

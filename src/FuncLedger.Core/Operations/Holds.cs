@@ -66,7 +66,19 @@ internal sealed class Holds(LedgerWrites writes, LedgerHoldOptions holdOptions)
             : throw new InsufficientFundsException(refused!.WalletId, refused.Balance, -refused.Amount) { Replayed = true };
     }
 
-    private async Task<HoldResult> PlaceInTransactionAsync(LedgerDbContext db, long ownerId, Hold hold, DateTime now, CancellationToken ct)
+    /// <summary>A hold placed with another record's rows in its transaction (a checkout's): always the general path, the client's
+    /// key registered as <paramref name="operation"/>, and <paramref name="hook"/> run under the wallet's lock after the hold is
+    /// written and before the commit (its refusal rolls the hold back). The caller answers a retry under the key first.</summary>
+    internal Task<HoldResult> PlaceWithAsync(long ownerId, Func<Hold> newHold, LedgerOperation operation, IHoldHook hook,
+        CancellationToken cancellationToken)
+    {
+        var now = writes.Now;
+        return writes.RunReplayingKeyRaceAsync((db, ct) => PlaceInTransactionAsync(db, ownerId, newHold(), now, ct, operation, hook),
+            cancellationToken);
+    }
+
+    private async Task<HoldResult> PlaceInTransactionAsync(LedgerDbContext db, long ownerId, Hold hold, DateTime now, CancellationToken ct,
+        LedgerOperation operation = LedgerOperation.Hold, IHoldHook? hook = null)
     {
         var store = writes.Store;
         var (connection, transaction) = await LedgerTransaction.BeginAsync(db, ct);
@@ -74,7 +86,7 @@ internal sealed class Holds(LedgerWrites writes, LedgerHoldOptions holdOptions)
         {
             var (existing, wallets) = await store.LookupAndLock.ExecuteAsync(connection, transaction, [hold.IdempotencyKey], [ownerId],
                 guarded: false, null, ct);
-            var client = new ClientKeyWrite(hold.IdempotencyKey, LedgerOperation.Hold, hold.RequestFingerprint);
+            var client = new ClientKeyWrite(hold.IdempotencyKey, operation, hold.RequestFingerprint);
             if (existing.Count > 0)
             {
                 // The key named a request already: this hold (replayed), its refusal (refused again), or any other (a conflict).
@@ -120,6 +132,11 @@ internal sealed class Holds(LedgerWrites writes, LedgerHoldOptions holdOptions)
             await db.SaveChangesAsync(ct);
             await db.Wallets.Where(w => w.Id == wallet.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.Held, w => w.Held + hold.Amount), ct);
+            if (hook is not null)
+            {
+                await hook.AfterPlacedAsync(db, hold, ct);
+            }
+
             var result = await DescribeHoldAsync(db, hold.Id, now, ct);
             await transaction.CommitAsync(ct);
             return result;

@@ -1,3 +1,4 @@
+using FuncLedger.Core.Persistence;
 using FuncLedger.Core.Persistence.Commands;
 
 namespace FuncLedger.Core.Operations;
@@ -19,4 +20,11 @@ internal interface IWriteHook
     /// <summary>When not null, the hook only releases this hold as captured, which the provider's one-round-trip write does
     /// itself (PostgreSQL's <c>ledger_post</c>); the hook runs only on the general path.</summary>
     HoldRelease? Release => null;
+}
+
+/// <summary>Another record's part of a hold's transaction (a checkout's stock and rows), run under the wallet's lock once the hold
+/// is written (<see cref="Holds.PlaceWithAsync"/>).</summary>
+internal interface IHoldHook
+{
+    Task AfterPlacedAsync(LedgerDbContext db, Hold hold, CancellationToken ct);
 }

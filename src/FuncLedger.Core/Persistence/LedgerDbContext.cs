@@ -36,6 +36,10 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     internal DbSet<RefundRow> Refunds => Set<RefundRow>();
 
+    internal DbSet<CheckoutRow> Checkouts => Set<CheckoutRow>();
+
+    internal DbSet<CheckoutLineRow> CheckoutLines => Set<CheckoutLineRow>();
+
     /// <summary>The provider this context runs on.</summary>
     public LedgerProvider Provider => LedgerDatabase.ProviderOf(Database.ProviderName);
 
@@ -58,5 +62,7 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new PurchaseConfiguration(provider));
         modelBuilder.ApplyConfiguration(new InventoryConfiguration(provider));
         modelBuilder.ApplyConfiguration(new RefundConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new CheckoutConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new CheckoutLineConfiguration(provider));
     }
 }

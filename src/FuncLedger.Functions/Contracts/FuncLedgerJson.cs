@@ -59,6 +59,8 @@ namespace FuncLedger.Functions.Contracts;
 [JsonSerializable(typeof(InventoryResponse))]
 [JsonSerializable(typeof(RefundResponse))]
 [JsonSerializable(typeof(RevenueResponse))]
+[JsonSerializable(typeof(CheckoutRequest))]
+[JsonSerializable(typeof(CheckoutResponse))]
 [JsonSerializable(typeof(Hosting.PoisonListing))]
 [JsonSerializable(typeof(Hosting.RequeueResult))]
 public sealed partial class FuncLedgerJson : JsonSerializerContext;

@@ -64,3 +64,25 @@ public sealed record RevenueResponse(long Purchases, long UnitsSold, long Gross,
     public static RevenueResponse From(ShopRevenue r) => new(r.Purchases, r.UnitsSold, r.Gross, r.Refunded, r.Net, r.EntriesNet,
         r.Consistent);
 }
+
+/// <summary>Body of <c>POST wallets/{ownerId}/checkouts</c>: 1 to 20 lines on distinct skus; <c>expiresAt</c> an ISO 8601
+/// instant with its offset (15 minutes from now by default).</summary>
+public sealed record CheckoutRequest(IReadOnlyList<CheckoutLineRequest?>? Items, string? ExpiresAt, string? IdempotencyKey);
+
+/// <summary>One line of a checkout request.</summary>
+public sealed record CheckoutLineRequest(string? Sku, int? Quantity, long? ExpectedPrice);
+
+/// <summary>A checkout line as it stands: its purchase once confirmed.</summary>
+public sealed record CheckoutLineResponse(int Line, string Sku, int Quantity, long Price, long? PurchaseId);
+
+/// <summary>A checkout: <c>status</c> is <c>pending</c>, <c>completed</c>, <c>cancelled</c> or <c>expired</c>; <c>purchases</c> are
+/// the lines bought (a completed checkout's).</summary>
+public sealed record CheckoutResponse(
+    long CheckoutId, long OwnerId, long HoldId, long Total, string Status, DateTimeOffset ExpiresAt,
+    IReadOnlyList<CheckoutLineResponse> Items, IReadOnlyList<PurchaseResponse> Purchases)
+{
+    public static CheckoutResponse From(CheckoutResult c) => new(c.CheckoutId, c.OwnerId, c.HoldId, c.Total,
+        c.Status.ToString().ToLowerInvariant(), c.ExpiresAt,
+        [.. c.Lines.Select(l => new CheckoutLineResponse(l.Line, l.Sku, l.Quantity, l.Price, l.PurchaseId))],
+        [.. c.Purchases.Select(PurchaseResponse.From)]);
+}

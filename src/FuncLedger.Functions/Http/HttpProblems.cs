@@ -30,6 +30,9 @@ public static class ProblemCodes
     public const string PurchaseNotFound = ShopErrorCodes.PurchaseNotFound;
     public const string RefundExceedsPurchase = ShopErrorCodes.RefundExceedsPurchase;
     public const string ItemConsumed = ShopErrorCodes.ItemConsumed;
+    public const string CheckoutNotFound = ShopErrorCodes.CheckoutNotFound;
+    public const string CheckoutNotPending = ShopErrorCodes.CheckoutNotPending;
+    public const string CheckoutExpired = ShopErrorCodes.CheckoutExpired;
     public const string MalformedJson = "malformed_json";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string PayloadTooLarge = "payload_too_large";
@@ -69,6 +72,9 @@ public static class ProblemCodes
         [PurchaseNotFound] = 404,
         [RefundExceedsPurchase] = 409,
         [ItemConsumed] = 409,
+        [CheckoutNotFound] = 404,
+        [CheckoutNotPending] = 409,
+        [CheckoutExpired] = 409,
         [MalformedJson] = 400,
         [UnsupportedMediaType] = 415,
         [PayloadTooLarge] = 413,
@@ -107,6 +113,9 @@ public static class ProblemCodes
         [PurchaseNotFound] = "Purchase not found",
         [RefundExceedsPurchase] = "The refund exceeds what is left of the purchase",
         [ItemConsumed] = "The player no longer holds the units",
+        [CheckoutNotFound] = "Checkout not found",
+        [CheckoutNotPending] = "The checkout is not pending",
+        [CheckoutExpired] = "The checkout has expired",
         [MalformedJson] = "The body is not valid JSON",
         [UnsupportedMediaType] = "The body must be application/json",
         [PayloadTooLarge] = "The body is too large",

@@ -22,6 +22,138 @@ namespace FuncLedger.Migrations.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.CheckoutLineRow", b =>
+                {
+                    b.Property<long>("CheckoutId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("checkout_id");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer")
+                        .HasColumnName("line");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price");
+
+                    b.Property<long?>("PurchaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("purchase_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.HasKey("CheckoutId", "Line")
+                        .HasName("pk_shop_checkout_lines");
+
+                    b.HasIndex("PurchaseId");
+
+                    b.HasIndex("Sku")
+                        .HasDatabaseName("ix_shop_checkout_lines_sku");
+
+                    b.ToTable("shop_checkout_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_checkout_lines_price_positive", "price > 0");
+
+                            t.HasCheckConstraint("ck_shop_checkout_lines_quantity_positive", "quantity > 0");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.CheckoutRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ClosedKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("closed_key");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("HoldId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hold_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shop_checkouts");
+
+                    b.HasIndex("HoldId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_checkouts_hold_id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_checkouts_idempotency_key");
+
+                    b.HasIndex("WalletId");
+
+                    b.HasIndex("OwnerId", "Status")
+                        .HasDatabaseName("ix_shop_checkouts_owner_id_status");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_shop_checkouts_status_expires_at");
+
+                    b.ToTable("shop_checkouts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_checkouts_total_positive", "total > 0");
+                        });
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.ClientKey", b =>
                 {
                     b.Property<string>("IdempotencyKey")
@@ -900,6 +1032,46 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasDatabaseName("ix_wallet_changes_wallet_id_id");
 
                     b.ToTable("wallet_changes", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.CheckoutLineRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.CheckoutRow", null)
+                        .WithMany()
+                        .HasForeignKey("CheckoutId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_checkout_lines_shop_checkouts_checkout_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.PurchaseRow", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_shop_checkout_lines_shop_purchases_purchase_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.ShopItemRow", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_checkout_lines_shop_items_sku");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.CheckoutRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.Hold", null)
+                        .WithMany()
+                        .HasForeignKey("HoldId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_checkouts_ledger_holds_hold_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_checkouts_wallets_wallet_id");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
