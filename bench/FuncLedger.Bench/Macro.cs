@@ -107,6 +107,35 @@ public static class Macro
         ];
     }
 
+    /// <summary>Purchases at 8 clients (random buyers, one item of unlimited stock: the shop keeps no revenue row to wait on)
+    /// against transfers between random wallets at 8 clients, interleaved <paramref name="rounds"/> times in one run (bench
+    /// purchase).</summary>
+    public static async Task<List<Figure>> PurchasesAsync(Options o, int rounds = 3)
+    {
+        var pg = await PreparedPostgresAsync(o);
+        await using var services = Services(LedgerProvider.Postgres, pg);
+        var ledger = services.GetRequiredService<ILedger>();
+        var shop = services.GetRequiredService<FuncLedger.Core.Commerce.IShop>();
+        await shop.CreateItemAsync(FuncLedger.Core.Commerce.Sku.From("bench-gem"),
+            FuncLedger.Core.Commerce.ItemTerms.Create("Bench gem", Coins.From(1), null, null, null, null, null));
+        var figures = new List<Figure>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var transfers = await TransfersAsync(ledger, "postgres", 8, o, [], $"pt{round}", round == 1 ? o.Warmup : 1);
+            var purchases = await MeasureAsync("core_purchase", "postgres", 8, o.Seconds, async (c, i) =>
+            {
+                var buyer = Random.Shared.Next(1, o.Wallets + 1);
+                await shop.PurchaseAsync(FuncLedger.Core.Commerce.PurchaseCommand.Create(OwnerId.From(buyer),
+                    FuncLedger.Core.Commerce.Sku.From("bench-gem"), 1, Coins.From(1), IdempotencyKey.From($"pb{round}-{c}-{i}")));
+            });
+            var ratio = transfers.Tps > 0 ? Math.Round(purchases.Tps / transfers.Tps, 2) : 0;
+            figures.Add(transfers);
+            figures.Add(purchases with { Note = $"round {round}: purchases / transfers at 8 clients: {ratio}x (goal >= 0.8x)" });
+        }
+
+        return figures;
+    }
+
     /// <summary>A 100-leg posting (one payer, 99 payees) against the 99 transfers that move the same coins, 1 client each
     /// (bench posting).</summary>
     public static async Task<List<Figure>> PostingsAsync(Options o, int legs = 100)

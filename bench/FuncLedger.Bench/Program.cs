@@ -10,6 +10,7 @@ using FuncLedger.Bench;
 // bench transfer --pg <cs> [--seconds 10] [--warmup 15] [--replay-warmup 1]   core transfers at 1 and 8 clients and replays at 1 (A/B runs)
 // bench posting --pg <cs> [--seconds 10] [--warmup 15]   a 100-leg posting against the 99 transfers moving the same coins,
 //                                                        and a hold + capture against two transfers
+// bench purchase --pg <cs> [--seconds 10] [--warmup 15] [--rounds 3]   purchases against transfers, 8 clients each, interleaved
 // bench queue --pg <cs> [--concurrency 256]          the queue function's path in-process only
 // bench drain --azurite <cs> [--messages 2000] [--batch 32]   Azurite's receive + delete ceiling only
 // bench micro            (BenchmarkDotNet, short run)
@@ -59,6 +60,17 @@ switch (mode)
             int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), ".", int.Parse(Arg("--warmup", "15"), CultureInfo.InvariantCulture),
             int.Parse(Arg("--replay-warmup", "1"), CultureInfo.InvariantCulture));
         foreach (var figure in await Macro.TransfersOnlyAsync(o))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(figure, BenchJson.Default.Figure));
+        }
+
+        return 0;
+    }
+    case "purchase":
+    {
+        var o = new Macro.Options(Arg("--pg", ""), "", int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), ".", int.Parse(Arg("--warmup", "15"), CultureInfo.InvariantCulture));
+        foreach (var figure in await Macro.PurchasesAsync(o, int.Parse(Arg("--rounds", "3"), CultureInfo.InvariantCulture)))
         {
             Console.WriteLine(JsonSerializer.Serialize(figure, BenchJson.Default.Figure));
         }

@@ -67,7 +67,8 @@ public sealed record RefundCommand(long PurchaseId, string Reason, int? Quantity
     {
         if (quantity is < 1 or > ShopLimits.QuantityMax)
         {
-            throw new LedgerValidationException("quantity", $"A refund gives back 1 to {ShopLimits.QuantityMax} units, or all when absent.");
+            throw new LedgerValidationException("quantity",
+                $"A refund gives back 1 to {ShopLimits.QuantityMax} units, or all when absent.");
         }
 
         return new RefundCommand(purchaseId, LedgerInput.Reason(reason), quantity, force, key, actor);

@@ -75,7 +75,8 @@ public sealed class ShopFunctions(IShop shop, LedgerHttp http)
         {
             var owner = HttpInput.Owner(ownerId);
             var lines = await shop.GetInventoryAsync(owner, cancellationToken);
-            var response = new InventoryResponse(owner.Value, [.. lines.Select(l => new InventoryLineResponse(l.Sku, l.Title, l.Quantity))]);
+            var response = new InventoryResponse(owner.Value,
+                [.. lines.Select(l => new InventoryLineResponse(l.Sku, l.Title, l.Quantity))]);
             return HttpInput.Ok(response, FuncLedgerJson.Default.InventoryResponse);
         }, cancellationToken);
 
