@@ -17,6 +17,8 @@ namespace FuncLedger.Cli;
 [JsonSerializable(typeof(FuncLedger.Core.Operations.WalletAdminResult))]
 [JsonSerializable(typeof(FuncLedger.Core.Operations.WalletChangeRecord[]))]
 [JsonSerializable(typeof(FuncLedger.Core.Domain.AdjustmentResult))]
+[JsonSerializable(typeof(FuncLedger.Core.Commerce.ShopItem[]))]
+[JsonSerializable(typeof(FuncLedger.Core.Commerce.ShopRevenue))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>funcledger status --json</c>. Counts are null on a database that is not migrated.</summary>

@@ -44,6 +44,7 @@ public static class FuncLedgerCli
             MigrateCommand.Create(stdout, stderr),
             StatusCommand.Create(stdout, stderr),
             WalletsCommand.Create(stdout, stderr),
+            ShopCommand.Create(stdout, stderr),
             PayoutsCommand.Create(stdout, stderr),
             RunsCommand.Create(stdout, stderr),
             LinksCommand.Create(stdout, stderr),
