@@ -82,6 +82,50 @@ public enum HistoryType
     Debit,
 }
 
+/// <summary>An item of the coin shop: <see cref="Stock"/> is what is left (null: unlimited); <see cref="Available"/> says
+/// whether it is on sale now.</summary>
+public sealed record ShopItem(
+    string Sku, string Title, long Price, long? Stock, int? PerPlayerLimit, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, bool Active,
+    bool Available, JsonElement? Meta, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A page of items; pass <see cref="NextCursor"/> for the next (null on the last).</summary>
+public sealed record ShopItemPage(IReadOnlyList<ShopItem> Items, string? NextCursor);
+
+/// <summary>A purchase: the price paid per unit, the total debited, the debit's transaction and the balance right after it.</summary>
+public sealed record Purchase(
+    long PurchaseId, long OwnerId, string Sku, string Title, int Quantity, long Price, long Total, int RefundedQuantity, long TransactionId,
+    long BalanceAfter, string IdempotencyKey, DateTimeOffset CreatedAt)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+/// <summary>A page of an owner's purchases, newest first.</summary>
+public sealed record PurchasePage(long OwnerId, IReadOnlyList<Purchase> Purchases, string? NextCursor);
+
+public sealed record InventoryLine(string Sku, string Title, long Quantity);
+
+/// <summary>What an owner holds, in sku order.</summary>
+public sealed record Inventory(long OwnerId, IReadOnlyList<InventoryLine> Items);
+
+/// <summary>One line of a checkout to open: units of an item at the price the buyer saw.</summary>
+public sealed record CheckoutItem(string Sku, int Quantity, long ExpectedPrice);
+
+public sealed record CheckoutLine(int Line, string Sku, int Quantity, long Price, long? PurchaseId);
+
+/// <summary>A checkout: <see cref="Status"/> is pending, completed, cancelled or expired.</summary>
+public sealed record Checkout(
+    long CheckoutId, long OwnerId, long HoldId, long Total, string Status, DateTimeOffset ExpiresAt, IReadOnlyList<CheckoutLine> Items,
+    IReadOnlyList<Purchase> Purchases)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+internal sealed record PurchaseRequest(string Sku, int Quantity, long ExpectedPrice);
+
+internal sealed record CheckoutRequest(IReadOnlyList<CheckoutItem> Items, DateTimeOffset? ExpiresAt);
+
 internal sealed record WalletChangeRequest(long Amount, string Reason, JsonElement? Meta);
 
 internal sealed record TransferRequest(long FromOwnerId, long ToOwnerId, long Amount, string Reason, JsonElement? Meta);
@@ -114,4 +158,12 @@ internal sealed record PostingReverseRequest(string Reason);
 [JsonSerializable(typeof(CaptureRequest))]
 [JsonSerializable(typeof(ReverseRequest))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(ShopItem))]
+[JsonSerializable(typeof(ShopItemPage))]
+[JsonSerializable(typeof(Purchase))]
+[JsonSerializable(typeof(PurchasePage))]
+[JsonSerializable(typeof(Inventory))]
+[JsonSerializable(typeof(Checkout))]
+[JsonSerializable(typeof(PurchaseRequest))]
+[JsonSerializable(typeof(CheckoutRequest))]
 internal sealed partial class ClientJson : JsonSerializerContext;

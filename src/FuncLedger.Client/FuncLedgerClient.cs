@@ -126,6 +126,63 @@ public sealed class FuncLedgerClient(HttpClient http)
             cancellationToken);
     }
 
+    /// <summary>Items on sale now, in sku order; pass the previous page's <see cref="ShopItemPage.NextCursor"/> for the next.</summary>
+    public Task<ShopItemPage> GetShopItemsAsync(int limit = 50, string? cursor = null, CancellationToken cancellationToken = default) =>
+        ReadAsync("shop/items?limit=" + limit.ToString(CultureInfo.InvariantCulture)
+            + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), ClientJson.Default.ShopItemPage, cancellationToken);
+
+    public Task<ShopItem> GetShopItemAsync(string sku, CancellationToken cancellationToken = default) =>
+        ReadAsync("shop/items/" + Uri.EscapeDataString(sku), ClientJson.Default.ShopItem, cancellationToken);
+
+    /// <summary>Buys <paramref name="quantity"/> units at <paramref name="expectedPrice"/> (the price the buyer saw): the debit,
+    /// the purchase and the grant in one transaction; a retry under the key answers the first purchase.</summary>
+    public async Task<Purchase> PurchaseAsync(long ownerId, string sku, int quantity, long expectedPrice, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("wallets/{0}/purchases", ownerId), new PurchaseRequest(sku, quantity, expectedPrice),
+            ClientJson.Default.PurchaseRequest, ClientJson.Default.Purchase, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    /// <summary>An owner's purchases, newest first.</summary>
+    public Task<PurchasePage> GetPurchasesAsync(long ownerId, int limit = 50, string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        ReadAsync(Path("wallets/{0}/purchases", ownerId) + "?limit=" + limit.ToString(CultureInfo.InvariantCulture)
+            + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), ClientJson.Default.PurchasePage, cancellationToken);
+
+    public Task<Inventory> GetInventoryAsync(long ownerId, CancellationToken cancellationToken = default) =>
+        ReadAsync(Path("wallets/{0}/inventory", ownerId), ClientJson.Default.Inventory, cancellationToken);
+
+    /// <summary>Opens a checkout: one hold for the total, each line's stock reserved.</summary>
+    public async Task<Checkout> OpenCheckoutAsync(long ownerId, IReadOnlyList<CheckoutItem> items, string? idempotencyKey = null,
+        DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("wallets/{0}/checkouts", ownerId), new CheckoutRequest(items, expiresAt),
+            ClientJson.Default.CheckoutRequest, ClientJson.Default.Checkout, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    /// <summary>Confirms a checkout: every line bought at once. Of a confirm and a cancel, exactly one wins.</summary>
+    public async Task<Checkout> ConfirmCheckoutAsync(long checkoutId, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync<CaptureRequest?, Checkout>(Path("checkouts/{0}/confirm", checkoutId), null, null,
+            ClientJson.Default.Checkout, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    /// <summary>Cancels a checkout: its hold voided, its stock returned.</summary>
+    public async Task<Checkout> CancelCheckoutAsync(long checkoutId, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync<CaptureRequest?, Checkout>(Path("checkouts/{0}/cancel", checkoutId), null, null,
+            ClientJson.Default.Checkout, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    public Task<Checkout> GetCheckoutAsync(long checkoutId, CancellationToken cancellationToken = default) =>
+        ReadAsync(Path("checkouts/{0}", checkoutId), ClientJson.Default.Checkout, cancellationToken);
+
     private static string Path(string format, long id) => string.Format(CultureInfo.InvariantCulture, format, id);
 
     private async Task<(TResponse Value, bool Replayed)> WriteAsync<TRequest, TResponse>(string path, TRequest body,

@@ -48,6 +48,39 @@ public sealed class ClientTests(ReliabilityFixture fx) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_shop_calls_buy_once_under_a_retried_key_and_a_checkout_confirms_every_line()
+    {
+        await using var services = Services();
+        var client = services.GetRequiredService<FuncLedgerClient>();
+        using var ops = fx.Client();
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/ops/shop/items")
+        {
+            Content = new StringContent("""{"sku":"client-gem","title":"Gem","price":7,"stock":5}""", System.Text.Encoding.UTF8,
+                "application/json"),
+        };
+        create.Headers.Add("x-functions-key", StandaloneProcess.MasterKey);
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await ops.SendAsync(create)).StatusCode);
+        await client.CreditAsync(601, 100, "seed");
+
+        var bought = await client.PurchaseAsync(601, "client-gem", 2, 7, "client-buy-1");
+        var again = await client.PurchaseAsync(601, "client-gem", 2, 7, "client-buy-1");
+        var checkout = await client.OpenCheckoutAsync(601, [new CheckoutItem("client-gem", 1, 7)], "client-cart-1");
+        var confirmed = await client.ConfirmCheckoutAsync(checkout.CheckoutId, "client-cart-1-confirm");
+        var stale = await Assert.ThrowsAsync<FuncLedgerProblemException>(() => client.PurchaseAsync(601, "client-gem", 1, 6));
+
+        Assert.Equal((14L, 86L, false, true), (bought.Total, bought.BalanceAfter, bought.Replayed, again.Replayed));
+        Assert.Equal(("completed", 1), (confirmed.Status, confirmed.Purchases.Count));
+        Assert.Equal("price_changed", stale.Code);
+        Assert.Equal(3, (await client.GetInventoryAsync(601)).Items.Single().Quantity);
+        Assert.Equal(2, (await client.GetPurchasesAsync(601)).Purchases.Count);
+        Assert.Equal(2, (await client.GetShopItemAsync("client-gem")).Stock);
+        Assert.Equal(["client-gem"], (await client.GetShopItemsAsync()).Items.Select(i => i.Sku));
+        Assert.Equal("completed", (await client.GetCheckoutAsync(checkout.CheckoutId)).Status);
+        var other = await client.OpenCheckoutAsync(601, [new CheckoutItem("client-gem", 1, 7)]);
+        Assert.Equal("cancelled", (await client.CancelCheckoutAsync(other.CheckoutId)).Status);
+    }
+
+    [Fact]
     public async Task Every_call_answers_typed_results_and_problems_become_typed_exceptions()
     {
         await using var services = Services();
@@ -146,6 +179,12 @@ public sealed class ClientTests(ReliabilityFixture fx) : IAsyncLifetime
     [InlineData(typeof(CaptureResult), "CaptureResponse")]
     [InlineData(typeof(VoidResult), "VoidResponse")]
     [InlineData(typeof(Reversal), "ReversalResponse")]
+    [InlineData(typeof(ShopItem), "ShopItemResponse")]
+    [InlineData(typeof(ShopItemPage), "ShopItemsResponse")]
+    [InlineData(typeof(Purchase), "PurchaseResponse")]
+    [InlineData(typeof(PurchasePage), "PurchasesResponse")]
+    [InlineData(typeof(Inventory), "InventoryResponse")]
+    [InlineData(typeof(Checkout), "CheckoutResponse")]
     public void The_client_models_are_the_openapi_schemas(Type model, string schema)
     {
         var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(ReliabilityFixture.RepositoryRoot, "docs", "openapi.json"))).RootElement;
