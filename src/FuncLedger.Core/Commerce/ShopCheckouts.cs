@@ -180,14 +180,10 @@ internal sealed class ShopCheckouts(LedgerWrites writes, Holds holds, LedgerHold
                 Check(item, line, now);
                 if (item.PerPlayerLimit is { } limit)
                 {
-                    var owned = await db.Purchases.Where(p => p.OwnerId == owner && p.Sku == sku)
-                        .SumAsync(p => (long)(p.Quantity - p.RefundedQuantity), ct);
-                    var reserved = await db.CheckoutLines.Where(l => l.Sku == sku)
-                        .Join(db.Checkouts.Where(c => c.OwnerId == owner && c.Status == CheckoutStatus.Pending && c.ExpiresAt > now),
-                            l => l.CheckoutId, c => c.Id, (l, c) => (long)l.Quantity).SumAsync(ct);
-                    if (owned + reserved + line.Quantity > limit)
+                    var owned = await ShopInventory.CountedAsync(db, owner, sku, now, ct);
+                    if (owned + line.Quantity > limit)
                     {
-                        throw new PurchaseLimitException(sku, limit, owned + reserved);
+                        throw new PurchaseLimitException(sku, limit, owned);
                     }
                 }
 

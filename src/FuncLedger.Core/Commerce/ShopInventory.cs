@@ -1,3 +1,4 @@
+using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,18 @@ internal static class ShopInventory
 
         line.Quantity = checked(line.Quantity + quantity);
         line.UpdatedAt = now;
+    }
+
+    /// <summary>What the per-player limit counts: the units the owner bought (less refunded) and those it holds in pending
+    /// checkouts not yet expired. Read under the owner's wallet lock, which every purchase, refund and checkout takes.</summary>
+    public static async Task<long> CountedAsync(LedgerDbContext db, long owner, string sku, DateTime now, CancellationToken ct)
+    {
+        var bought = await db.Purchases.Where(p => p.OwnerId == owner && p.Sku == sku)
+            .SumAsync(p => (long)(p.Quantity - p.RefundedQuantity), ct);
+        var reserved = await db.CheckoutLines.Where(l => l.Sku == sku)
+            .Join(db.Checkouts.Where(c => c.OwnerId == owner && c.Status == CheckoutStatus.Pending && c.ExpiresAt > now),
+                l => l.CheckoutId, c => c.Id, (l, c) => (long)l.Quantity).SumAsync(ct);
+        return checked(bought + reserved);
     }
 
     /// <summary>The units the owner holds of <paramref name="sku"/>.</summary>

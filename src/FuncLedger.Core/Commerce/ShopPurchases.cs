@@ -108,9 +108,8 @@ internal sealed class ShopPurchases(LedgerWrites writes)
             Check(_item, command, now);
             if (_item.PerPlayerLimit is { } limit)
             {
-                // Under the buyer's wallet lock: every purchase and refund of this owner waits for it, so the count is exact.
-                var owned = await db.Purchases.Where(p => p.OwnerId == owner && p.Sku == sku)
-                    .SumAsync(p => (long)(p.Quantity - p.RefundedQuantity), ct);
+                // Under the buyer's wallet lock: every purchase, refund and checkout of this owner waits for it, so the count is exact.
+                var owned = await ShopInventory.CountedAsync(db, owner, sku, now, ct);
                 if (owned + command.Quantity > limit)
                 {
                     throw new PurchaseLimitException(sku, limit, owned);

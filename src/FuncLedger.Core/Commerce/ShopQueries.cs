@@ -41,7 +41,17 @@ internal sealed class ShopQueries(LedgerWrites writes)
             var refunded = await db.Refunds.SumAsync(r => r.Coins, ct);
             var debited = await db.LedgerEntries.Where(e => db.Purchases.Any(p => p.EntryId == e.Id)).SumAsync(e => e.Amount, ct);
             var credited = await db.LedgerEntries.Where(e => db.Refunds.Any(r => r.EntryId == e.Id)).SumAsync(e => e.Amount, ct);
-            return new ShopRevenue(purchases, units, gross, refunded, checked(gross - refunded), checked(-debited - credited));
+            // Set-based: each owner's units per item as bought less refunded, against the inventory line.
+            var bought = db.Purchases.GroupBy(p => new { p.OwnerId, p.Sku })
+                .Select(g => new { g.Key.OwnerId, g.Key.Sku, Units = g.Sum(p => (long)(p.Quantity - p.RefundedQuantity)) });
+            var inventoryDrift = await db.Inventory.CountAsync(i => !bought.Any(b => b.OwnerId == i.OwnerId && b.Sku == i.Sku
+                && b.Units == i.Quantity), ct);
+            var checkoutDrift = await db.Checkouts.Join(db.Holds, c => c.HoldId, h => h.Id, (c, h) => new { c.Status, Hold = h.Status })
+                .CountAsync(x => (x.Status == CheckoutStatus.Pending) != (x.Hold == HoldStatus.Pending)
+                    && !(x.Status == CheckoutStatus.Pending && x.Hold == HoldStatus.Expired)
+                    && !(x.Status == CheckoutStatus.Expired && x.Hold == HoldStatus.Pending), ct);
+            return new ShopRevenue(purchases, units, gross, refunded, checked(gross - refunded), checked(-debited - credited),
+                inventoryDrift, checkoutDrift);
         }, cancellationToken).AsTask();
 
     public static async Task<PurchaseResult?> PurchaseByKeyAsync(LedgerDbContext db, string key, CancellationToken ct)

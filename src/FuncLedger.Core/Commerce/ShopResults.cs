@@ -36,9 +36,13 @@ public sealed record RefundResult(
     public bool Replayed { get; init; }
 }
 
-/// <summary>The shop's revenue: what purchases debited, what refunds credited back, and the net; <see cref="EntriesNet"/> is
-/// the same net summed from the ledger's entries the purchases and refunds wrote (equal when nothing drifted).</summary>
-public sealed record ShopRevenue(long Purchases, long UnitsSold, long Gross, long Refunded, long Net, long EntriesNet)
+/// <summary>The shop's revenue and its drift check: what purchases debited, what refunds credited back, and the net;
+/// <see cref="EntriesNet"/> is the same net summed from the ledger's entries the purchases and refunds wrote;
+/// <see cref="InventoryDrift"/> counts inventory lines whose units differ from the units bought less refunded (units a game
+/// consumed show here until the shop records consumption); <see cref="CheckoutDrift"/> counts checkouts whose hold disagrees
+/// (pending with a closed hold, or closed with a pending one). Consistent when the nets agree and nothing drifted.</summary>
+public sealed record ShopRevenue(long Purchases, long UnitsSold, long Gross, long Refunded, long Net, long EntriesNet,
+    long InventoryDrift = 0, long CheckoutDrift = 0)
 {
-    public bool Consistent => Net == EntriesNet;
+    public bool Consistent => Net == EntriesNet && InventoryDrift == 0 && CheckoutDrift == 0;
 }

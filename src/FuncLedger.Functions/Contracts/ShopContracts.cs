@@ -59,10 +59,11 @@ public sealed record RefundResponse(
 
 /// <summary>The shop's revenue; <c>consistent</c> is true when the net equals what the entries of purchases and refunds sum to.
 /// </summary>
-public sealed record RevenueResponse(long Purchases, long UnitsSold, long Gross, long Refunded, long Net, long EntriesNet, bool Consistent)
+public sealed record RevenueResponse(long Purchases, long UnitsSold, long Gross, long Refunded, long Net, long EntriesNet,
+    long InventoryDrift, long CheckoutDrift, bool Consistent)
 {
     public static RevenueResponse From(ShopRevenue r) => new(r.Purchases, r.UnitsSold, r.Gross, r.Refunded, r.Net, r.EntriesNet,
-        r.Consistent);
+        r.InventoryDrift, r.CheckoutDrift, r.Consistent);
 }
 
 /// <summary>Body of <c>POST wallets/{ownerId}/checkouts</c>: 1 to 20 lines on distinct skus; <c>expiresAt</c> an ISO 8601

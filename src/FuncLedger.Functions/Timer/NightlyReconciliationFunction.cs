@@ -1,3 +1,4 @@
+using FuncLedger.Core.Commerce;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Reconciliation;
 using Microsoft.Azure.Functions.Worker;
@@ -29,7 +30,7 @@ public sealed class ReconcileOptions
 
 /// <summary>Checks every cached balance against the ledger each night and stores a run record.</summary>
 public sealed partial class NightlyReconciliationFunction(
-    IReconciler reconciler, ReconcileOptions options, TimeProvider time, ILogger<NightlyReconciliationFunction> logger)
+    IReconciler reconciler, IShop shop, ReconcileOptions options, TimeProvider time, ILogger<NightlyReconciliationFunction> logger)
 {
     [Function(nameof(NightlyReconciliation))]
     public async Task NightlyReconciliation(
@@ -48,7 +49,19 @@ public sealed partial class NightlyReconciliationFunction(
         {
             LogTotalsMismatch(logger, report.BalancesTotal, report.EntriesTotal);
         }
+
+        // The shop's half of the pair: its revenue against the entries, inventory against the units bought, checkouts against
+        // their holds (counts only: no owner data).
+        var revenue = await shop.GetRevenueAsync(cancellationToken);
+        if (!revenue.Consistent)
+        {
+            LogShopDrift(logger, revenue.Net, revenue.EntriesNet, revenue.InventoryDrift, revenue.CheckoutDrift);
+        }
     }
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Warning,
+        Message = "Shop drift: net {Net} against entries {EntriesNet}; inventory lines {InventoryDrift}; checkouts {CheckoutDrift}")]
+    private static partial void LogShopDrift(ILogger logger, long net, long entriesNet, long inventoryDrift, long checkoutDrift);
 
     private async Task<ReconciliationReport> RunWithRetriesAsync(CancellationToken cancellationToken)
     {

@@ -57,6 +57,8 @@ public abstract class ShopRefundTests(ILedgerDatabase database) : ShopTestBase(d
         var bought = await BuyAsync(1, "potion", 3, 10, "buy-1");
         // The game consumed two of the three potions.
         await Db.ExecuteAsync("UPDATE shop_inventory SET quantity = 1 WHERE owner_id = 1");
+        var drifted = await Shop.GetRevenueAsync();
+        Assert.Equal((1L, false), (drifted.InventoryDrift, drifted.Consistent));
         var before = await ShopSnapshotAsync();
 
         var consumed = await Assert.ThrowsAsync<ItemConsumedException>(() => RefundAsync(bought.PurchaseId, "refund-1"));
@@ -68,6 +70,7 @@ public abstract class ShopRefundTests(ILedgerDatabase database) : ShopTestBase(d
         // Only the unit taken back returns to stock: consumed units are gone.
         Assert.Equal((0L, (long?)8), (await HeldAsync(1, "potion"), await StockAsync("potion")));
         Assert.Equal(1, await Db.ScalarAsync($"SELECT COUNT(*) FROM shop_refunds WHERE forced = {Sql.Bool(Db.Provider, true)}"));
+        Assert.True((await Shop.GetRevenueAsync()).Consistent);
     }
 }
 
