@@ -157,7 +157,7 @@ internal sealed class CheckoutClosing(LedgerWrites writes, ShopCheckouts checkou
 
             await db.Holds.Where(h => h.Id == checkout.HoldId)
                 .ExecuteUpdateAsync(s => s.SetProperty(h => h.CaptureEntryId, result[0].EntryId), ct);
-            var createdAt = new DateTime(step.Now.Ticks - (step.Now.Ticks % 10), DateTimeKind.Utc);
+            var createdAt = ShopCatalog.Microseconds(step.Now);
             for (var i = 0; i < lines.Count; i++)
             {
                 var line = lines[i];

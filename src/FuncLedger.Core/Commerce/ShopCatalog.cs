@@ -124,6 +124,30 @@ internal sealed class ShopCatalog(LedgerWrites writes)
         (a.Title, a.Price, a.Stock, a.PerPlayerLimit, a.StartsAt, a.EndsAt, a.Meta)
         == (b.Title, b.Price, b.Stock, b.PerPlayerLimit, b.StartsAt, b.EndsAt, b.Meta);
 
+    /// <summary>An item against a buyer's terms: on sale at <paramref name="now"/>, at <paramref name="expectedPrice"/>, with
+    /// <paramref name="quantity"/> units in stock (a purchase's, a checkout line's).</summary>
+    public static void CheckTerms(ShopItemRow item, long expectedPrice, int quantity, DateTime now)
+    {
+        if (!OnSale(item, now))
+        {
+            throw new ItemUnavailableException(item.Sku);
+        }
+
+        if (item.Price != expectedPrice)
+        {
+            throw new PriceChangedException(item.Sku, item.Price);
+        }
+
+        if (item.Stock is { } stock && stock < quantity)
+        {
+            throw new OutOfStockException(item.Sku, stock);
+        }
+    }
+
+    /// <summary>A stamp to the microsecond, as every provider keeps it: a first answer and its replay read the same instant.
+    /// </summary>
+    public static DateTime Microseconds(DateTime at) => new(at.Ticks - (at.Ticks % 10), DateTimeKind.Utc);
+
     /// <summary>Whether the item is on sale at <paramref name="now"/> (stock aside).</summary>
     public static bool OnSale(ShopItemRow row, DateTime now) =>
         row.Active && (row.StartsAt is null || row.StartsAt <= now) && (row.EndsAt is null || row.EndsAt > now);

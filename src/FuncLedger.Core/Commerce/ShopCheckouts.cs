@@ -63,24 +63,8 @@ internal sealed class ShopCheckouts(LedgerWrites writes, Holds holds, LedgerHold
     private static Task<long?> CheckoutIdByKeyAsync(LedgerDbContext db, string key, CancellationToken ct) =>
         db.Checkouts.Where(c => c.IdempotencyKey == key).Select(c => (long?)c.Id).SingleOrDefaultAsync(ct);
 
-    /// <summary>A line's item against its terms: on sale, at the expected price, with the units in stock.</summary>
-    private static void Check(ShopItemRow item, CheckoutLine line, DateTime now)
-    {
-        if (!ShopCatalog.OnSale(item, now))
-        {
-            throw new ItemUnavailableException(item.Sku);
-        }
-
-        if (item.Price != line.ExpectedPrice.Value)
-        {
-            throw new PriceChangedException(item.Sku, item.Price);
-        }
-
-        if (item.Stock is { } stock && stock < line.Quantity)
-        {
-            throw new OutOfStockException(item.Sku, stock);
-        }
-    }
+    private static void Check(ShopItemRow item, CheckoutLine line, DateTime now) =>
+        ShopCatalog.CheckTerms(item, line.ExpectedPrice.Value, line.Quantity, now);
 
     /// <summary>The checkout as it stands; a pending one past its expiry gives its stock back first (and reads expired).</summary>
     public async Task<CheckoutResult> GetAsync(long checkoutId, CancellationToken cancellationToken)

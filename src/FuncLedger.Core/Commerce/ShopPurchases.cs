@@ -66,31 +66,17 @@ internal sealed class ShopPurchases(LedgerWrites writes)
             : throw new LedgerInvariantException($"purchase under a replayed key has no row (wallet {posted.WalletId})");
     }
 
-    /// <summary>The entry's reason as the player's history shows it: "Bought 2 x Golden frame".</summary>
-    public static string Reason(int quantity, string title)
+    /// <summary>The entry's reason as the player's history shows it: "Bought 2 x Golden frame" (or "Refund: 2 x ...").</summary>
+    public static string Reason(int quantity, string title) => Reason("Bought", quantity, title);
+
+    public static string Reason(string verb, int quantity, string title)
     {
-        var reason = string.Create(CultureInfo.InvariantCulture, $"Bought {quantity} x {title}");
+        var reason = string.Create(CultureInfo.InvariantCulture, $"{verb} {quantity} x {title}");
         return reason.Length <= LedgerLimits.ReasonLengthMax ? reason : reason[..LedgerLimits.ReasonLengthMax];
     }
 
-    /// <summary>The item's terms against the purchase: on sale, at the expected price, with the units in stock.</summary>
-    private static void Check(ShopItemRow item, PurchaseCommand command, DateTime now)
-    {
-        if (!ShopCatalog.OnSale(item, now))
-        {
-            throw new ItemUnavailableException(item.Sku);
-        }
-
-        if (item.Price != command.ExpectedPrice.Value)
-        {
-            throw new PriceChangedException(item.Sku, item.Price);
-        }
-
-        if (item.Stock is { } stock && stock < command.Quantity)
-        {
-            throw new OutOfStockException(item.Sku, stock);
-        }
-    }
+    private static void Check(ShopItemRow item, PurchaseCommand command, DateTime now) =>
+        ShopCatalog.CheckTerms(item, command.ExpectedPrice.Value, command.Quantity, now);
 
     /// <summary>The shop's part of the purchase's transaction: the checks under the buyer's lock before the balances, the stock,
     /// the purchase row and the grant after the debit. State is per attempt: a rerun of the unit of work starts again.</summary>
@@ -133,8 +119,7 @@ internal sealed class ShopPurchases(LedgerWrites writes)
             {
                 OwnerId = owner, WalletId = result[0].WalletId, Sku = sku, Title = _item.Title, Quantity = quantity,
                 Price = command.ExpectedPrice.Value, Total = command.Total, EntryId = result[0].EntryId,
-                // To the microsecond, as every provider keeps it: the first answer and a replay read the same instant.
-                IdempotencyKey = command.Key.Value, CreatedAt = new DateTime(step.Now.Ticks - (step.Now.Ticks % 10), DateTimeKind.Utc),
+                IdempotencyKey = command.Key.Value, CreatedAt = ShopCatalog.Microseconds(step.Now),
             };
             db.Purchases.Add(row);
             await ShopInventory.GrantAsync(db, owner, sku, quantity, step.Now, ct);

@@ -42,13 +42,12 @@ internal sealed class ShopRefunds(LedgerWrites writes)
         }
 
         var coins = Coins.From(checked(purchase.Price * quantity)).Value;
-        var reason = string.Create(CultureInfo.InvariantCulture, $"Refund: {quantity} x {purchase.Title}");
+        var reason = ShopPurchases.Reason("Refund:", quantity, purchase.Title);
         var meta = string.Create(CultureInfo.InvariantCulture,
             $$"""{"kind":"refund","sku":"{{purchase.Sku}}","quantity":{{quantity}},"purchaseId":{{purchase.Id}}}""");
         Posting[] credit =
         [
-            new(0, purchase.OwnerId, coins, reason.Length <= LedgerLimits.ReasonLengthMax ? reason : reason[..LedgerLimits.ReasonLengthMax],
-                key, fingerprint, meta, CreateWallet: true),
+            new(0, purchase.OwnerId, coins, reason, key, fingerprint, meta, CreateWallet: true),
         ];
         var hook = new RefundHook(command, purchase, quantity, coins);
         var posted = (await writes.WriteAsync(credit, record, cancellationToken, hook)).Postings[0];
