@@ -94,8 +94,9 @@ internal static class ShopCommand
 
             foreach (var i in items)
             {
+                var stock = i.Stock is { } s ? s.ToString(CultureInfo.InvariantCulture) : "unlimited";
                 await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{i.Sku,-24} {i.Price,10} coins  stock {(i.Stock is { } s ? s.ToString(CultureInfo.InvariantCulture) : "unlimited"),-10}"
+                    $"{i.Sku,-24} {i.Price,10} coins  stock {stock,-10}"
                     + $" {(i.Available ? "on sale" : i.Active ? "not on sale" : "inactive")}  {i.Title}"));
             }
 
