@@ -55,7 +55,10 @@ internal sealed class ShopCheckouts(LedgerWrites writes, Holds holds, LedgerHold
             ExpiresAt = expiresAt, CreatedAt = now, UpdatedAt = now, Status = HoldStatus.Pending,
         };
         var hold = await holds.PlaceWithAsync(owner, NewHold, LedgerOperation.Checkout, hook, cancellationToken);
-        var checkout = await writes.RunAsync((db, ct) => CheckoutIdByKeyAsync(db, key, ct), cancellationToken)
+        // The hook's checkout is this call's when the hold was placed here; a hold replayed (a concurrent first request under the
+        // key won) is found by the key.
+        var checkout = (hold.Replayed ? null : hook.CheckoutId)
+            ?? await writes.RunAsync((db, ct) => CheckoutIdByKeyAsync(db, key, ct), cancellationToken)
             ?? throw new LedgerInvariantException($"hold {hold.HoldId} of a checkout has no checkout");
         return await GetAsync(checkout, cancellationToken) with { Replayed = hold.Replayed };
     }
@@ -89,12 +92,13 @@ internal sealed class ShopCheckouts(LedgerWrites writes, Holds holds, LedgerHold
         var c = await db.Checkouts.SingleAsync(c => c.Id == checkoutId, ct);
         var lines = await db.CheckoutLines.Where(l => l.CheckoutId == checkoutId).OrderBy(l => l.Line)
             .Select(l => new CheckoutLineResult(l.Line, l.Sku, l.Quantity, l.Price, l.PurchaseId)).ToListAsync(ct);
-        var purchases = new List<PurchaseResult>();
-        foreach (var line in lines.Where(l => l.PurchaseId is not null))
-        {
-            purchases.Add((await ShopQueries.PurchaseByKeyAsync(db, IdempotencyKeys.CheckoutLine(checkoutId, line.Line), ct))!);
-        }
-
+        var keys = lines.Where(l => l.PurchaseId is not null).Select(l => IdempotencyKeys.CheckoutLine(checkoutId, l.Line)).ToArray();
+        var purchases = keys.Length == 0 ? [] : (await (from p in db.Purchases
+                                                        join e in db.LedgerEntries on p.EntryId equals e.Id
+                                                        where keys.Contains(p.IdempotencyKey)
+                                                        orderby p.Id
+                                                        select new { Purchase = p, e.BalanceAfter }).ToListAsync(ct))
+            .Select(x => ShopQueries.Describe(x.Purchase, x.BalanceAfter)).ToList();
         return new CheckoutResult(c.Id, c.OwnerId, c.HoldId, c.Total, c.Status, new DateTimeOffset(c.ExpiresAt, TimeSpan.Zero), lines,
             purchases);
     }
@@ -145,8 +149,7 @@ internal sealed class ShopCheckouts(LedgerWrites writes, Holds holds, LedgerHold
     {
         foreach (var line in await db.CheckoutLines.Where(l => l.CheckoutId == checkoutId).ToListAsync(ct))
         {
-            await db.ShopItems.Where(i => i.Sku == line.Sku && i.Stock != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Stock, i => i.Stock + line.Quantity), ct);
+            await ShopInventory.ReturnStockAsync(db, line.Sku, line.Quantity, ct);
         }
     }
 
@@ -154,8 +157,12 @@ internal sealed class ShopCheckouts(LedgerWrites writes, Holds holds, LedgerHold
     /// limit counting what the owner bought and holds in pending checkouts, the stock reserved, the checkout and its lines.</summary>
     private sealed class OpenHook(CheckoutCommand command, DateTime now) : IHoldHook
     {
+        /// <summary>The checkout the last attempt wrote (null until it did: an attempt may roll back and run again).</summary>
+        public long? CheckoutId { get; private set; }
+
         public async Task AfterPlacedAsync(LedgerDbContext db, Hold hold, CancellationToken ct)
         {
+            CheckoutId = null;
             var owner = command.Owner.Value;
             foreach (var line in command.Lines)
             {
@@ -171,12 +178,7 @@ internal sealed class ShopCheckouts(LedgerWrites writes, Holds holds, LedgerHold
                     }
                 }
 
-                if (item.Stock is not null && await db.ShopItems.Where(i => i.Sku == sku && i.Stock >= line.Quantity)
-                        .ExecuteUpdateAsync(s => s.SetProperty(i => i.Stock, i => i.Stock - line.Quantity), ct) == 0)
-                {
-                    var left = await db.ShopItems.Where(i => i.Sku == sku).Select(i => i.Stock).SingleAsync(ct);
-                    throw new OutOfStockException(sku, left ?? 0);
-                }
+                await ShopInventory.TakeStockAsync(db, item, line.Quantity, ct);
             }
 
             var checkout = new CheckoutRow
@@ -192,6 +194,7 @@ internal sealed class ShopCheckouts(LedgerWrites writes, Holds holds, LedgerHold
                 CheckoutId = checkout.Id, Line = i + 1, Sku = l.Sku.Value, Quantity = l.Quantity, Price = l.ExpectedPrice.Value,
             }));
             await db.SaveChangesAsync(ct);
+            CheckoutId = checkout.Id;
         }
     }
 }

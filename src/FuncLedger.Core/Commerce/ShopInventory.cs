@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FuncLedger.Core.Commerce;
 
 /// <summary>Changes of a player's inventory, always under the owner's wallet lock (the purchase's debit, the refund's credit),
-/// so two of them never interleave; saved with the caller's <c>SaveChangesAsync</c>.</summary>
+/// so two of them never interleave (saved with the caller's <c>SaveChangesAsync</c>); and an item's limited stock, taken and
+/// returned by guarded updates in the caller's transaction.</summary>
 internal static class ShopInventory
 {
     public static async Task GrantAsync(LedgerDbContext db, long owner, string sku, long quantity, DateTime now, CancellationToken ct)
@@ -51,4 +52,24 @@ internal static class ShopInventory
         line.UpdatedAt = now;
         return taken;
     }
+
+    /// <summary>Takes <paramref name="quantity"/> units from a limited stock (an unlimited one is not touched): a guarded update
+    /// that waits for a concurrent buyer's commit and then sees what is left; <see cref="OutOfStockException"/> when too few.
+    /// </summary>
+    public static async Task TakeStockAsync(LedgerDbContext db, ShopItemRow item, int quantity, CancellationToken ct)
+    {
+        if (item.Stock is null || await db.ShopItems.Where(i => i.Sku == item.Sku && i.Stock >= quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Stock, i => i.Stock - quantity), ct) == 1)
+        {
+            return;
+        }
+
+        var left = await db.ShopItems.Where(i => i.Sku == item.Sku).Select(i => i.Stock).SingleAsync(ct);
+        throw new OutOfStockException(item.Sku, left ?? 0);
+    }
+
+    /// <summary>Gives <paramref name="quantity"/> units back to a limited stock (an unlimited one stays unlimited).</summary>
+    public static Task ReturnStockAsync(LedgerDbContext db, string sku, long quantity, CancellationToken ct) =>
+        db.ShopItems.Where(i => i.Sku == sku && i.Stock != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Stock, i => i.Stock + quantity), ct);
 }

@@ -105,19 +105,12 @@ internal sealed class ShopPurchases(LedgerWrites writes)
 
         public async Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct)
         {
-            var (db, sku, owner, quantity) = (step.Context, command.Sku.Value, command.Owner.Value, command.Quantity);
-            if (_item!.Stock is not null
-                && await db.ShopItems.Where(i => i.Sku == sku && i.Stock >= quantity)
-                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.Stock, i => i.Stock - quantity), ct) == 0)
-            {
-                // Another buyer took the last units between the check and this update (the update waited for its commit).
-                var left = await db.ShopItems.Where(i => i.Sku == sku).Select(i => i.Stock).SingleAsync(ct);
-                throw new OutOfStockException(sku, left ?? 0);
-            }
-
+            var (db, sku, owner, quantity, item) = (step.Context, command.Sku.Value, command.Owner.Value, command.Quantity, _item!);
+            // Another buyer may have taken the last units between the check and here: the guarded update says so.
+            await ShopInventory.TakeStockAsync(db, item, quantity, ct);
             var row = new PurchaseRow
             {
-                OwnerId = owner, WalletId = result[0].WalletId, Sku = sku, Title = _item.Title, Quantity = quantity,
+                OwnerId = owner, WalletId = result[0].WalletId, Sku = sku, Title = item.Title, Quantity = quantity,
                 Price = command.ExpectedPrice.Value, Total = command.Total, EntryId = result[0].EntryId,
                 IdempotencyKey = command.Key.Value, CreatedAt = ShopCatalog.Microseconds(step.Now),
             };

@@ -102,8 +102,7 @@ internal sealed class ShopRefunds(LedgerWrites writes)
             Sql.Invariant(changed == 1, "a refund's units were refunded under the buyer's lock by another request");
             var taken = await ShopInventory.TakeAsync(db, purchase.OwnerId, purchase.Sku, quantity, step.Now, ct);
             // The units taken back return to a limited stock; units the player consumed (a forced refund) do not.
-            await db.ShopItems.Where(i => i.Sku == purchase.Sku && i.Stock != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Stock, i => i.Stock + taken), ct);
+            await ShopInventory.ReturnStockAsync(db, purchase.Sku, taken, ct);
             var row = new RefundRow
             {
                 PurchaseId = purchase.Id, Quantity = quantity, Coins = coins, Forced = command.Force,
