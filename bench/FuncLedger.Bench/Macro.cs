@@ -109,7 +109,7 @@ public static class Macro
 
     /// <summary>Purchases at 8 clients (random buyers, one item of unlimited stock: the shop keeps no revenue row to wait on)
     /// against transfers between random wallets at 8 clients, interleaved <paramref name="rounds"/> times in one run (bench
-    /// purchase).</summary>
+    /// purchase). Both get the same warm-up in the first round.</summary>
     public static async Task<List<Figure>> PurchasesAsync(Options o, int rounds = 3)
     {
         var pg = await PreparedPostgresAsync(o);
@@ -127,7 +127,7 @@ public static class Macro
                 var buyer = Random.Shared.Next(1, o.Wallets + 1);
                 await shop.PurchaseAsync(FuncLedger.Core.Commerce.PurchaseCommand.Create(OwnerId.From(buyer),
                     FuncLedger.Core.Commerce.Sku.From("bench-gem"), 1, Coins.From(1), IdempotencyKey.From($"pb{round}-{c}-{i}")));
-            });
+            }, warmupSeconds: round == 1 ? o.Warmup : 1);
             var ratio = transfers.Tps > 0 ? Math.Round(purchases.Tps / transfers.Tps, 2) : 0;
             figures.Add(transfers);
             figures.Add(purchases with { Note = $"round {round}: purchases / transfers at 8 clients: {ratio}x (goal >= 0.8x)" });

@@ -36,7 +36,13 @@ public sealed record WalletBalance(long OwnerId, long Balance, DateTimeOffset? A
 
 public sealed record HistoryEntry(
     long TransactionId, long Amount, long BalanceAfter, string Reason, DateTimeOffset CreatedAt, string? IdempotencyKey, long? Reverses,
-    IReadOnlyList<long>? ReversedBy);
+    IReadOnlyList<long>? ReversedBy)
+{
+    /// <summary>What wrote the entry: award, credit, debit, transfer, posting, hold_capture, reversal, adjustment, purchase,
+    /// refund, promo, or unrecorded (entries older than FuncLedger 2.1). New kinds may be added: treat unknown ones as
+    /// unrecorded.</summary>
+    public string? Source { get; init; }
+}
 
 /// <summary>A page of history, newest first; <see cref="NextCursor"/> asks for the next page (null on the last).</summary>
 public sealed record HistoryPage(

@@ -958,3 +958,61 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205202357_EntrySource'
+)
+BEGIN
+    ALTER TABLE [ledger_entries] ADD [source] smallint NOT NULL DEFAULT CAST(0 AS smallint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205202357_EntrySource'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205202357_EntrySource', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205211642_PurchaseIndexBySku'
+)
+BEGIN
+    DROP INDEX [IX_shop_purchases_sku] ON [shop_purchases];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205211642_PurchaseIndexBySku'
+)
+BEGIN
+    DROP INDEX [ix_shop_purchases_owner_id_sku] ON [shop_purchases];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205211642_PurchaseIndexBySku'
+)
+BEGIN
+    CREATE INDEX [ix_shop_purchases_sku_owner_id] ON [shop_purchases] ([sku], [owner_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205211642_PurchaseIndexBySku'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205211642_PurchaseIndexBySku', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

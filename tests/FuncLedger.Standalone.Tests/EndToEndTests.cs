@@ -34,6 +34,7 @@ public sealed class EndToEndTests(StandaloneFixture app) : IAsyncLifetime
         Assert.Equal(40, await BalanceAsync(2));
         var page = await StandaloneFixture.JsonAsync(history);
         Assert.Equal([-40L, -10L], page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("amount").GetInt64()));
+        Assert.Equal(["transfer", "debit"], page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("source").GetString()));
         Assert.Equal(0, (await StandaloneFixture.JsonAsync(reconcile)).GetProperty("driftCount").GetInt64());
         Assert.Equal("alive", (await StandaloneFixture.JsonAsync(health)).GetProperty("status").GetString());
         Assert.Equal("ready", (await StandaloneFixture.JsonAsync(ready)).GetProperty("status").GetString());

@@ -33,7 +33,7 @@ internal sealed class CheckoutClosing(LedgerWrites writes, ShopCheckouts checkou
             ShopPurchases.Reason(l.Quantity, titles[l.Sku]), IdempotencyKeys.CheckoutLine(checkoutId, l.Line), fingerprint,
             string.Create(CultureInfo.InvariantCulture,
                 $$"""{"kind":"purchase","sku":"{{l.Sku}}","quantity":{{l.Quantity}},"price":{{l.Price}},"checkoutId":{{checkoutId}}}"""),
-            CreateWallet: false)).ToArray();
+            EntrySource.Purchase, CreateWallet: false)).ToArray();
         var written = await writes.WriteAsync(postings, record, cancellationToken, new ConfirmHook(checkout, lines, titles, closedKey,
             fingerprint));
         var closedBy = await writes.RunAsync((db, ct) => db.Checkouts.Where(c => c.Id == checkoutId).Select(c => c.ClosedKey)

@@ -11,7 +11,9 @@ namespace FuncLedger.Core.Commerce;
 /// A purchase is one ledger write with the shop's rows in its transaction: the debit of price x quantity (the buyer's wallet
 /// locked by the ledger's own flow), then under that lock the item's terms and the per-player limit are checked, the stock is
 /// decremented by a guarded update, and the purchase row and the inventory grant are written; all of it commits or none. A
-/// retry under the key answers the original purchase, even after the item's price changed or it went off sale.
+/// retry under the key answers the original purchase, even after the item's price changed or it went off sale. Where the
+/// provider runs a purchase as one statement (PostgreSQL's <c>shop_purchase</c>, the same rules in the same order) that runs
+/// first, and this general path only when it declines.
 /// </summary>
 internal sealed class ShopPurchases(LedgerWrites writes)
 {
@@ -22,6 +24,15 @@ internal sealed class ShopPurchases(LedgerWrites writes)
         var total = command.Total;
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.Purchase, owner, command.Quantity, total, sku, null);
         var record = WriteRecord.Of(key, LedgerOperation.Purchase, fingerprint);
+        var meta = string.Create(CultureInfo.InvariantCulture,
+            $$"""{"kind":"purchase","sku":"{{sku}}","quantity":{{command.Quantity}},"price":{{command.ExpectedPrice.Value}}}""");
+        if (writes.Store.ServerWrites is { } server
+            && await InOneRoundTripAsync(server, command, new(owner, sku, command.Quantity, command.ExpectedPrice.Value, total, key,
+                fingerprint, meta), record, cancellationToken) is { } done)
+        {
+            return done;
+        }
+
         var now = writes.Now;
         // The key first: a purchase made before answers as it was (a key of another request is a conflict), even when the
         // item's price or window changed since.
@@ -47,11 +58,10 @@ internal sealed class ShopPurchases(LedgerWrites writes)
             Check(item, command, now);
         }
 
-        var meta = string.Create(CultureInfo.InvariantCulture,
-            $$"""{"kind":"purchase","sku":"{{sku}}","quantity":{{command.Quantity}},"price":{{command.ExpectedPrice.Value}}}""");
         Posting[] debit =
         [
-            new(0, owner, -total, Reason(command.Quantity, item.Title), key, fingerprint, meta, CreateWallet: false),
+            new(0, owner, -total, Reason(command.Quantity, item.Title), key, fingerprint, meta, EntrySource.Purchase,
+                CreateWallet: false),
         ];
         var hook = new PurchaseHook(command, now);
         var posted = (await writes.WriteAsync(debit, record, cancellationToken, hook)).Postings[0];
@@ -65,6 +75,55 @@ internal sealed class ShopPurchases(LedgerWrites writes)
             ? original with { Replayed = true }
             : throw new LedgerInvariantException($"purchase under a replayed key has no row (wallet {posted.WalletId})");
     }
+
+    /// <summary>The purchase as one statement (<see cref="IServerWrites.PurchaseAsync"/>): its answer, or null when the statement
+    /// declined or answered a replay of the debit alone (a concurrent first request's), which the general path reads.</summary>
+    private async Task<PurchaseResult?> InOneRoundTripAsync(IServerWrites server, PurchaseCommand command, PurchaseCall call,
+        WriteRecord record, CancellationToken cancellationToken)
+    {
+        var now = writes.Now;
+        var rows = await writes.RunReplayingKeyRaceAsync(async (db, ct) =>
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            return await server.PurchaseAsync(db.Database.GetDbConnection(), call, now, ct);
+        }, cancellationToken);
+        if (rows is null)
+        {
+            return null;
+        }
+
+        var first = rows[0];
+        switch (first.Kind)
+        {
+            case PostOutcome.ShopRefused:
+                throw Refusal(first, call.Sku);
+            case PostOutcome.BoughtBefore:
+                return Describe(first, command, first.Index) with { Replayed = true };
+            case PostOutcome.Written:
+                return Describe(rows[^1], command, 0);
+            default:
+                // As ledger_post answered the debit: a refusal (kept under the key, or answered from it) or a conflict throws.
+                Posting[] debit = [new(0, call.OwnerId, -call.Total, "", call.Key, call.Fingerprint, call.Meta, EntrySource.Purchase,
+                    CreateWallet: false)];
+                _ = LedgerWriter.Answer(rows, debit, record, null);
+                return null;
+        }
+    }
+
+    private static PurchaseResult Describe(PostRow bought, PurchaseCommand command, int refunded) =>
+        new(bought.Id, command.Owner.Value, command.Sku.Value, bought.Key!, command.Quantity, command.ExpectedPrice.Value,
+            command.Total, refunded, bought.WalletId, bought.Balance, command.Key.Value,
+            DateTimeOffset.UnixEpoch.AddTicks(bought.Amount * TimeSpan.TicksPerMicrosecond));
+
+    private static Exception Refusal(PostRow refused, string sku) => refused.Key switch
+    {
+        "item_not_found" => new ItemNotFoundException(sku),
+        "item_unavailable" => new ItemUnavailableException(sku),
+        "price_changed" => new PriceChangedException(sku, refused.Amount),
+        "out_of_stock" => new OutOfStockException(sku, refused.Amount),
+        "purchase_limit" => new PurchaseLimitException(sku, (int)refused.Amount, refused.Balance),
+        _ => new LedgerInvariantException($"shop_purchase answered an unknown refusal '{refused.Key}'"),
+    };
 
     /// <summary>The entry's reason as the player's history shows it: "Bought 2 x Golden frame" (or "Refund: 2 x ...").</summary>
     public static string Reason(int quantity, string title) => Reason("Bought", quantity, title);

@@ -47,7 +47,7 @@ internal sealed class ShopRefunds(LedgerWrites writes)
             $$"""{"kind":"refund","sku":"{{purchase.Sku}}","quantity":{{quantity}},"purchaseId":{{purchase.Id}}}""");
         Posting[] credit =
         [
-            new(0, purchase.OwnerId, coins, reason, key, fingerprint, meta, CreateWallet: true),
+            new(0, purchase.OwnerId, coins, reason, key, fingerprint, meta, EntrySource.Refund, CreateWallet: true),
         ];
         var hook = new RefundHook(command, purchase, quantity, coins);
         var posted = (await writes.WriteAsync(credit, record, cancellationToken, hook)).Postings[0];

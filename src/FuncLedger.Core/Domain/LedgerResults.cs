@@ -25,6 +25,9 @@ public sealed record HistoryItem(long Id, long Amount, long BalanceAfter, string
     /// <summary>The entry this one reverses, when it is a reversal.</summary>
     public long? Reverses { get; init; }
 
+    /// <summary>What wrote the entry: an award, a transfer, a purchase, ... (<see cref="EntrySource"/>).</summary>
+    public EntrySource Source { get; init; }
+
     /// <summary>The entries that reverse this one (partial reversals add up), oldest first.</summary>
     public IReadOnlyList<long> ReversedBy { get; init; } = [];
 

@@ -92,11 +92,12 @@ internal sealed class HoldClosing(LedgerWrites writes)
 
         var reason = command.Reason ?? holdReason;
         List<Posting> postings =
-            [new(0, ownerId, -amount, reason, IdempotencyKeys.HoldCapture(command.HoldId), fingerprint, meta, CreateWallet: false)];
+            [new(0, ownerId, -amount, reason, IdempotencyKeys.HoldCapture(command.HoldId), fingerprint, meta,
+                EntrySource.HoldCapture, CreateWallet: false)];
         if (command.To is { } credited)
         {
             postings.Add(new(0, credited.Value, amount, reason, IdempotencyKeys.HoldCaptureCredit(command.HoldId), fingerprint, meta,
-                CreateWallet: true));
+                EntrySource.HoldCapture, CreateWallet: true));
         }
 
         return (amount, postings);

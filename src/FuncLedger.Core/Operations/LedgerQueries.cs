@@ -34,7 +34,10 @@ internal sealed class LedgerQueries(LedgerWrites writes)
                     && (sign == 0 || (sign > 0 ? e.Amount > 0 : e.Amount < 0)))
                 .OrderByDescending(e => e.Id)
                 .Take(take)
-                .Select(e => new HistoryItem(e.Id, e.Amount, e.BalanceAfter, e.Reason, e.CreatedAt, e.IdempotencyKey)));
+                .Select(e => new HistoryItem(e.Id, e.Amount, e.BalanceAfter, e.Reason, e.CreatedAt, e.IdempotencyKey)
+                {
+                    Source = e.Source,
+                }));
 
     private byte[]? _cursorKey;
 
@@ -46,7 +49,10 @@ internal sealed class LedgerQueries(LedgerWrites writes)
                 // before the lock (and from several instances' clocks), so it can disagree with the balance_after chain.
                 .OrderByDescending(e => e.Id)
                 .Skip(offset).Take(limit)
-                .Select(e => new HistoryItem(e.Id, e.Amount, e.BalanceAfter, e.Reason, e.CreatedAt, e.IdempotencyKey)));
+                .Select(e => new HistoryItem(e.Id, e.Amount, e.BalanceAfter, e.Reason, e.CreatedAt, e.IdempotencyKey)
+                {
+                    Source = e.Source,
+                }));
 
     public async Task<long> GetBalanceAsync(OwnerId owner, CancellationToken cancellationToken = default) =>
         await writes.RunAsync((db, ct) => _balanceQuery(db, owner.Value), cancellationToken);

@@ -282,7 +282,8 @@ internal static partial class LedgerWriter
             }
 
             wallet.Balance = next;
-            entries[j] = new EntryWrite(wallet.Id, posting.Delta, next, posting.Reason, posting.Key, posting.Fingerprint, posting.Meta);
+            entries[j] = new EntryWrite(wallet.Id, posting.Delta, next, posting.Reason, posting.Key, posting.Fingerprint, posting.Meta,
+                posting.Source);
         }
 
         return entries;

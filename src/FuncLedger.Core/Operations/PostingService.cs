@@ -25,8 +25,10 @@ internal sealed partial class PostingService(LedgerWrites writes, ILogger<Postin
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.Transfer, from, to, amount, command.Reason, command.Meta);
         Posting[] postings =
         [
-            new(0, from, -amount, command.Reason, IdempotencyKeys.TransferDebit(stem), fingerprint, command.Meta, CreateWallet: false),
-            new(0, to, amount, command.Reason, IdempotencyKeys.TransferCredit(stem), fingerprint, command.Meta, CreateWallet: true),
+            new(0, from, -amount, command.Reason, IdempotencyKeys.TransferDebit(stem), fingerprint, command.Meta,
+                EntrySource.Transfer, CreateWallet: false),
+            new(0, to, amount, command.Reason, IdempotencyKeys.TransferCredit(stem), fingerprint, command.Meta,
+                EntrySource.Transfer, CreateWallet: true),
         ];
         var record = WriteRecord.Of(key, LedgerOperation.Transfer, fingerprint);
         var posted = (await writes.WriteAsync(postings, record, cancellationToken)).Postings;
@@ -49,7 +51,8 @@ internal sealed partial class PostingService(LedgerWrites writes, ILogger<Postin
             var leg = command.Legs[i];
             // One group: the legs replay, conflict and fail together. Credited wallets are created on first use.
             postings[i] = new Posting(0, leg.Owner.Value, leg.Amount, command.Reason,
-                IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, command.Meta, CreateWallet: leg.Amount > 0);
+                IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, command.Meta, EntrySource.Posting,
+                CreateWallet: leg.Amount > 0);
         }
 
         var written = await writes.WriteAsync(postings, WriteRecord.Of(key, LedgerOperation.Posting, fingerprint, stem), cancellationToken);
@@ -83,7 +86,8 @@ internal sealed partial class PostingService(LedgerWrites writes, ILogger<Postin
                 throw new LedgerValidationException("awards", "A batch names the same award twice.");
             }
 
-            postings[i] = CreditPosting(i, LedgerOperation.Credit, award.Owner, award.Amount, award.Reason, award.Key, award.Meta);
+            postings[i] = CreditPosting(i, LedgerOperation.Credit, EntrySource.Award, award.Owner, award.Amount, award.Reason, award.Key,
+                award.Meta);
         }
 
         var posted = (await writes.WriteAsync(postings, WriteRecord.None, cancellationToken)).Postings;
@@ -94,7 +98,8 @@ internal sealed partial class PostingService(LedgerWrites writes, ILogger<Postin
     {
         ArgumentNullException.ThrowIfNull(command);
         var key = command.Key?.Value;
-        var posting = CreditPosting(0, operation, command.Owner, command.Amount, command.Reason, key, command.Meta);
+        var source = operation == LedgerOperation.Credit ? EntrySource.Credit : EntrySource.Debit;
+        var posting = CreditPosting(0, operation, source, command.Owner, command.Amount, command.Reason, key, command.Meta);
         var posted = (await writes.WriteAsync([posting], WriteRecord.Of(key, operation, posting.Fingerprint!), ct)).Postings[0];
         LogPosted(logger, operation, posted.WalletId, command.Amount.Value, posted.Replayed);
         return new CreditResult(posted.WalletId, posted.BalanceAfter, posted.EntryId, key, LedgerWrites.Replayed(key, posted));
@@ -103,12 +108,12 @@ internal sealed partial class PostingService(LedgerWrites writes, ILogger<Postin
     /// <summary>A credit's or debit's posting. Unkeyed, it gets a key the ledger makes (<see cref="IdempotencyKeys.NewInternal"/>),
     /// once per call: a rerun of the unit of work after a commit whose answer was lost replays instead of writing again.</summary>
     private static Posting CreditPosting(
-        int group, LedgerOperation operation, OwnerId owner, Coins amount, string reason, string? key, string? meta)
+        int group, LedgerOperation operation, EntrySource source, OwnerId owner, Coins amount, string reason, string? key, string? meta)
     {
         var fingerprint = RequestFingerprint.Compute(operation, owner.Value, 0, amount.Value, reason, meta);
         var credit = operation == LedgerOperation.Credit;
         return new Posting(group, owner.Value, credit ? amount.Value : -amount.Value, reason, key ?? IdempotencyKeys.NewInternal(),
-            fingerprint, meta, CreateWallet: credit);
+            fingerprint, meta, source, CreateWallet: credit);
     }
 
     public async Task<AdjustmentResult> AdjustAsync(AdjustmentCommand command, CancellationToken cancellationToken = default)
@@ -120,7 +125,7 @@ internal sealed partial class PostingService(LedgerWrites writes, ILogger<Postin
         Posting[] postings =
         [
             new(0, owner, command.Amount, command.Reason, key ?? IdempotencyKeys.NewInternal(), fingerprint, null,
-                CreateWallet: command.Amount > 0, Adjustment: true),
+                EntrySource.Adjustment, CreateWallet: command.Amount > 0, Adjustment: true),
         ];
         var posted = (await writes.WriteAsync(postings, WriteRecord.Of(key, LedgerOperation.Adjustment, fingerprint), cancellationToken,
             new AdjustmentHook(command))).Postings[0];

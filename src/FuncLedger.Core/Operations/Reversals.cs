@@ -71,7 +71,8 @@ internal sealed class Reversals(LedgerWrites writes)
     {
         var stem = key ?? IdempotencyKeys.NewInternal();
         var postings = group.Select((e, i) => new Posting(0, e.OwnerId, -Math.Sign(e.Amount) * amounts[i], reason,
-            IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, null, CreateWallet: false)).ToArray();
+            IdempotencyKeys.PostingLeg(stem, i + 1), fingerprint, null, EntrySource.Reversal,
+            CreateWallet: false)).ToArray();
         var posted = (await writes.WriteAsync(postings, record, ct, new ReversalHook(transactionId, group, amounts))).Postings;
         return Reversal(transactionId, group, posted, [.. postings.Select(p => p.Delta)], key);
     }

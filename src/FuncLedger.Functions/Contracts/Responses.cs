@@ -36,9 +36,10 @@ public sealed record BalanceResponse(long OwnerId, long Balance, DateTimeOffset?
 
 /// <param name="Reverses">The entry this one reverses, when it is a reversal.</param>
 /// <param name="ReversedBy">The entries that reverse this one, oldest first (absent when none).</param>
+/// <param name="Source">What wrote the entry (EntrySources.Name): award, transfer, purchase, ...</param>
 public sealed record HistoryEntryResponse(
     long TransactionId, long Amount, long BalanceAfter, string Reason, DateTime CreatedAt, string? IdempotencyKey, long? Reverses = null,
-    IReadOnlyList<long>? ReversedBy = null);
+    IReadOnlyList<long>? ReversedBy = null, string Source = "unrecorded");
 
 /// <param name="NextOffset">The offset of the next page, or null on the last page (offset paging).</param>
 /// <param name="NextCursor">The cursor of the next page, or null on the last page (cursor paging, and the first offset page).</param>

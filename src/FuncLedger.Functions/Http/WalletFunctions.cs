@@ -80,7 +80,7 @@ public sealed class WalletFunctions(ILedger ledger, LedgerHttp http)
             return HttpInput.Ok(
                 new HistoryResponse(owner.Value, limit, offset ?? 0, next,
                     [.. items.Select(i => new HistoryEntryResponse(i.Id, i.Amount, i.BalanceAfter, i.Reason, i.CreatedAt, i.IdempotencyKey,
-                        i.Reverses, i.ReversedBy.Count == 0 ? null : i.ReversedBy))], nextCursor),
+                        i.Reverses, i.ReversedBy.Count == 0 ? null : i.ReversedBy, EntrySources.Name(i.Source)))], nextCursor),
                 FuncLedgerJson.Default.HistoryResponse);
         }, cancellationToken);
 

@@ -471,6 +471,12 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasColumnName("request_fingerprint")
                         .IsFixedLength();
 
+                    b.Property<short>("Source")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("smallint")
+                        .HasDefaultValue((short)0)
+                        .HasColumnName("source");
+
                     b.Property<long>("WalletId")
                         .HasColumnType("bigint")
                         .HasColumnName("wallet_id");
@@ -690,15 +696,13 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_shop_purchases_idempotency_key");
 
-                    b.HasIndex("Sku");
-
                     b.HasIndex("WalletId");
 
                     b.HasIndex("OwnerId", "Id")
                         .HasDatabaseName("ix_shop_purchases_owner_id_id");
 
-                    b.HasIndex("OwnerId", "Sku")
-                        .HasDatabaseName("ix_shop_purchases_owner_id_sku");
+                    b.HasIndex("Sku", "OwnerId")
+                        .HasDatabaseName("ix_shop_purchases_sku_owner_id");
 
                     b.ToTable("shop_purchases", null, t =>
                         {

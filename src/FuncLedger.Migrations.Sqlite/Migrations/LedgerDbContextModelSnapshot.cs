@@ -458,6 +458,12 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasColumnName("request_fingerprint")
                         .IsFixedLength();
 
+                    b.Property<short>("Source")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue((short)0)
+                        .HasColumnName("source");
+
                     b.Property<long>("WalletId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("wallet_id");
@@ -671,15 +677,13 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_shop_purchases_idempotency_key");
 
-                    b.HasIndex("Sku");
-
                     b.HasIndex("WalletId");
 
                     b.HasIndex("OwnerId", "Id")
                         .HasDatabaseName("ix_shop_purchases_owner_id_id");
 
-                    b.HasIndex("OwnerId", "Sku")
-                        .HasDatabaseName("ix_shop_purchases_owner_id_sku");
+                    b.HasIndex("Sku", "OwnerId")
+                        .HasDatabaseName("ix_shop_purchases_sku_owner_id");
 
                     b.ToTable("shop_purchases", null, t =>
                         {

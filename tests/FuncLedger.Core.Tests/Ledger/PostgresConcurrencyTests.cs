@@ -249,7 +249,8 @@ public sealed class PostgresConcurrencyTests(PostgresDatabaseFixture database) :
 
         // The lock's read said 999 coins, the row holds 100: what a lock the database did not honour would look like.
         var wallet = new Core.Persistence.Commands.WalletRow(walletId, 1, 999, allowOverdraft: false) { Balance = 1_000 };
-        var entry = new Core.Persistence.Commands.EntryWrite(walletId, 1, 1_000, "lost lock", "guard-1", new string('a', 64), null);
+        var entry = new Core.Persistence.Commands.EntryWrite(walletId, 1, 1_000, "lost lock", "guard-1", new string('a', 64), null,
+            EntrySource.Credit);
         foreach (var write in new Core.Persistence.Commands.WriteCommand[] { store.Write, ((Core.Persistence.Postgres.PostgresStore)store).WriteArrays })
         {
             var error = await Assert.ThrowsAnyAsync<Exception>(() =>

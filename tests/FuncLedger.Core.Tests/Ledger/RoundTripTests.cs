@@ -1,3 +1,4 @@
+using FuncLedger.Core.Commerce;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Payouts;
 using FuncLedger.Core.Persistence;
@@ -36,7 +37,15 @@ public sealed class RoundTripTests(PostgresDatabaseFixture database) : IAsyncLif
         await Ledger.AwardAsync([new Award(900, null, OwnerId.From(3), Coins.From(5))]);
         var hold = await Ledger.HoldAsync(1, 5, "warm", "rt-warm-4");
         await Ledger.CaptureAsync(hold.HoldId);
+        await _harness.Shop.CreateItemAsync(Sku.From("rt-gem"), ItemTerms.Create("Gem", Coins.From(5), 1_000, 100, null, null, null));
+        await BuyAsync(1, 5, "rt-warm-5");
+        await BuyAsync(1, 5, "rt-warm-5");
+        await Ledger.CreditAsync(99, 1, "warm", "rt-warm-6");
     }
+
+    private Task<PurchaseResult> BuyAsync(long owner, long price, string key) =>
+        _harness!.Shop.PurchaseAsync(PurchaseCommand.Create(OwnerId.From(owner), Sku.From("rt-gem"), 1, Coins.From(price),
+            IdempotencyKey.From(key)));
 
     public async Task DisposeAsync()
     {
@@ -85,12 +94,19 @@ public sealed class RoundTripTests(PostgresDatabaseFixture database) : IAsyncLif
         counts["capture, debit"] = await RoundTripsAsync(() => Ledger.CaptureAsync(second.HoldId, amount: 5));
         var third = await Ledger.HoldAsync(5, 20, "rt", "rt-hold-3");
         counts["void"] = await RoundTripsAsync(() => Ledger.VoidHoldAsync(new VoidCommand(third.HoldId)));
+        counts["purchase"] = await RoundTripsAsync(() => BuyAsync(5, 5, "rt-buy"));
+        counts["purchase replay"] = await RoundTripsAsync(() => BuyAsync(5, 5, "rt-buy"));
+        counts["purchase refused"] = await RoundTripsAsync(() => Assert.ThrowsAsync<PriceChangedException>(() => BuyAsync(5, 6, "rt-buy-2")));
+        counts["purchase, insufficient funds"] = await RoundTripsAsync(() => Assert.ThrowsAsync<InsufficientFundsException>(
+            () => BuyAsync(99, 5, "rt-buy-3")));
 
         // Every write without a hook is one statement, ledger_post, in its own implicit transaction: keys, ordered locks,
         // balances and entries, or the refusal, or the replay (2026-11-27; before it, two round trips per write, four for a
         // credit to a new wallet, 53 for a first payout batch to 50 new players). A hold and a void are one statement each
         // (ledger_hold, ledger_void), and so is a capture (ledger_capture reads the hold and runs ledger_post releasing it);
-        // 8 round trips each through EF before. Raising a count here is a regression.
+        // 8 round trips each through EF before. A purchase is one statement too (shop_purchase: the key, the buyer's lock, the
+        // item's terms and limit, ledger_post's debit, the stock, the purchase row and the grant), nine round trips before
+        // (2026-12-05). Raising a count here is a regression.
         var pinned = new Dictionary<string, long>
         {
             ["credit, new wallet"] = 1,
@@ -110,6 +126,10 @@ public sealed class RoundTripTests(PostgresDatabaseFixture database) : IAsyncLif
             ["capture"] = 1,
             ["capture, debit"] = 1,
             ["void"] = 1,
+            ["purchase"] = 1,
+            ["purchase replay"] = 1,
+            ["purchase refused"] = 1,
+            ["purchase, insufficient funds"] = 1,
         };
         Assert.True(pinned.OrderBy(p => p.Key).SequenceEqual(counts.OrderBy(p => p.Key)),
             "round trips: " + string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));

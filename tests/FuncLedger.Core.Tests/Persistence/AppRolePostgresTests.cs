@@ -101,6 +101,16 @@ public sealed class AppRolePostgresTests : IAsyncLifetime
         await ledger.GetHistoryPageAsync(OwnerId.From(1), new HistoryQuery(10));
         Assert.Empty((await services.GetRequiredService<ILedgerMaintenance>().StatusAsync()).PendingMigrations);
         Assert.Equal(0, await ledger.ReleaseExpiredHoldsAsync());
+        // The shop: a purchase in one statement (shop_purchase: stock, purchase row, inventory line) and a refund.
+        var shop = services.GetRequiredService<Core.Commerce.IShop>();
+        await shop.CreateItemAsync(Core.Commerce.Sku.From("app-gem"),
+            Core.Commerce.ItemTerms.Create("Gem", Coins.From(5), 10, 3, null, null, null));
+        await ledger.CreditAsync(6, 100, "seed", "app-shop-seed");
+        var bought = await shop.PurchaseAsync(Core.Commerce.PurchaseCommand.Create(OwnerId.From(6), Core.Commerce.Sku.From("app-gem"), 2,
+            Coins.From(5), IdempotencyKey.From("app-purchase")));
+        await shop.RefundAsync(Core.Commerce.RefundCommand.Create(bought.PurchaseId, "support", 1, false,
+            IdempotencyKey.From("app-refund"), "cli:test"));
+        Assert.Equal((95L, (long?)9), (await ledger.GetBalanceAsync(6), (await shop.GetItemAsync(Core.Commerce.Sku.From("app-gem"))).Stock));
 
         // A drift the owner plants; the app's reconciliation finds and fixes it.
         await Sql.ExecuteAsync(LedgerProvider.Postgres, _owner, "UPDATE wallets SET cached_balance = cached_balance + 1 WHERE owner_id = 3");
@@ -126,7 +136,7 @@ public sealed class AppRolePostgresTests : IAsyncLifetime
             WHERE n.nspname = 'public' AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')
             """);
 
-        Assert.Equal(5, functions);
+        Assert.Equal(6, functions); // ledger_post, ledger_capture, ledger_hold, ledger_void, ledger_entries_immutable, shop_purchase
         Assert.Equal(0, unpinned);
     }
 }

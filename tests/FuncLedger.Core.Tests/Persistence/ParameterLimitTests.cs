@@ -60,7 +60,7 @@ public sealed class ParameterLimitTests(SqliteDatabaseFixture database) : Ledger
         {
             var key = IdempotencyKeys.Participation(8_000 + i);
             var fingerprint = RequestFingerprint.Compute(LedgerOperation.Credit, 1 + (i % 17), 0, 10 + i, "award", null);
-            return new Posting(i, 1 + (i % 17), 10 + i, "award", key, fingerprint, null, CreateWallet: true);
+            return new Posting(i, 1 + (i % 17), 10 + i, "award", key, fingerprint, null, EntrySource.Award, CreateWallet: true);
         }).ToArray();
         Assert.True(((RowWriteCommand)store.Write).Plan(17, 30).Count > 2);
 

@@ -51,8 +51,8 @@ public sealed class ParameterTypeTests
     {
         using var command = Command();
         RowWriteCommand.Bind(command, [new WalletRow(1, 10, 5, allowOverdraft: false) { Balance = 15 }],
-            [new EntryWrite(1, 10, 15, "gift", "k-1", new string('a', LedgerLimits.FingerprintLength), "{}"),
-             new EntryWrite(1, -3, 12, "fee", null, null, null)], Now);
+            [new EntryWrite(1, 10, 15, "gift", "k-1", new string('a', LedgerLimits.FingerprintLength), "{}", EntrySource.Credit),
+             new EntryWrite(1, -3, 12, "fee", null, null, null, EntrySource.Debit)], Now);
 
         AssertTypes(command, new Dictionary<string, (SqlDbType, int)>
         {
@@ -67,6 +67,7 @@ public sealed class ParameterTypeTests
             ["@ek"] = (SqlDbType.VarChar, LedgerLimits.IdempotencyKeyColumnLengthMax),
             ["@ef"] = (SqlDbType.Char, LedgerLimits.FingerprintLength),
             ["@em"] = (SqlDbType.NVarChar, LedgerLimits.MetaBytesMax),
+            ["@es"] = (SqlDbType.SmallInt, 0),
         });
     }
 

@@ -28,7 +28,7 @@ public sealed partial class SqlFilesTests(PostgresDatabaseFixture database) : Le
     {
         var functions = Newest().Where(f => f.Value.Contains("CREATE", StringComparison.Ordinal)
             && FunctionBody().IsMatch(f.Value)).ToList();
-        Assert.Equal(["ledger_capture", "ledger_entries_immutable", "ledger_hold", "ledger_post", "ledger_void"],
+        Assert.Equal(["ledger_capture", "ledger_entries_immutable", "ledger_hold", "ledger_post", "ledger_void", "shop_purchase"],
             functions.Select(f => f.Key).Order());
 
         foreach (var (name, text) in functions)
@@ -47,9 +47,13 @@ public sealed partial class SqlFilesTests(PostgresDatabaseFixture database) : Le
         foreach (Match c in named)
         {
             var value = int.Parse(c.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-            var expected = c.Groups[3].Value == nameof(HoldStatus)
-                ? (int)Enum.Parse<HoldStatus>(c.Groups[4].Value)
-                : (int)Enum.Parse<LedgerOperation>(c.Groups[4].Value);
+            var expected = c.Groups[3].Value switch
+            {
+                nameof(HoldStatus) => (int)Enum.Parse<HoldStatus>(c.Groups[4].Value),
+                nameof(EntrySource) => (int)Enum.Parse<EntrySource>(c.Groups[4].Value),
+                nameof(CheckoutStatus) => (int)Enum.Parse<CheckoutStatus>(c.Groups[4].Value),
+                _ => (int)Enum.Parse<LedgerOperation>(c.Groups[4].Value),
+            };
             Assert.True(expected == value, $"{c.Groups[1].Value} is {value}, {c.Groups[3].Value}.{c.Groups[4].Value} is {expected}");
         }
 
@@ -61,7 +65,7 @@ public sealed partial class SqlFilesTests(PostgresDatabaseFixture database) : Le
     public void The_sql_answers_in_exactly_the_outcome_codes_of_the_shared_table()
     {
         var newest = Newest();
-        char[] post = [.. Outcome().Matches(newest["ledger_post"] + newest["ledger_capture"]).Select(m => m.Groups[1].Value[0]).Distinct()];
+        char[] post = [.. Outcome().Matches(newest["ledger_post"] + newest["ledger_capture"] + newest["shop_purchase"]).Select(m => m.Groups[1].Value[0]).Distinct()];
         char[] hold = [.. Outcome().Matches(newest["ledger_hold"] + newest["ledger_void"]).Select(m => m.Groups[1].Value[0]).Distinct()];
 
         Assert.Equal(Enum.GetValues<PostOutcome>().Select(o => (char)o).Order(), post.Order());
@@ -74,7 +78,7 @@ public sealed partial class SqlFilesTests(PostgresDatabaseFixture database) : Le
     [GeneratedRegex(@"AS (\$\w*\$)(.*)\1", RegexOptions.Singleline)]
     private static partial Regex FunctionBody();
 
-    [GeneratedRegex(@"(c_\w+) CONSTANT (?:integer|smallint) := (\d+);\s+--\s+(HoldStatus|LedgerOperation)\.(\w+)")]
+    [GeneratedRegex(@"(c_\w+) CONSTANT (?:integer|smallint) := (\d+);\s+--\s+(HoldStatus|LedgerOperation|EntrySource|CheckoutStatus)\.(\w+)")]
     private static partial Regex Constant();
 
     [GeneratedRegex(@"status\s*(?:=|<>|NOT IN \(|IN \()\s*\d")]

@@ -1,3 +1,5 @@
+using FuncLedger.Core.Domain;
+
 namespace FuncLedger.Core.Persistence.Commands;
 
 /// <summary>A wallet row read under its lock: (id, owner_id, cached_balance, allow_overdraft, updated_at, frozen,
@@ -42,7 +44,7 @@ internal readonly record struct EntryRow(long Id, long WalletId, long Amount, lo
 
 /// <summary>One entry to insert, with the wallet's balance right after it.</summary>
 internal readonly record struct EntryWrite(
-    long WalletId, long Amount, long BalanceAfter, string Reason, string? Key, string? Fingerprint, string? Meta);
+    long WalletId, long Amount, long BalanceAfter, string Reason, string? Key, string? Fingerprint, string? Meta, EntrySource Source);
 
 /// <summary>What a key lookup found, and the wallets it locked (ascending id order).</summary>
 internal readonly record struct LookupResult(List<EntryRow> Existing, List<WalletRow> Wallets);

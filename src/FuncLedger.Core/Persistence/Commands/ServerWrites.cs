@@ -21,6 +21,10 @@ internal interface IServerWrites
     Task<List<PostRow>?> CaptureAsync(DbConnection connection, CaptureCommand capture, string fingerprint, string closedKey, bool register,
         DateTime now, CancellationToken ct);
 
+    /// <summary>A shop purchase (<c>shop_purchase</c>): the debit, the stock, the purchase row and the grant, or a refusal, a
+    /// replay or a conflict; null when the statement declined.</summary>
+    Task<List<PostRow>?> PurchaseAsync(DbConnection connection, PurchaseCall purchase, DateTime now, CancellationToken ct);
+
     /// <summary>The hold placed (or replayed, or refused).</summary>
     Task<HoldRow> PlaceHoldAsync(DbConnection connection, long ownerId, Hold hold, DateTime now, CancellationToken ct);
 
@@ -66,7 +70,25 @@ internal enum PostOutcome
     /// <c>o_amount</c> the coins to capture, <c>o_balance</c> its expiry (microseconds since 1970), <c>o_key</c> the capture's
     /// reason, <c>o_fingerprint</c> the hold's meta.</summary>
     CapturedHold = 'h',
+
+    /// <summary><c>shop_purchase</c> bought (after the debit's <see cref="Written"/> row): <c>o_id</c> the purchase, <c>o_wallet</c>
+    /// its entry, <c>o_amount</c> its time (microseconds since 1970), <c>o_balance</c> the balance after, <c>o_key</c> the title.
+    /// </summary>
+    Bought = 'B',
+
+    /// <summary>The purchase the key made before, as <see cref="Bought"/>, with <c>o_n</c> its refunded units.</summary>
+    BoughtBefore = 'b',
+
+    /// <summary>The shop refused, nothing written: <c>o_key</c> the code (item_not_found, item_unavailable, price_changed,
+    /// out_of_stock, purchase_limit), <c>o_amount</c> the current price, the stock left or the limit, <c>o_balance</c> the
+    /// units the owner holds against the limit.</summary>
+    ShopRefused = 'S',
 }
+
+/// <summary>What <c>shop_purchase</c> is called with: the buyer, the item, the terms the buyer saw, the key and its fingerprint,
+/// the entry's meta.</summary>
+internal sealed record PurchaseCall(long OwnerId, string Sku, int Quantity, long Price, long Total, string Key, string Fingerprint,
+    string Meta);
 
 /// <summary>One row of <c>ledger_post</c>; the columns mean what <see cref="Kind"/> says.</summary>
 internal readonly record struct PostRow(

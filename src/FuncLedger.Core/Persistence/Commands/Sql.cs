@@ -77,7 +77,8 @@ internal static class Sql
     public static string WalletColumnsOf(string prefix) => string.Join(", ", WalletColumns.Split(", ").Select(c => prefix + c));
 
     public const string InsertEntryColumns =
-        "INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, created_at)";
+        "INSERT INTO ledger_entries (wallet_id, amount, balance_after, reason, idempotency_key, request_fingerprint, meta, source, "
+        + "created_at)";
 
     /// <summary>A new command on the connection, enlisted in the transaction when there is one.</summary>
     public static DbCommand Create(DbConnection connection, DbTransaction? transaction, string text)

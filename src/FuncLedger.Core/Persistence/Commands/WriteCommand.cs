@@ -65,15 +65,15 @@ internal abstract class WriteCommand
 
 /// <summary>
 /// <see cref="WriteCommand"/> as one statement per wallet and per entry (every engine). Parameters: @now; @w{i}, @b{i},
-/// @e{i} (wallet id, new balance, expected old balance); @ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j} (entry
-/// wallet, amount, balance after, reason, key, fingerprint, meta). Each statement returns one row with one id.
+/// @e{i} (wallet id, new balance, expected old balance); @ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j}, @es{j}
+/// (entry wallet, amount, balance after, reason, key, fingerprint, meta, source). Each statement returns one row with one id.
 /// </summary>
 internal class RowWriteCommand : WriteCommand
 {
-    /// <summary>Parameters bound per wallet (@w, @b, @e) and per entry (@ew .. @em); per command one more (@now) and at most
+    /// <summary>Parameters bound per wallet (@w, @b, @e) and per entry (@ew .. @es); per command one more (@now) and at most
     /// <see cref="ExtraParameters"/> for the client key and the posting's row (@ck, @co, @cf, @ps, @pl).</summary>
     internal const int WalletParameters = 3;
-    internal const int EntryParameters = 7;
+    internal const int EntryParameters = 8;
     internal const int ExtraParameters = 5;
 
     private readonly SqlTextCache<(int Wallets, int Entries, string Extras)> _texts;
@@ -217,6 +217,7 @@ internal class RowWriteCommand : WriteCommand
             Sql.AddKey(write, Sql.Name("@ek", j), entry.Key);
             Sql.AddFingerprint(write, Sql.Name("@ef", j), entry.Fingerprint);
             Sql.AddText(write, Sql.Name("@em", j), entry.Meta, LedgerLimits.MetaBytesMax);
+            Sql.AddInt16(write, Sql.Name("@es", j), (short)entry.Source);
         }
     }
 
@@ -225,5 +226,5 @@ internal class RowWriteCommand : WriteCommand
 
     protected virtual string InsertEntry(string j) => $"{Sql.InsertEntryColumns} VALUES {EntryValues(j)} RETURNING id;";
 
-    protected static string EntryValues(string j) => $"(@ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j}, @now)";
+    protected static string EntryValues(string j) => $"(@ew{j}, @ea{j}, @eb{j}, @er{j}, @ek{j}, @ef{j}, @em{j}, @es{j}, @now)";
 }

@@ -6,7 +6,8 @@ namespace FuncLedger.Core.Persistence.Commands;
 /// <summary>
 /// One entry an operation wants to write: <paramref name="Delta"/> coins on the owner's wallet.
 /// Postings of one <paramref name="Group"/> (a transfer's two sides) replay or fail together. An <paramref name="Adjustment"/>
-/// (an operator's, with the master key) moves coins out of a frozen wallet too; nothing else does.
+/// (an operator's, with the master key) moves coins out of a frozen wallet too; nothing else does. <paramref name="Source"/> is
+/// recorded on the entry: what wrote it.
 /// </summary>
 internal readonly record struct Posting(
     int Group,
@@ -16,6 +17,7 @@ internal readonly record struct Posting(
     string? Key,
     string? Fingerprint,
     string? Meta,
+    EntrySource Source,
     bool CreateWallet,
     bool Adjustment = false);
 

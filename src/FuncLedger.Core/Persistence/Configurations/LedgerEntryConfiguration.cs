@@ -46,6 +46,7 @@ internal sealed class LedgerEntryConfiguration(LedgerProvider provider) : IEntit
         Ordinal(provider, idempotencyKey, fingerprint);
         builder.Property(e => e.Meta).HasColumnName("meta").HasMaxLength(LedgerLimits.MetaBytesMax);
         builder.Property(e => e.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
+        builder.Property(e => e.Source).HasColumnName("source").HasConversion<short>().HasDefaultValue(EntrySource.Unrecorded);
 
         builder.HasOne<Wallet>().WithMany().HasForeignKey(e => e.WalletId)
             .HasConstraintName("fk_ledger_entries_wallets_wallet_id").OnDelete(DeleteBehavior.Restrict);

@@ -37,8 +37,10 @@ internal sealed class PurchaseConfiguration(LedgerProvider provider) : IEntityTy
             .HasConstraintName("fk_shop_purchases_shop_items_sku").OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(p => p.IdempotencyKey).IsUnique().HasDatabaseName("ux_shop_purchases_idempotency_key");
         builder.HasIndex(p => p.EntryId).IsUnique().HasDatabaseName("ux_shop_purchases_entry_id");
-        // An owner's purchases newest first, and what the owner bought of one item (the per-player limit).
+        // An owner's purchases newest first, and what the owner bought of one item (the per-player limit). The second leads with
+        // the sku so it also serves the item's foreign key: an index on the sku alone would put every purchase of a best seller
+        // on one hot leaf page.
         builder.HasIndex(p => new { p.OwnerId, p.Id }).HasDatabaseName("ix_shop_purchases_owner_id_id");
-        builder.HasIndex(p => new { p.OwnerId, p.Sku }).HasDatabaseName("ix_shop_purchases_owner_id_sku");
+        builder.HasIndex(p => new { p.Sku, p.OwnerId }).HasDatabaseName("ix_shop_purchases_sku_owner_id");
     }
 }

@@ -7,7 +7,7 @@ namespace FuncLedger.Core.Persistence.Postgres;
 /// <see cref="WriteCommand"/> as two statements over arrays, for keyed entries: one guarded update of every wallet (@w,
 /// @b, @e: ids, new balances, expected old balances) returning the ids it updated, and failing on the server when any
 /// wallet no longer held its expected balance (so the COMMIT behind it rolls back), then one insert of every entry (@ew,
-/// @ea, @eb, @er, @ek, @ef, @em, in order) returning (id, idempotency_key). Entry ids are matched by key, so nothing
+/// @ea, @eb, @er, @ek, @ef, @em, @es, in order) returning (id, idempotency_key). Entry ids are matched by key, so nothing
 /// depends on the order rows come back in. Parameter @now.
 /// </summary>
 internal sealed class PostgresArrayWriteCommand : WriteCommand
@@ -15,8 +15,8 @@ internal sealed class PostgresArrayWriteCommand : WriteCommand
     internal static readonly string Text =
         "UPDATE wallets AS w SET cached_balance = " + PostgresRowWriteCommand.GuardedBalance("v.b", "w.cached_balance", "v.e")
         + ", updated_at = @now FROM unnest(@w, @b, @e) AS v(id, b, e) WHERE w.id = v.id RETURNING w.id;\n"
-        + Sql.InsertEntryColumns + " SELECT v.ew, v.ea, v.eb, v.er, v.ek, v.ef, v.em, @now "
-        + "FROM unnest(@ew, @ea, @eb, @er, @ek, @ef, @em) WITH ORDINALITY AS v(ew, ea, eb, er, ek, ef, em, n) ORDER BY v.n "
+        + Sql.InsertEntryColumns + " SELECT v.ew, v.ea, v.eb, v.er, v.ek, v.ef, v.em, v.es, @now "
+        + "FROM unnest(@ew, @ea, @eb, @er, @ek, @ef, @em, @es) WITH ORDINALITY AS v(ew, ea, eb, er, ek, ef, em, es, n) ORDER BY v.n "
         + "RETURNING id, idempotency_key;\n";
 
     public override async Task<(long[] Ids, long? PostingId)> ExecuteAsync(DbConnection connection, DbTransaction? transaction,
@@ -36,6 +36,7 @@ internal sealed class PostgresArrayWriteCommand : WriteCommand
         Sql.Add(write, "@ek", entries.Select(e => e.Key).ToArray());
         Sql.Add(write, "@ef", entries.Select(e => e.Fingerprint).ToArray());
         Sql.Add(write, "@em", entries.Select(e => e.Meta).ToArray());
+        Sql.Add(write, "@es", entries.Select(e => (short)e.Source).ToArray());
 
         await using var reader = await write.ExecuteReaderAsync(ct);
         var postingId = await ReadExtrasAsync(reader, record, ct);

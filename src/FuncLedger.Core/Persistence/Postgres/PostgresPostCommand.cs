@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using FuncLedger.Core.Domain;
 using FuncLedger.Core.Persistence.Commands;
 using Npgsql;
@@ -27,13 +28,48 @@ internal sealed class PostgresPostCommand
 
     private const string Columns = "SELECT o_kind, o_n, o_id, o_wallet, o_amount, o_balance, o_key, o_fingerprint ";
 
-    internal const string Text = Columns + "FROM ledger_post(@owner, @delta, @reason, @key, @fingerprint, @meta, @create, @adjustment, "
-        + "@keep, @now, @hold, @captured, @closedKey, @clientKey, @clientOp, @clientFingerprint, @postingStem);";
+    internal const string Text = Columns + "FROM ledger_post(@owner, @delta, @reason, @key, @fingerprint, @meta, @source, @create, "
+        + "@adjustment, @keep, @now, @hold, @captured, @closedKey, @clientKey, @clientOp, @clientFingerprint, @postingStem);";
 
     /// <summary><c>ledger_capture</c>: reads the hold (a <see cref="PostOutcome.CapturedHold"/> row; none when there is no such
     /// hold) and, when the capture's checks pass on it, runs <c>ledger_post</c> with its postings, releasing the hold.</summary>
     internal const string CaptureText = Columns
         + "FROM ledger_capture(@hold, @amount, @to, @reason, @key, @creditKey, @fingerprint, @closedKey, @register, @now);";
+
+    /// <summary><c>shop_purchase</c>: a purchase in one statement (see <see cref="PostOutcome.Bought"/>).</summary>
+    internal const string PurchaseText = Columns
+        + "FROM shop_purchase(@owner, @sku, @quantity, @price, @total, @key, @fingerprint, @meta, @now);";
+
+    /// <summary>The SQLSTATE of <c>shop_purchase</c> finding the stock taken under it (its message "out_of_stock {units left}").
+    /// </summary>
+    internal const string OutOfStockState = "FL003";
+
+    /// <summary>The purchase's rows, or null when it declined. Another buyer taking the last units after the checks answers as
+    /// the check would have: a <see cref="PostOutcome.ShopRefused"/> row (the whole statement rolled back).</summary>
+    public async Task<List<PostRow>?> PurchaseAsync(DbConnection connection, PurchaseCall purchase, DateTime now, CancellationToken ct)
+    {
+        await using var command = Sql.Create(connection, null, PurchaseText);
+        Sql.AddInt64(command, "@owner", purchase.OwnerId);
+        Sql.AddText(command, "@sku", purchase.Sku, ShopLimits.SkuLengthMax);
+        Sql.AddInt32(command, "@quantity", purchase.Quantity);
+        Sql.AddInt64(command, "@price", purchase.Price);
+        Sql.AddInt64(command, "@total", purchase.Total);
+        Sql.AddKey(command, "@key", purchase.Key);
+        Sql.AddText(command, "@fingerprint", purchase.Fingerprint, LedgerLimits.FingerprintLength);
+        Sql.AddText(command, "@meta", purchase.Meta, LedgerLimits.MetaBytesMax);
+        Sql.AddTimestamp(command, "@now", now);
+        try
+        {
+            var rows = await ReadAsync(command, ct);
+            Sql.Invariant(rows is null || rows.Count > 0, "shop_purchase returned no row");
+            return rows;
+        }
+        catch (PostgresException e) when (e.SqlState == OutOfStockState)
+        {
+            var left = long.Parse(e.MessageText.AsSpan(e.MessageText.LastIndexOf(' ') + 1), CultureInfo.InvariantCulture);
+            return [new PostRow(PostOutcome.ShopRefused, 0, 0, 0, left, 0, "out_of_stock", null)];
+        }
+    }
 
     /// <summary>The capture's rows (the hold's first; a client key's conflict alone), or null when <c>ledger_post</c> declined.
     /// </summary>
@@ -75,6 +111,7 @@ internal sealed class PostgresPostCommand
         Sql.Add(command, "@key", postings.Select(p => p.Key).ToArray());
         Sql.Add(command, "@fingerprint", postings.Select(p => p.Fingerprint).ToArray());
         Sql.Add(command, "@meta", postings.Select(p => p.Meta).ToArray());
+        Sql.Add(command, "@source", postings.Select(p => (short)p.Source).ToArray());
         Sql.Add(command, "@create", postings.Select(p => p.CreateWallet).ToArray());
         Sql.Add(command, "@adjustment", postings.Select(p => p.Adjustment).ToArray());
         Sql.Add(command, "@keep", keep);

@@ -4,7 +4,7 @@ using FuncLedger.Core.Persistence.Commands;
 
 namespace FuncLedger.Core.Persistence.Postgres;
 
-/// <summary>PostgreSQL's whole writes as one statement: <see cref="PostgresPostCommand"/> (a write, a capture) and
+/// <summary>PostgreSQL's whole writes as one statement: <see cref="PostgresPostCommand"/> (a write, a capture, a purchase) and
 /// <see cref="PostgresHoldCommand"/> (a hold, a void).</summary>
 internal sealed class PostgresServerWrites : IServerWrites
 {
@@ -17,6 +17,9 @@ internal sealed class PostgresServerWrites : IServerWrites
     public Task<List<PostRow>?> CaptureAsync(DbConnection connection, CaptureCommand capture, string fingerprint, string closedKey,
         bool register, DateTime now, CancellationToken ct) =>
         PostgresPostCommand.Instance.CaptureAsync(connection, capture, fingerprint, closedKey, register, now, ct);
+
+    public Task<List<PostRow>?> PurchaseAsync(DbConnection connection, PurchaseCall purchase, DateTime now, CancellationToken ct) =>
+        PostgresPostCommand.Instance.PurchaseAsync(connection, purchase, now, ct);
 
     public Task<HoldRow> PlaceHoldAsync(DbConnection connection, long ownerId, Hold hold, DateTime now, CancellationToken ct) =>
         PostgresHoldCommand.Instance.PlaceAsync(connection, ownerId, hold, now, ct);

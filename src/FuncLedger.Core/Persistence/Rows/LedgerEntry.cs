@@ -26,5 +26,8 @@ internal sealed class LedgerEntry
     /// <summary>A small JSON object (minified), at most <see cref="LedgerLimits.MetaBytesMax"/> bytes.</summary>
     public string? Meta { get; set; }
 
+    /// <summary>What wrote the entry (<see cref="EntrySource.Unrecorded"/> for entries older than the column).</summary>
+    public EntrySource Source { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }
