@@ -136,6 +136,35 @@ public static class Macro
         return figures;
     }
 
+    /// <summary>Promo redemptions at 8 clients (random players among the seeded wallets redeem one vanity code of an uncapped
+    /// campaign, up to 1,000 times each) against keyed credits to random wallets at 8 clients, interleaved <paramref name="rounds"/>
+    /// times in one run (bench promo).</summary>
+    public static async Task<List<Figure>> PromosAsync(Options o, int rounds = 3)
+    {
+        var pg = await PreparedPostgresAsync(o);
+        await using var services = Services(LedgerProvider.Postgres, pg);
+        var ledger = services.GetRequiredService<ILedger>();
+        var promos = services.GetRequiredService<FuncLedger.Core.Commerce.IPromos>();
+        await promos.CreateCampaignAsync(FuncLedger.Core.Commerce.CampaignTerms.Create("Bench", 1, null, null, null, null,
+            FuncLedger.Core.Domain.PromoLimits.PerPlayerLimitMax, "BENCH"));
+        var figures = new List<Figure>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var warmup = round == 1 ? o.Warmup : 1;
+            var credits = await MeasureAsync("core_credit", "postgres", 8, o.Seconds, (c, i) =>
+                ledger.CreditAsync(new CreditCommand(OwnerId.From(Random.Shared.Next(1, o.Wallets + 1)), Coins.From(1), "bench credit",
+                    IdempotencyKey.From($"pc{round}-{c}-{i}"))), warmupSeconds: warmup);
+            var redemptions = await MeasureAsync("core_promo_redeem", "postgres", 8, o.Seconds, (c, i) =>
+                promos.RedeemAsync(new FuncLedger.Core.Commerce.RedeemCommand(OwnerId.From(Random.Shared.Next(1, o.Wallets + 1)), "BENCH",
+                    IdempotencyKey.From($"pr{round}-{c}-{i}"))), warmupSeconds: warmup);
+            var ratio = credits.Tps > 0 ? Math.Round(redemptions.Tps / credits.Tps, 2) : 0;
+            figures.Add(credits);
+            figures.Add(redemptions with { Note = $"round {round}: redemptions / credits at 8 clients: {ratio}x" });
+        }
+
+        return figures;
+    }
+
     /// <summary>A 100-leg posting (one payer, 99 payees) against the 99 transfers that move the same coins, 1 client each
     /// (bench posting).</summary>
     public static async Task<List<Figure>> PostingsAsync(Options o, int legs = 100)

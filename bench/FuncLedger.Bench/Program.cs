@@ -11,6 +11,7 @@ using FuncLedger.Bench;
 // bench posting --pg <cs> [--seconds 10] [--warmup 15]   a 100-leg posting against the 99 transfers moving the same coins,
 //                                                        and a hold + capture against two transfers
 // bench purchase --pg <cs> [--seconds 10] [--warmup 15] [--rounds 3]   purchases against transfers, 8 clients each, interleaved
+// bench promo --pg <cs> [--seconds 10] [--warmup 15] [--rounds 3]      promo redemptions against credits, 8 clients each
 // bench queue --pg <cs> [--concurrency 256]          the queue function's path in-process only
 // bench drain --azurite <cs> [--messages 2000] [--batch 32]   Azurite's receive + delete ceiling only
 // bench micro            (BenchmarkDotNet, short run)
@@ -71,6 +72,17 @@ switch (mode)
         var o = new Macro.Options(Arg("--pg", ""), "", int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
             int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), ".", int.Parse(Arg("--warmup", "15"), CultureInfo.InvariantCulture));
         foreach (var figure in await Macro.PurchasesAsync(o, int.Parse(Arg("--rounds", "3"), CultureInfo.InvariantCulture)))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(figure, BenchJson.Default.Figure));
+        }
+
+        return 0;
+    }
+    case "promo":
+    {
+        var o = new Macro.Options(Arg("--pg", ""), "", int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), ".", int.Parse(Arg("--warmup", "15"), CultureInfo.InvariantCulture));
+        foreach (var figure in await Macro.PromosAsync(o, int.Parse(Arg("--rounds", "3"), CultureInfo.InvariantCulture)))
         {
             Console.WriteLine(JsonSerializer.Serialize(figure, BenchJson.Default.Figure));
         }

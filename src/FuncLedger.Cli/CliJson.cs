@@ -19,6 +19,7 @@ namespace FuncLedger.Cli;
 [JsonSerializable(typeof(FuncLedger.Core.Domain.AdjustmentResult))]
 [JsonSerializable(typeof(FuncLedger.Core.Commerce.ShopItem[]))]
 [JsonSerializable(typeof(FuncLedger.Core.Commerce.ShopRevenue))]
+[JsonSerializable(typeof(FuncLedger.Core.Commerce.PromoCampaign))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>funcledger status --json</c>. Counts are null on a database that is not migrated.</summary>

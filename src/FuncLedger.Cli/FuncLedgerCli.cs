@@ -45,6 +45,7 @@ public static class FuncLedgerCli
             StatusCommand.Create(stdout, stderr),
             WalletsCommand.Create(stdout, stderr),
             ShopCommand.Create(stdout, stderr),
+            PromoCommand.Create(stdout, stderr),
             PayoutsCommand.Create(stdout, stderr),
             RunsCommand.Create(stdout, stderr),
             LinksCommand.Create(stdout, stderr),

@@ -39,6 +39,10 @@ public static class DependencyInjection
         configuration.GetSection($"{Section}:Holds").Bind(holds);
         holds.Validate();
         services.AddSingleton(holds);
+        var promo = new Commerce.PromoOptions();
+        configuration.GetSection($"{Section}:Promo").Bind(promo);
+        promo.Validate();
+        services.AddSingleton(promo);
         var connection = new LedgerConnectionOptions();
         configuration.GetSection(Section).Bind(connection);
         return services.AddLedgerCore(provider, connectionString, retry, postgres, connection);
@@ -108,6 +112,10 @@ public static class DependencyInjection
         services.AddSingleton<ShopCheckouts>();
         services.AddSingleton<CheckoutClosing>();
         services.AddSingleton<IShop, Shop>();
+        services.TryAddSingleton(new PromoOptions());
+        services.AddSingleton<PromoCampaigns>();
+        services.AddSingleton<PromoRedemptions>();
+        services.AddSingleton<IPromos, Promos>();
         return services;
     }
 

@@ -1016,3 +1016,156 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    CREATE TABLE [promo_attempts] (
+        [id] bigint NOT NULL IDENTITY,
+        [owner_id] bigint NOT NULL,
+        [refusal] varchar(40) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_promo_attempts] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    CREATE TABLE [promo_campaigns] (
+        [id] bigint NOT NULL IDENTITY,
+        [name] nvarchar(100) NOT NULL,
+        [coins] bigint NOT NULL,
+        [items] nvarchar(2048) NULL,
+        [starts_at] datetime2 NULL,
+        [ends_at] datetime2 NULL,
+        [max_redemptions] int NULL,
+        [per_player_limit] int NOT NULL,
+        [vanity_code] varchar(32) COLLATE Latin1_General_100_BIN2 NULL,
+        [active] bit NOT NULL,
+        [redemptions] int NOT NULL,
+        [codes_issued] int NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [updated_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_promo_campaigns] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_promo_campaigns_coins_positive] CHECK (coins > 0),
+        CONSTRAINT [ck_promo_campaigns_per_player_limit_positive] CHECK (per_player_limit > 0),
+        CONSTRAINT [ck_promo_campaigns_redemptions] CHECK (redemptions >= 0 AND (max_redemptions IS NULL OR redemptions <= max_redemptions))
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    CREATE TABLE [promo_codes] (
+        [code_hash] char(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [campaign_id] bigint NOT NULL,
+        [redemption_id] bigint NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_promo_codes] PRIMARY KEY ([code_hash]),
+        CONSTRAINT [fk_promo_codes_promo_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [promo_campaigns] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    CREATE TABLE [promo_redemptions] (
+        [id] bigint NOT NULL IDENTITY,
+        [campaign_id] bigint NOT NULL,
+        [owner_id] bigint NOT NULL,
+        [wallet_id] bigint NOT NULL,
+        [code_hash] char(64) COLLATE Latin1_General_100_BIN2 NULL,
+        [coins] bigint NOT NULL,
+        [entry_id] bigint NOT NULL,
+        [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_promo_redemptions] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_promo_redemptions_coins_positive] CHECK (coins > 0),
+        CONSTRAINT [fk_promo_redemptions_ledger_entries_entry_id] FOREIGN KEY ([entry_id]) REFERENCES [ledger_entries] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_promo_redemptions_promo_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [promo_campaigns] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    CREATE INDEX [ix_promo_attempts_owner_id_created_at] ON [promo_attempts] ([owner_id], [created_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ux_promo_campaigns_active_vanity_code] ON [promo_campaigns] ([vanity_code]) WHERE [active] = 1 AND [vanity_code] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    CREATE INDEX [ix_promo_codes_campaign_id] ON [promo_codes] ([campaign_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    CREATE INDEX [ix_promo_redemptions_campaign_id_owner_id] ON [promo_redemptions] ([campaign_id], [owner_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_promo_redemptions_entry_id] ON [promo_redemptions] ([entry_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_promo_redemptions_idempotency_key] ON [promo_redemptions] ([idempotency_key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    -- funcledger_app's grants on what PromoCodes adds (app_role.v1.sql to v4 hold the rest). The idempotent script runs this in
+    -- the batch that creates the tables: the grants compile when they run.
+    EXEC(N'GRANT SELECT, INSERT, UPDATE ([active], [redemptions], [codes_issued], [updated_at]) ON [promo_campaigns] TO [funcledger_app];
+    GRANT SELECT, INSERT, UPDATE ([redemption_id]) ON [promo_codes] TO [funcledger_app];
+    GRANT SELECT, INSERT ON [promo_redemptions] TO [funcledger_app];
+    GRANT SELECT, INSERT ON [promo_attempts] TO [funcledger_app];');
+
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205213354_PromoCodes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205213354_PromoCodes', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -22,6 +22,7 @@ public enum LedgerOperation
     Checkout = 13,
     CheckoutConfirm = 14,
     CheckoutCancel = 15,
+    PromoRedeem = 16,
 }
 
 /// <summary>

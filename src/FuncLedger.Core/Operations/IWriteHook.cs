@@ -6,7 +6,9 @@ namespace FuncLedger.Core.Operations;
 /// <summary>
 /// What an operation beyond plain postings (a hold's capture, a reversal) does inside the write's transaction, under the
 /// wallets' locks: <see cref="BeforeBalancesAsync"/> checks its own state and may adjust the locked rows (a capture releases its
-/// hold) before the balances are computed; <see cref="AfterWriteAsync"/> records what links to the new entries. A hook never
+/// hold) before the balances are computed; <see cref="AfterWriteAsync"/> records what links to the new entries. A wallet the
+/// write creates (a first credit) is locked only after <see cref="BeforeBalancesAsync"/>: a count that must be exact per owner
+/// belongs in <see cref="AfterWriteAsync"/>, which runs under every lock (a promo's per-player cap). A hook never
 /// runs for a pure replay. Its commands go through <see cref="LedgerWriter.Step.Context"/> (EF, on the write's transaction)
 /// or the step's connection.
 /// </summary>

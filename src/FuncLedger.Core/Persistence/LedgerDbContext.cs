@@ -40,6 +40,14 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     internal DbSet<CheckoutLineRow> CheckoutLines => Set<CheckoutLineRow>();
 
+    internal DbSet<PromoCampaignRow> PromoCampaigns => Set<PromoCampaignRow>();
+
+    internal DbSet<PromoCodeRow> PromoCodes => Set<PromoCodeRow>();
+
+    internal DbSet<PromoRedemptionRow> PromoRedemptions => Set<PromoRedemptionRow>();
+
+    internal DbSet<PromoAttemptRow> PromoAttempts => Set<PromoAttemptRow>();
+
     /// <summary>The provider this context runs on.</summary>
     public LedgerProvider Provider => LedgerDatabase.ProviderOf(Database.ProviderName);
 
@@ -64,5 +72,9 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new RefundConfiguration(provider));
         modelBuilder.ApplyConfiguration(new CheckoutConfiguration(provider));
         modelBuilder.ApplyConfiguration(new CheckoutLineConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new PromoCampaignConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new PromoCodeConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new PromoRedemptionConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new PromoAttemptConfiguration());
     }
 }

@@ -30,6 +30,13 @@ public sealed partial class HttpErrors(ILogger<HttpErrors> logger)
                     answer.Headers[IdempotencyHeaders.Replayed] = "true";
                 }
 
+                if (e is Core.Commerce.TooManyAttemptsException limited)
+                {
+                    // The oldest failed attempt of the window leaves it then.
+                    answer.Headers["Retry-After"] =
+                        ((long)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+
                 return answer;
             case HttpProblemException e:
                 var refused = LedgerHttp.Respond(HttpProblems.Create(e.Code, e.Message, instance, e.Errors));

@@ -607,6 +607,214 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PromoAttemptRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Refusal")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refusal");
+
+                    b.HasKey("Id")
+                        .HasName("pk_promo_attempts");
+
+                    b.HasIndex("OwnerId", "CreatedAt")
+                        .HasDatabaseName("ix_promo_attempts_owner_id_created_at");
+
+                    b.ToTable("promo_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PromoCampaignRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<int>("CodesIssued")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("codes_issued");
+
+                    b.Property<long>("Coins")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("coins");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Items")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("items");
+
+                    b.Property<int?>("MaxRedemptions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_redemptions");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("PerPlayerLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("per_player_limit");
+
+                    b.Property<int>("Redemptions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("redemptions");
+
+                    b.Property<DateTime?>("StartsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_at");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("VanityCode")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("vanity_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_promo_campaigns");
+
+                    b.HasIndex("VanityCode")
+                        .IsUnique()
+                        .HasDatabaseName("ux_promo_campaigns_active_vanity_code")
+                        .HasFilter("active AND vanity_code IS NOT NULL");
+
+                    b.ToTable("promo_campaigns", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_promo_campaigns_coins_positive", "coins > 0");
+
+                            t.HasCheckConstraint("ck_promo_campaigns_per_player_limit_positive", "per_player_limit > 0");
+
+                            t.HasCheckConstraint("ck_promo_campaigns_redemptions", "redemptions >= 0 AND (max_redemptions IS NULL OR redemptions <= max_redemptions)");
+                        });
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PromoCodeRow", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_hash")
+                        .IsFixedLength();
+
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("RedemptionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("redemption_id");
+
+                    b.HasKey("Hash")
+                        .HasName("pk_promo_codes");
+
+                    b.HasIndex("CampaignId")
+                        .HasDatabaseName("ix_promo_codes_campaign_id");
+
+                    b.ToTable("promo_codes", (string)null);
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PromoRedemptionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_hash")
+                        .IsFixedLength();
+
+                    b.Property<long>("Coins")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("coins");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("owner_id");
+
+                    b.Property<long>("WalletId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_promo_redemptions");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_promo_redemptions_entry_id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_promo_redemptions_idempotency_key");
+
+                    b.HasIndex("CampaignId", "OwnerId")
+                        .HasDatabaseName("ix_promo_redemptions_campaign_id_owner_id");
+
+                    b.ToTable("promo_redemptions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_promo_redemptions_coins_positive", "coins > 0");
+                        });
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.PurchaseRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1106,6 +1314,33 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_entries_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PromoCodeRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.PromoCampaignRow", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_promo_codes_promo_campaigns_campaign_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PromoRedemptionRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.PromoCampaignRow", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_promo_redemptions_promo_campaigns_campaign_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_promo_redemptions_ledger_entries_entry_id");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.PurchaseRow", b =>

@@ -58,6 +58,8 @@ public sealed class LedgerHarness : IAsyncDisposable
 
     public Commerce.IShop Shop => _services.GetRequiredService<Commerce.IShop>();
 
+    public Commerce.IPromos Promos => _services.GetRequiredService<Commerce.IPromos>();
+
     /// <summary>Wallets whose cached held coins differ from the sum of their pending holds.</summary>
     public Task<long> HeldDriftCountAsync() => ScalarAsync(InvariantSql.HeldDrift);
 

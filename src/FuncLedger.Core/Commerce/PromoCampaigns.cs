@@ -1,0 +1,154 @@
+using System.Globalization;
+using FuncLedger.Core.Domain;
+using FuncLedger.Core.Operations;
+using FuncLedger.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace FuncLedger.Core.Commerce;
+
+/// <summary>Operators' side of promo codes: campaigns (create, read with counts, switch on and off) and single-use codes.</summary>
+internal sealed class PromoCampaigns(LedgerWrites writes)
+{
+    public async Task<PromoCampaign> CreateAsync(CampaignTerms terms, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var now = ShopCatalog.Microseconds(writes.Now);
+        var id = await writes.RunAsync(async (db, ct) =>
+        {
+            foreach (var item in terms.Items)
+            {
+                if (!await db.ShopItems.AnyAsync(i => i.Sku == item.Sku.Value, ct))
+                {
+                    throw new ItemNotFoundException(item.Sku.Value);
+                }
+            }
+
+            await CheckVanityFreeAsync(db, terms.VanityCode, null, ct);
+            var row = new PromoCampaignRow
+            {
+                Name = terms.Name, Coins = terms.Coins.Value, Items = Format(terms.Items), StartsAt = terms.StartsAt?.UtcDateTime,
+                EndsAt = terms.EndsAt?.UtcDateTime, MaxRedemptions = terms.MaxRedemptions, PerPlayerLimit = terms.PerPlayerLimit,
+                VanityCode = terms.VanityCode, Active = true, CreatedAt = now, UpdatedAt = now,
+            };
+            db.PromoCampaigns.Add(row);
+            await SaveVanityAsync(db, terms.VanityCode, ct);
+            return row.Id;
+        }, cancellationToken);
+        return await GetAsync(id, cancellationToken);
+    }
+
+    public async Task<PromoCampaign> SetActiveAsync(long campaignId, bool active, CancellationToken cancellationToken)
+    {
+        await writes.RunAsync(async (db, ct) =>
+        {
+            var row = await db.PromoCampaigns.AsTracking().SingleOrDefaultAsync(c => c.Id == campaignId, ct)
+                ?? throw new CampaignNotFoundException(campaignId);
+            if (row.Active != active)
+            {
+                if (active)
+                {
+                    await CheckVanityFreeAsync(db, row.VanityCode, row.Id, ct);
+                }
+
+                (row.Active, row.UpdatedAt) = (active, ShopCatalog.Microseconds(writes.Now));
+                await SaveVanityAsync(db, row.VanityCode, ct);
+            }
+
+            return 0;
+        }, cancellationToken);
+        return await GetAsync(campaignId, cancellationToken);
+    }
+
+    public Task<PromoCampaign> GetAsync(long campaignId, CancellationToken cancellationToken) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var row = await db.PromoCampaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == campaignId, ct)
+                ?? throw new CampaignNotFoundException(campaignId);
+            // The counts are read from the redemptions and the coins granted are their entries' sum, not counters: the stats
+            // cannot disagree with the ledger (only a capped campaign keeps a counter, for its cap).
+            var granted = await (from r in db.PromoRedemptions where r.CampaignId == campaignId
+                                 join e in db.LedgerEntries on r.EntryId equals e.Id
+                                 select e.Amount).SumAsync(ct);
+            var redeemed = await db.PromoRedemptions.CountAsync(r => r.CampaignId == campaignId, ct);
+            return Describe(row, granted, redeemed);
+        }, cancellationToken).AsTask();
+
+    /// <summary>Generates <paramref name="count"/> single-use codes, stores their hashes and answers the codes once.</summary>
+    public async Task<GeneratedCodes> GenerateAsync(long campaignId, int count, CancellationToken cancellationToken)
+    {
+        if (count is < 1 or > PromoLimits.CodesPerRequestMax)
+        {
+            throw new LedgerValidationException("count", $"A request generates 1 to {PromoLimits.CodesPerRequestMax} codes.");
+        }
+
+        var codes = new string[count];
+        return await writes.RunAsync(async (db, ct) =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var changed = await db.PromoCampaigns.Where(c => c.Id == campaignId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.CodesIssued, c => c.CodesIssued + count), ct);
+            if (changed == 0)
+            {
+                throw new CampaignNotFoundException(campaignId);
+            }
+
+            var now = ShopCatalog.Microseconds(writes.Now);
+            var hashes = new HashSet<string>(count, StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                // 60 bits each: a repeat within a request is astronomically rare, and drawn again when it happens.
+                do
+                {
+                    codes[i] = PromoCodes.Generate();
+                }
+                while (!hashes.Add(PromoCodes.Hash(codes[i])));
+            }
+
+            db.PromoCodes.AddRange(hashes.Select(h => new PromoCodeRow { Hash = h, CampaignId = campaignId, CreatedAt = now }));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return new GeneratedCodes(campaignId, codes);
+        }, cancellationToken);
+    }
+
+    private static async Task CheckVanityFreeAsync(LedgerDbContext db, string? vanity, long? self, CancellationToken ct)
+    {
+        if (vanity is not null && await db.PromoCampaigns.AnyAsync(c => c.Active && c.VanityCode == vanity && c.Id != self, ct))
+        {
+            throw new VanityCodeTakenException(vanity);
+        }
+    }
+
+    /// <summary>Saves; two operators racing for one vanity code meet at the unique index, and the loser is told so.</summary>
+    private static async Task SaveVanityAsync(LedgerDbContext db, string? vanity, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (vanity is not null)
+        {
+            if (await db.PromoCampaigns.AsNoTracking().AnyAsync(c => c.Active && c.VanityCode == vanity, ct))
+            {
+                throw new VanityCodeTakenException(vanity);
+            }
+
+            throw;
+        }
+    }
+
+    internal static PromoCampaign Describe(PromoCampaignRow r, long granted, int redeemed) =>
+        new(r.Id, r.Name, r.Coins, Parse(r.Items), Offset(r.StartsAt), Offset(r.EndsAt), r.MaxRedemptions, r.PerPlayerLimit,
+            r.VanityCode, r.Active, r.CodesIssued, redeemed, granted, new DateTimeOffset(r.CreatedAt, TimeSpan.Zero));
+
+    private static DateTimeOffset? Offset(DateTime? at) => at is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    private static string? Format(IReadOnlyList<PromoItem> items) => items.Count == 0
+        ? null
+        : string.Join(',', items.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Sku.Value}:{i.Quantity}")));
+
+    internal static IReadOnlyList<PromoItemGrant> Parse(string? items) => items is null
+        ? []
+        : [.. items.Split(',').Select(p => p.Split(':'))
+            .Select(p => new PromoItemGrant(p[0], int.Parse(p[1], CultureInfo.InvariantCulture)))];
+}
