@@ -98,6 +98,21 @@ public sealed record ShopItem(
 public sealed record ShopItemPage(IReadOnlyList<ShopItem> Items, string? NextCursor);
 
 /// <summary>A purchase: the price paid per unit, the total debited, the debit's transaction and the balance right after it.</summary>
+/// <summary>Units of one sku a promo grants.</summary>
+public sealed record PromoItem(string Sku, int Quantity);
+
+/// <summary>A promo redemption: the coins credited (the entry and the balance after) and the items granted.</summary>
+public sealed record PromoRedemption(
+    long RedemptionId, long CampaignId, long OwnerId, long Coins, IReadOnlyList<PromoItem> Items, long TransactionId, long BalanceAfter,
+    string IdempotencyKey)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
+/// <summary>What redeeming a code would grant now.</summary>
+public sealed record PromoCheck(long CampaignId, string Name, long Coins, IReadOnlyList<PromoItem> Items);
+
 public sealed record Purchase(
     long PurchaseId, long OwnerId, string Sku, string Title, int Quantity, long Price, long Total, int RefundedQuantity, long TransactionId,
     long BalanceAfter, string IdempotencyKey, DateTimeOffset CreatedAt)
@@ -129,6 +144,8 @@ public sealed record Checkout(
 }
 
 internal sealed record PurchaseRequest(string Sku, int Quantity, long ExpectedPrice);
+
+internal sealed record RedeemRequest(string Code);
 
 internal sealed record CheckoutRequest(IReadOnlyList<CheckoutItem> Items, DateTimeOffset? ExpiresAt);
 
@@ -172,4 +189,7 @@ internal sealed record PostingReverseRequest(string Reason);
 [JsonSerializable(typeof(Checkout))]
 [JsonSerializable(typeof(PurchaseRequest))]
 [JsonSerializable(typeof(CheckoutRequest))]
+[JsonSerializable(typeof(RedeemRequest))]
+[JsonSerializable(typeof(PromoRedemption))]
+[JsonSerializable(typeof(PromoCheck))]
 internal sealed partial class ClientJson : JsonSerializerContext;

@@ -144,6 +144,22 @@ public sealed class FuncLedgerClient(HttpClient http)
         return value with { Replayed = replayed };
     }
 
+    /// <summary>Redeems a promo code for the owner: the credit, the redemption and the items in one transaction; a retry under
+    /// the key answers the first redemption. Refusals: promo_invalid, promo_not_started, promo_expired, promo_exhausted,
+    /// promo_already_redeemed, too_many_attempts.</summary>
+    public async Task<PromoRedemption> RedeemPromoAsync(long ownerId, string code, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("wallets/{0}/promo-redemptions", ownerId), new RedeemRequest(code),
+            ClientJson.Default.RedeemRequest, ClientJson.Default.PromoRedemption, idempotencyKey, cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
+    /// <summary>What redeeming <paramref name="code"/> would grant the owner now (a refusal counts as a failed attempt).</summary>
+    public Task<PromoCheck> CheckPromoAsync(long ownerId, string code, CancellationToken cancellationToken = default) =>
+        ReadAsync(Path("wallets/{0}/promo-redemptions/check", ownerId) + "?code=" + Uri.EscapeDataString(code),
+            ClientJson.Default.PromoCheck, cancellationToken);
+
     /// <summary>An owner's purchases, newest first.</summary>
     public Task<PurchasePage> GetPurchasesAsync(long ownerId, int limit = 50, string? cursor = null,
         CancellationToken cancellationToken = default) =>

@@ -28,7 +28,7 @@ public static class FuncLedgerClientRegistration
 {
     /// <summary>Registers <see cref="FuncLedgerClient"/> as a typed HttpClient with its resilience pipeline: each attempt
     /// bounded by <see cref="FuncLedgerClientOptions.AttemptTimeout"/>, and retried (same request, same idempotency key)
-    /// on 503, 408, 429, a 409 that carries Retry-After (<c>idempotency_in_flight</c>), a network error or a timed-out
+    /// on 503, 408, 429 (unless its Retry-After is over <see cref="RetryAfterMax"/>), a 409 that carries Retry-After (<c>idempotency_in_flight</c>), a network error or a timed-out
     /// attempt.</summary>
     public static IHttpClientBuilder AddFuncLedgerClient(this IServiceCollection services, Action<FuncLedgerClientOptions> configure)
     {
@@ -68,12 +68,17 @@ public static class FuncLedgerClientRegistration
         return builder;
     }
 
+    /// <summary>The longest Retry-After the client waits out by itself: a 429 that asks for longer (promo codes'
+    /// <c>too_many_attempts</c>, up to an hour) is the caller's to handle, not a retry's.</summary>
+    public static readonly TimeSpan RetryAfterMax = TimeSpan.FromSeconds(60);
+
     /// <summary>What a retry with the same key may fix.</summary>
     public static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
         { Exception: HttpRequestException or TimeoutRejectedException } => true,
         { Result: { } response } => response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout
-            or HttpStatusCode.TooManyRequests
+            || (response.StatusCode == HttpStatusCode.TooManyRequests
+                && (response.Headers.RetryAfter?.Delta ?? TimeSpan.Zero) <= RetryAfterMax)
             || (response.StatusCode == HttpStatusCode.Conflict && response.Headers.RetryAfter is not null),
         _ => false,
     };

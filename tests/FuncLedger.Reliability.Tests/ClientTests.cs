@@ -81,6 +81,42 @@ public sealed class ClientTests(ReliabilityFixture fx) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_promo_code_is_checked_and_redeemed_once_under_a_retried_key()
+    {
+        await using var services = Services();
+        var client = services.GetRequiredService<FuncLedgerClient>();
+        using var ops = fx.Client();
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/ops/promo/campaigns")
+        {
+            Content = new StringContent("""{"name":"Client","coins":40,"vanityCode":"CLIENT-40"}""", System.Text.Encoding.UTF8,
+                "application/json"),
+        };
+        create.Headers.Add("x-functions-key", StandaloneProcess.MasterKey);
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await ops.SendAsync(create)).StatusCode);
+
+        var check = await client.CheckPromoAsync(701, "client-40");
+        var redeemed = await client.RedeemPromoAsync(701, "client-40", "client-promo-1");
+        var again = await client.RedeemPromoAsync(701, "CLIENT-40", "client-promo-1");
+        var twice = await Assert.ThrowsAsync<FuncLedgerProblemException>(() => client.RedeemPromoAsync(701, "CLIENT-40"));
+        var unknown = await Assert.ThrowsAsync<FuncLedgerNotFoundException>(() => client.CheckPromoAsync(701, "NOPE-NOPE"));
+
+        Assert.Equal((40L, "Client"), (check.Coins, check.Name));
+        Assert.Equal((40L, 40L, false, true), (redeemed.Coins, redeemed.BalanceAfter, redeemed.Replayed, again.Replayed));
+        Assert.Equal(("promo_already_redeemed", "promo_invalid"), (twice.Code, unknown.Code));
+
+        // Ten bad guesses, then a 429 whose Retry-After is an hour: the client answers it at once instead of waiting it out.
+        for (var i = 0; i < 10; i++)
+        {
+            await Assert.ThrowsAsync<FuncLedgerNotFoundException>(() => client.CheckPromoAsync(702, $"GUESS-{i}"));
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var limited = await Assert.ThrowsAsync<FuncLedgerProblemException>(() => client.RedeemPromoAsync(702, "CLIENT-40"));
+        Assert.Equal("too_many_attempts", limited.Code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the client waited {clock.Elapsed} on a 429 of an hour");
+    }
+
+    [Fact]
     public async Task Every_call_answers_typed_results_and_problems_become_typed_exceptions()
     {
         await using var services = Services();
@@ -185,6 +221,9 @@ public sealed class ClientTests(ReliabilityFixture fx) : IAsyncLifetime
     [InlineData(typeof(PurchasePage), "PurchasesResponse")]
     [InlineData(typeof(Inventory), "InventoryResponse")]
     [InlineData(typeof(Checkout), "CheckoutResponse")]
+    [InlineData(typeof(PromoRedemption), "RedemptionResponse")]
+    [InlineData(typeof(PromoCheck), "PromoCheckResponse")]
+    [InlineData(typeof(PromoItem), "PromoItem")]
     public void The_client_models_are_the_openapi_schemas(Type model, string schema)
     {
         var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(ReliabilityFixture.RepositoryRoot, "docs", "openapi.json"))).RootElement;
