@@ -28,8 +28,8 @@ public static class FuncLedgerClientRegistration
 {
     /// <summary>Registers <see cref="FuncLedgerClient"/> as a typed HttpClient with its resilience pipeline: each attempt
     /// bounded by <see cref="FuncLedgerClientOptions.AttemptTimeout"/>, and retried (same request, same idempotency key)
-    /// on 503, 408, 429 (unless its Retry-After is over <see cref="RetryAfterMax"/>), a 409 that carries Retry-After (<c>idempotency_in_flight</c>), a network error or a timed-out
-    /// attempt.</summary>
+    /// on 503, 408, 429 (unless its Retry-After is over <see cref="RetryAfterMax"/>), a 409 that carries Retry-After
+    /// (<c>idempotency_in_flight</c>), a network error or a timed-out attempt.</summary>
     public static IHttpClientBuilder AddFuncLedgerClient(this IServiceCollection services, Action<FuncLedgerClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
