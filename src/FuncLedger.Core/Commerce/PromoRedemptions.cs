@@ -29,20 +29,20 @@ internal sealed class PromoRedemptions(LedgerWrites writes, PromoOptions options
             return await ByKeyAsync(key, cancellationToken) with { Replayed = true };
         }
 
-        var (campaign, codeHash) = await RefusingAsync(owner,
-            ct => writes.RunAsync((db, c) => FindAsync(db, command.Code, hash, c), ct).AsTask(), cancellationToken);
-        var reason = codeHash is null ? $"Promo: {campaign.VanityCode}" : $"Promo: {campaign.Name}";
-        var meta = string.Create(CultureInfo.InvariantCulture, $$"""{"kind":"promo","campaignId":{{campaign.Id}}}""");
-        Posting[] credit =
-        [
-            new(0, owner, campaign.Coins, reason.Length <= LedgerLimits.ReasonLengthMax ? reason : reason[..LedgerLimits.ReasonLengthMax],
-                key, fingerprint, meta, EntrySource.Promo, CreateWallet: true),
-        ];
-        var hook = new RedeemHook(campaign.Id, owner, codeHash, key);
-        var posted = (await RefusingAsync(owner, ct => writes.WriteAsync(credit, record, ct, hook), cancellationToken)).Postings[0];
-        return hook.Redemption is { } row && !posted.Replayed
-            ? Describe(row, campaign, posted.BalanceAfter)
-            : await ByKeyAsync(key, cancellationToken) with { Replayed = true };
+        // The attempt budget is read once, before the code is looked up; a refusal of the lookup or of the write is one attempt.
+        return await RefusingAsync(owner, async ct =>
+        {
+            var (campaign, codeHash) = await writes.RunAsync((db, c) => FindAsync(db, command.Code, hash, c), ct);
+            // At most "Promo: " and a name of PromoLimits.NameLengthMax characters: always within an entry's reason.
+            var reason = codeHash is null ? $"Promo: {campaign.VanityCode}" : $"Promo: {campaign.Name}";
+            var meta = string.Create(CultureInfo.InvariantCulture, $$"""{"kind":"promo","campaignId":{{campaign.Id}}}""");
+            Posting[] credit = [new(0, owner, campaign.Coins, reason, key, fingerprint, meta, EntrySource.Promo, CreateWallet: true)];
+            var hook = new RedeemHook(campaign.Id, owner, codeHash, key);
+            var posted = (await writes.WriteAsync(credit, record, ct, hook)).Postings[0];
+            return hook.Redemption is { } row && !posted.Replayed
+                ? Describe(row, campaign, posted.BalanceAfter)
+                : await ByKeyAsync(key, ct) with { Replayed = true };
+        }, cancellationToken);
     }
 
     /// <summary>What a redeem would answer now, writing nothing but a failed attempt.</summary>

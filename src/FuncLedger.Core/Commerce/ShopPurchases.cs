@@ -117,11 +117,11 @@ internal sealed class ShopPurchases(LedgerWrites writes)
 
     private static Exception Refusal(PostRow refused, string sku) => refused.Key switch
     {
-        "item_not_found" => new ItemNotFoundException(sku),
-        "item_unavailable" => new ItemUnavailableException(sku),
-        "price_changed" => new PriceChangedException(sku, refused.Amount),
-        "out_of_stock" => new OutOfStockException(sku, refused.Amount),
-        "purchase_limit" => new PurchaseLimitException(sku, (int)refused.Amount, refused.Balance),
+        ShopErrorCodes.ItemNotFound => new ItemNotFoundException(sku),
+        ShopErrorCodes.ItemUnavailable => new ItemUnavailableException(sku),
+        ShopErrorCodes.PriceChanged => new PriceChangedException(sku, refused.Amount),
+        ShopErrorCodes.OutOfStock => new OutOfStockException(sku, refused.Amount),
+        ShopErrorCodes.PurchaseLimit => new PurchaseLimitException(sku, (int)refused.Amount, refused.Balance),
         _ => new LedgerInvariantException($"shop_purchase answered an unknown refusal '{refused.Key}'"),
     };
 

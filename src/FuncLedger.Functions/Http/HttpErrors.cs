@@ -17,6 +17,9 @@ public sealed partial class HttpErrors(ILogger<HttpErrors> logger)
     /// <summary>True when the failure means the ledger's database is busy or unreachable (503, and unhealthy).</summary>
     public static bool IsUnavailable(Exception exception) => exception is LedgerUnavailableException;
 
+    /// <summary>A wait as Retry-After's whole seconds, rounded up.</summary>
+    private static string Seconds(TimeSpan wait) => ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
     public JsonResponse<Problem> Map(Exception exception, string instance)
     {
         ArgumentNullException.ThrowIfNull(exception);
@@ -33,8 +36,7 @@ public sealed partial class HttpErrors(ILogger<HttpErrors> logger)
                 if (e is Core.Commerce.TooManyAttemptsException limited)
                 {
                     // The oldest failed attempt of the window leaves it then.
-                    answer.Headers["Retry-After"] =
-                        ((long)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    answer.Headers["Retry-After"] = Seconds(limited.RetryAfter);
                 }
 
                 return answer;
@@ -53,9 +55,7 @@ public sealed partial class HttpErrors(ILogger<HttpErrors> logger)
                 var busy = LedgerHttp.Respond(HttpProblems.Create(ProblemCodes.ServiceUnavailable,
                     "The ledger is busy. Retry the same request with the same idempotency key.", instance));
                 // The database's own wait when it named one (an Azure SQL resume, throttling), else a second.
-                busy.Headers["Retry-After"] = e is LedgerUnavailableException { RetryAfter: { } wait }
-                    ? ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture)
-                    : RetryAfter;
+                busy.Headers["Retry-After"] = e is LedgerUnavailableException { RetryAfter: { } wait } ? Seconds(wait) : RetryAfter;
                 return busy;
             default:
                 // The exception's text can quote data (a duplicate key value, a path): log its type and SQL state only.

@@ -47,6 +47,18 @@ public abstract class PromoTests(ILedgerDatabase database) : ShopTestBase(databa
     }
 
     [Fact]
+    public async Task A_promo_entry_names_its_campaign_in_full_even_at_the_longest_name()
+    {
+        var name = new string('n', PromoLimits.NameLengthMax);
+        var campaign = await Promos.CreateCampaignAsync(CampaignTerms.Create(name, 5, null, null, null, null, null, null));
+        var code = (await Promos.GenerateCodesAsync(campaign.CampaignId, 1)).Codes[0];
+
+        await RedeemAsync(1, code, "long-name");
+
+        Assert.Equal("Promo: " + name, (await Ledger.GetHistoryAsync(1))[0].Reason);
+    }
+
+    [Fact]
     public async Task Single_use_codes_are_shown_once_kept_as_hashes_and_redeemed_once()
     {
         var campaign = await CampaignAsync(vanity: null, coins: 25);
