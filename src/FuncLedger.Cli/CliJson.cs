@@ -20,6 +20,7 @@ namespace FuncLedger.Cli;
 [JsonSerializable(typeof(FuncLedger.Core.Commerce.ShopItem[]))]
 [JsonSerializable(typeof(FuncLedger.Core.Commerce.ShopRevenue))]
 [JsonSerializable(typeof(FuncLedger.Core.Commerce.PromoCampaign))]
+[JsonSerializable(typeof(FuncLedger.Core.Commerce.PromoBudget))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>funcledger status --json</c>. Counts are null on a database that is not migrated.</summary>

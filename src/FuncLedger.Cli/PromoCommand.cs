@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FuncLedger.Cli;
 
-/// <summary><c>funcledger promo create|generate|stats|deactivate</c>: campaigns and single-use codes, as the master key's
-/// <c>ops/promo</c> routes keep them.</summary>
+/// <summary><c>funcledger promo create|generate|stats|deactivate|budget</c>: campaigns, single-use codes and the budget lines, as
+/// the master key's <c>ops/promo</c> routes keep them.</summary>
 internal static class PromoCommand
 {
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON on stdout" };
@@ -53,7 +53,34 @@ internal static class PromoCommand
                 $"{codes.Codes.Count} codes for campaign {codes.CampaignId} written to {file.FullName}"));
             return ExitCodes.Clean;
         }));
-        return new Command("promo", "Promo campaigns and their single-use codes.") { create, generate, stats, deactivate };
+        var budget = new Command("budget", "Every campaign's budget line, checked against its entries (exit 1 on drift).") { JsonOption };
+        budget.SetAction((parse, ct) => FuncLedgerCli.GuardAsync(parse, stderr, async () =>
+        {
+            await using var services = await CliSettings.ConnectAsync(parse, stderr, ct);
+            var b = await services.GetRequiredService<IPromos>().GetBudgetAsync(ct);
+            if (parse.GetValue(JsonOption))
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(b, CliJson.Default.PromoBudget));
+            }
+            else
+            {
+                foreach (var l in b.Campaigns)
+                {
+                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"campaign {l.CampaignId}: redemptions "
+                        + $"{l.Redemptions} ({l.Revoked} revoked), recorded {l.CoinsRecorded}, entries {l.CoinsGranted}"
+                        + $"{(l.Drifts ? " DRIFT" : "")}"));
+                }
+
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"coins granted {b.CoinsGranted}, promo entries "
+                    + $"without a redemption {b.UnlinkedEntries} ({(b.Consistent ? "consistent" : "DRIFT")})"));
+            }
+
+            return b.Consistent ? ExitCodes.Clean : ExitCodes.Drift;
+        }));
+        return new Command("promo", "Promo campaigns, their single-use codes and budget lines.")
+        {
+            create, generate, stats, deactivate, budget,
+        };
     }
 
     private static Task<int> RunAsync(ParseResult parse, TextWriter stdout, TextWriter stderr, Func<IPromos, Task<PromoCampaign>> run,

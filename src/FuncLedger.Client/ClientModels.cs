@@ -97,13 +97,13 @@ public sealed record ShopItem(
 /// <summary>A page of items; pass <see cref="NextCursor"/> for the next (null on the last).</summary>
 public sealed record ShopItemPage(IReadOnlyList<ShopItem> Items, string? NextCursor);
 
-/// <summary>A purchase: the price paid per unit, the total debited, the debit's transaction and the balance right after it.</summary>
 /// <summary>Units of one sku a promo grants.</summary>
 public sealed record PromoItem(string Sku, int Quantity);
 
-/// <summary>A promo redemption: the coins credited (the entry and the balance after) and the items granted.</summary>
+/// <summary>A promo redemption: the coins credited (the entry and the balance after; no entry for an items-only campaign) and the
+/// items granted.</summary>
 public sealed record PromoRedemption(
-    long RedemptionId, long CampaignId, long OwnerId, long Coins, IReadOnlyList<PromoItem> Items, long TransactionId, long BalanceAfter,
+    long RedemptionId, long CampaignId, long OwnerId, long Coins, IReadOnlyList<PromoItem> Items, long? TransactionId, long BalanceAfter,
     string IdempotencyKey)
 {
     [JsonIgnore]
@@ -113,6 +113,7 @@ public sealed record PromoRedemption(
 /// <summary>What redeeming a code would grant now.</summary>
 public sealed record PromoCheck(long CampaignId, string Name, long Coins, IReadOnlyList<PromoItem> Items);
 
+/// <summary>A purchase: the price paid per unit, the total debited, the debit's transaction and the balance right after it.</summary>
 public sealed record Purchase(
     long PurchaseId, long OwnerId, string Sku, string Title, int Quantity, long Price, long Total, int RefundedQuantity, long TransactionId,
     long BalanceAfter, string IdempotencyKey, DateTimeOffset CreatedAt)

@@ -115,6 +115,7 @@ public static class DependencyInjection
         services.TryAddSingleton(new PromoOptions());
         services.AddSingleton<PromoCampaigns>();
         services.AddSingleton<PromoRedemptions>();
+        services.AddSingleton<PromoRevocations>();
         services.AddSingleton<IPromos, Promos>();
         return services;
     }

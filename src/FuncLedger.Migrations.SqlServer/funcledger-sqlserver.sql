@@ -1169,3 +1169,170 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    DROP INDEX [ux_promo_redemptions_entry_id] ON [promo_redemptions];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    ALTER TABLE [promo_redemptions] DROP CONSTRAINT [ck_promo_redemptions_coins_positive];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    ALTER TABLE [promo_campaigns] DROP CONSTRAINT [ck_promo_campaigns_coins_positive];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    DECLARE @var2 nvarchar(max);
+    SELECT @var2 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[promo_redemptions]') AND [c].[name] = N'entry_id');
+    IF @var2 IS NOT NULL EXEC(N'ALTER TABLE [promo_redemptions] DROP CONSTRAINT ' + @var2 + ';');
+    ALTER TABLE [promo_redemptions] ALTER COLUMN [entry_id] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    ALTER TABLE [promo_redemptions] ADD [reversal_entry_id] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    ALTER TABLE [promo_redemptions] ADD [revoke_idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    ALTER TABLE [promo_redemptions] ADD [revoke_reason] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    ALTER TABLE [promo_redemptions] ADD [revoked_at] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    ALTER TABLE [promo_redemptions] ADD [revoked_by] nvarchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    ALTER TABLE [promo_redemptions] ADD [slot_released] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    CREATE INDEX [IX_promo_redemptions_reversal_entry_id] ON [promo_redemptions] ([reversal_entry_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ux_promo_redemptions_entry_id] ON [promo_redemptions] ([entry_id]) WHERE [entry_id] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ux_promo_redemptions_revoke_idempotency_key] ON [promo_redemptions] ([revoke_idempotency_key]) WHERE [revoke_idempotency_key] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    EXEC(N'ALTER TABLE [promo_redemptions] ADD CONSTRAINT [ck_promo_redemptions_coins] CHECK (coins >= 0)');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    EXEC(N'ALTER TABLE [promo_redemptions] ADD CONSTRAINT [ck_promo_redemptions_entry] CHECK ((coins = 0 AND entry_id IS NULL) OR (coins > 0 AND entry_id IS NOT NULL))');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    EXEC(N'ALTER TABLE [promo_campaigns] ADD CONSTRAINT [ck_promo_campaigns_coins] CHECK (coins >= 0)');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    ALTER TABLE [promo_redemptions] ADD CONSTRAINT [fk_promo_redemptions_ledger_entries_reversal_entry_id] FOREIGN KEY ([reversal_entry_id]) REFERENCES [ledger_entries] ([id]) ON DELETE NO ACTION;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    -- funcledger_app's grants on what PromoRevocations adds (app_role.v1.sql to v5 hold the rest). The idempotent script runs this in
+    -- the batch that adds the columns: the grant compiles when it runs.
+    EXEC(N'GRANT UPDATE ([revoked_at], [revoked_by], [revoke_reason], [revoke_idempotency_key], [reversal_entry_id], [slot_released])
+        ON [promo_redemptions] TO [funcledger_app];');
+
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205234739_PromoRevocations'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205234739_PromoRevocations', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

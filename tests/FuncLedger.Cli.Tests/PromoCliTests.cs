@@ -1,10 +1,15 @@
 using System.Text.Json;
+using FuncLedger.Core;
+using FuncLedger.Core.Commerce;
+using FuncLedger.Core.Domain;
 using FuncLedger.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FuncLedger.Cli.Tests;
 
-/// <summary><c>funcledger promo create|generate|stats|deactivate</c> on a real SQLite database: a campaign created, codes written
-/// to a CSV file (and only their hashes to the database), the stats, a switch-off, and a taken vanity code exiting 2.</summary>
+/// <summary><c>funcledger promo create|generate|stats|deactivate|budget</c> on a real SQLite database: a campaign created, codes
+/// written to a CSV file (and only their hashes to the database), the stats, a switch-off, a taken vanity code exiting 2, and the
+/// budget lines exiting 1 on drift.</summary>
 public sealed class PromoCliTests : IAsyncLifetime
 {
     private readonly SqliteTestDatabase _database = new();
@@ -62,5 +67,31 @@ public sealed class PromoCliTests : IAsyncLifetime
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task The_budget_lists_each_campaign_and_exits_1_when_a_redemption_disagrees_with_its_entry()
+    {
+        var created = await RunAsync("promo", "create", "--name", "Spring", "--coins", "30", "--code", "SPRING", "--json");
+        var id = JsonDocument.Parse(created.Stdout).RootElement.GetProperty("campaignId").GetInt64();
+        await using (var services = new ServiceCollection().AddLogging().AddLedgerCore(Core.Persistence.LedgerProvider.Sqlite, _connection)
+            .BuildServiceProvider())
+        {
+            var promos = services.GetRequiredService<IPromos>();
+            await promos.RedeemAsync(new RedeemCommand(OwnerId.From(1), "SPRING", IdempotencyKey.From("cli-1")));
+            await promos.RedeemAsync(new RedeemCommand(OwnerId.From(2), "SPRING", IdempotencyKey.From("cli-2")));
+        }
+
+        var clean = await RunAsync("promo", "budget");
+        await Sql.ExecuteAsync(Core.Persistence.LedgerProvider.Sqlite, _connection, "UPDATE promo_redemptions SET coins = 31 WHERE id = 1");
+        var drifted = await RunAsync("promo", "budget", "--json");
+
+        Assert.Equal(0, clean.Code);
+        Assert.Contains($"campaign {id}: redemptions 2 (0 revoked), recorded 60, entries 60", clean.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith("coins granted 60, promo entries without a redemption 0 (consistent)", clean.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, drifted.Code);
+        var line = JsonDocument.Parse(drifted.Stdout).RootElement.GetProperty("campaigns")[0];
+        Assert.Equal((61L, 60L, true), (line.GetProperty("coinsRecorded").GetInt64(), line.GetProperty("coinsGranted").GetInt64(),
+            line.GetProperty("drifts").GetBoolean()));
     }
 }

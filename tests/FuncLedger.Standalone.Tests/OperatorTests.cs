@@ -115,7 +115,8 @@ public sealed class OperatorTests(StandaloneFixture app) : IAsyncLifetime
         var everything = await CliAsync("payouts", "poison", "requeue", "--all");
         Assert.Equal(0, everything.ExitCode);
         Assert.Contains($"requeued {poisonC} as ", everything.Stdout, StringComparison.Ordinal);
-        Assert.EndsWith("requeued: 1, left in payout-awards-poison: 0", everything.Stdout.Trim(), StringComparison.Ordinal);
+        // What is left is counted after the move, while the app may already have poisoned the body again (1): never C twice.
+        Assert.Matches("requeued: 1, left in payout-awards-poison: [01]$", everything.Stdout.Trim());
         await StandaloneFixture.EventuallyAsync(async () => (await app.Poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 1,
             TimeSpan.FromSeconds(45), "the body that is not JSON poisoned again");
 

@@ -66,6 +66,44 @@ public sealed class PromoHttpTests(StandaloneFixture app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_operator_revokes_a_redemption_and_the_budget_line_follows()
+    {
+        await OpsAsync(HttpMethod.Post, "/api/ops/promo/campaigns", """{"name":"Spring","coins":60,"vanityCode":"SPRING26"}""");
+        var redeemed = await StandaloneFixture.JsonAsync(await RedeemAsync(42, "SPRING26", "spring-42"));
+        var id = redeemed.GetProperty("redemptionId").GetInt64();
+        var path = $"/api/ops/promo-redemptions/{id}/revoke";
+        const string body = """{"reason":"chargeback","releaseSlot":true}""";
+
+        var unkeyed = await OpsAsync(HttpMethod.Post, path, body);
+        var byPlayerKey = await app.SendAsync(HttpMethod.Post, path, body, idempotencyKey: "revoke-42");
+        var revoked = await app.SendAsync(HttpMethod.Post, path, body, StandaloneFixture.MasterKey, "revoke-42");
+        var replay = await app.SendAsync(HttpMethod.Post, path, body, StandaloneFixture.MasterKey, "revoke-42");
+        var twice = await app.SendAsync(HttpMethod.Post, path, body, StandaloneFixture.MasterKey, "revoke-42-b");
+        var missing = await app.SendAsync(HttpMethod.Post, "/api/ops/promo-redemptions/999999/revoke", body, StandaloneFixture.MasterKey,
+            "revoke-none");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "validation"), await ProblemAsync(unkeyed));
+        Assert.Equal(HttpStatusCode.Unauthorized, byPlayerKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        var json = await StandaloneFixture.JsonAsync(revoked);
+        Assert.Equal((60L, 0L, true), (json.GetProperty("coins").GetInt64(), json.GetProperty("balanceAfter").GetInt64(),
+            json.GetProperty("slotReleased").GetBoolean()));
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal((HttpStatusCode.Conflict, "redemption_revoked"), await ProblemAsync(twice));
+        Assert.Equal((HttpStatusCode.NotFound, "redemption_not_found"), await ProblemAsync(missing));
+        var entry = (await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/wallets/42/transactions?limit=1")))
+            .GetProperty("items")[0];
+        Assert.Equal(("chargeback", "reversal", -60L),
+            (entry.GetProperty("reason").GetString(), entry.GetProperty("source").GetString(), entry.GetProperty("amount").GetInt64()));
+        // The slot was given back: the player redeems the campaign again.
+        Assert.Equal(HttpStatusCode.Created, (await RedeemAsync(42, "SPRING26", "spring-42-again")).StatusCode);
+        var budget = await StandaloneFixture.JsonAsync(await OpsAsync(HttpMethod.Get, "/api/ops/promo/budget"));
+        var line = budget.GetProperty("campaigns")[0];
+        Assert.Equal((2, 1, 60L, 60L, true), (line.GetProperty("redemptions").GetInt32(), line.GetProperty("revoked").GetInt32(),
+            line.GetProperty("coinsRecorded").GetInt64(), line.GetProperty("coinsGranted").GetInt64(), budget.GetProperty("consistent").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Ten_bad_guesses_answer_429_with_retry_after_and_the_window_refusals_have_their_codes()
     {
         await OpsAsync(HttpMethod.Post, "/api/ops/promo/campaigns", """{"name":"Later","coins":5,"vanityCode":"LATER","startsAt":"2099-01-01T00:00:00Z"}""");

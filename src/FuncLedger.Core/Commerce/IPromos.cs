@@ -24,10 +24,17 @@ public interface IPromos
 
     /// <summary>What a redeem would answer now, writing nothing but a failed attempt.</summary>
     Task<PromoCheck> CheckAsync(OwnerId owner, string code, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a redemption (operators): its coins taken back by the reversal rules, the items still held taken back, its
+    /// slot given back only when asked; a retry under the key answers the first.</summary>
+    Task<RevocationResult> RevokeAsync(RevokeCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Every campaign's budget line reconciled: the coins its redemptions record against its entries.</summary>
+    Task<PromoBudget> GetBudgetAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>Promo codes as the hosts see them: every write measured (<c>funcledger.operations</c> by outcome).</summary>
-internal sealed class Promos(PromoCampaigns campaigns, PromoRedemptions redemptions) : IPromos
+internal sealed class Promos(PromoCampaigns campaigns, PromoRedemptions redemptions, PromoRevocations revocations) : IPromos
 {
     public Task<PromoCampaign> CreateCampaignAsync(CampaignTerms terms, CancellationToken cancellationToken = default) =>
         LedgerTelemetry.MeasureAsync("promo_campaign_create", () => campaigns.CreateAsync(terms, cancellationToken), _ => false);
@@ -48,4 +55,9 @@ internal sealed class Promos(PromoCampaigns campaigns, PromoRedemptions redempti
 
     public Task<PromoCheck> CheckAsync(OwnerId owner, string code, CancellationToken cancellationToken = default) =>
         redemptions.CheckAsync(owner, code, cancellationToken);
+
+    public Task<RevocationResult> RevokeAsync(RevokeCommand command, CancellationToken cancellationToken = default) =>
+        LedgerTelemetry.MeasureAsync("promo_revoke", () => revocations.RevokeAsync(command, cancellationToken), r => r.Replayed);
+
+    public Task<PromoBudget> GetBudgetAsync(CancellationToken cancellationToken = default) => campaigns.GetBudgetAsync(cancellationToken);
 }

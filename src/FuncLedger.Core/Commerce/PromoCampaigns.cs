@@ -26,7 +26,7 @@ internal sealed class PromoCampaigns(LedgerWrites writes)
             await CheckVanityFreeAsync(db, terms.VanityCode, null, ct);
             var row = new PromoCampaignRow
             {
-                Name = terms.Name, Coins = terms.Coins.Value, Items = Format(terms.Items), StartsAt = terms.StartsAt?.UtcDateTime,
+                Name = terms.Name, Coins = terms.Coins, Items = Format(terms.Items), StartsAt = terms.StartsAt?.UtcDateTime,
                 EndsAt = terms.EndsAt?.UtcDateTime, MaxRedemptions = terms.MaxRedemptions, PerPlayerLimit = terms.PerPlayerLimit,
                 VanityCode = terms.VanityCode, Active = true, CreatedAt = now, UpdatedAt = now,
             };
@@ -64,13 +64,40 @@ internal sealed class PromoCampaigns(LedgerWrites writes)
         {
             var row = await db.PromoCampaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == campaignId, ct)
                 ?? throw new CampaignNotFoundException(campaignId);
-            // The counts are read from the redemptions and the coins granted are their entries' sum, not counters: the stats
-            // cannot disagree with the ledger (only a capped campaign keeps a counter, for its cap).
-            var granted = await (from r in db.PromoRedemptions where r.CampaignId == campaignId
-                                 join e in db.LedgerEntries on r.EntryId equals e.Id
-                                 select e.Amount).SumAsync(ct);
-            var redeemed = await db.PromoRedemptions.CountAsync(r => r.CampaignId == campaignId, ct);
-            return Describe(row, granted, redeemed);
+            // The counts are read from the redemptions and the coins granted are their entries' sum (credits less revocations),
+            // not counters: the stats cannot disagree with the ledger (only a capped campaign keeps a counter, for its cap).
+            var redemptions = db.PromoRedemptions.Where(r => r.CampaignId == campaignId);
+            var granted = await (from r in redemptions join e in db.LedgerEntries on r.EntryId equals (long?)e.Id select e.Amount)
+                .SumAsync(ct);
+            var revokedCoins = await (from r in redemptions join e in db.LedgerEntries on r.ReversalEntryId equals (long?)e.Id
+                                      select e.Amount).SumAsync(ct);
+            var counts = await redemptions.GroupBy(r => 1)
+                .Select(g => new { All = g.Count(), Revoked = g.Count(r => r.RevokedAt != null) }).FirstOrDefaultAsync(ct);
+            return Describe(row, checked(granted + revokedCoins), counts?.All ?? 0, counts?.Revoked ?? 0);
+        }, cancellationToken).AsTask();
+
+    /// <summary>Every campaign's budget line, set-based: the coins its redemptions record (those not revoked) against the coins its
+    /// entries granted (credits less revocations), and the promo entries no redemption names.</summary>
+    public Task<PromoBudget> GetBudgetAsync(CancellationToken cancellationToken) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var rows = await db.PromoRedemptions.GroupBy(r => r.CampaignId).Select(g => new
+            {
+                g.Key, All = g.Count(), Revoked = g.Count(r => r.RevokedAt != null),
+                Recorded = g.Sum(r => r.RevokedAt == null ? r.Coins : 0),
+            }).ToListAsync(ct);
+            var credits = await (from r in db.PromoRedemptions join e in db.LedgerEntries on r.EntryId equals (long?)e.Id
+                                 group e.Amount by r.CampaignId into g select new { g.Key, Sum = g.Sum() }).ToDictionaryAsync(g => g.Key,
+                g => g.Sum, ct);
+            var debits = await (from r in db.PromoRedemptions join e in db.LedgerEntries on r.ReversalEntryId equals (long?)e.Id
+                                group e.Amount by r.CampaignId into g select new { g.Key, Sum = g.Sum() }).ToDictionaryAsync(g => g.Key,
+                g => g.Sum, ct);
+            var unlinked = await db.LedgerEntries.CountAsync(e => e.Source == EntrySource.Promo
+                && !db.PromoRedemptions.Any(r => r.EntryId == e.Id), ct);
+            var names = await db.PromoCampaigns.Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+            var lines = rows.OrderBy(r => r.Key).Select(r => new CampaignBudgetLine(r.Key, names[r.Key], r.All, r.Revoked, r.Recorded,
+                checked(credits.GetValueOrDefault(r.Key) + debits.GetValueOrDefault(r.Key)))).ToList();
+            return new PromoBudget(lines, lines.Sum(l => l.CoinsGranted), unlinked);
         }, cancellationToken).AsTask();
 
     /// <summary>Generates <paramref name="count"/> single-use codes, stores their hashes and answers the codes once.</summary>
@@ -137,9 +164,9 @@ internal sealed class PromoCampaigns(LedgerWrites writes)
         }
     }
 
-    internal static PromoCampaign Describe(PromoCampaignRow r, long granted, int redeemed) =>
+    internal static PromoCampaign Describe(PromoCampaignRow r, long granted, int redeemed, int revoked) =>
         new(r.Id, r.Name, r.Coins, Parse(r.Items), Offset(r.StartsAt), Offset(r.EndsAt), r.MaxRedemptions, r.PerPlayerLimit,
-            r.VanityCode, r.Active, r.CodesIssued, redeemed, granted, new DateTimeOffset(r.CreatedAt, TimeSpan.Zero));
+            r.VanityCode, r.Active, r.CodesIssued, redeemed, revoked, granted, new DateTimeOffset(r.CreatedAt, TimeSpan.Zero));
 
     private static DateTimeOffset? Offset(DateTime? at) => at is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 

@@ -13,6 +13,8 @@ public static class PromoErrorCodes
     public const string TooManyAttempts = "too_many_attempts";
     public const string CampaignNotFound = "campaign_not_found";
     public const string VanityCodeTaken = "vanity_code_taken";
+    public const string RedemptionNotFound = "redemption_not_found";
+    public const string RedemptionRevoked = "redemption_revoked";
 }
 
 /// <summary>No redeemable code: unknown, its campaign deactivated, or a single-use code already used. One answer for all three,
@@ -54,3 +56,10 @@ public sealed class CampaignNotFoundException(long campaignId)
 /// <summary>Another active campaign has this vanity code.</summary>
 public sealed class VanityCodeTakenException(string code)
     : LedgerException(PromoErrorCodes.VanityCodeTaken, $"An active campaign has the code '{code}'.");
+
+public sealed class RedemptionNotFoundException(long redemptionId)
+    : LedgerException(PromoErrorCodes.RedemptionNotFound, $"No redemption has id {redemptionId}.");
+
+/// <summary>The redemption was revoked already (by another key).</summary>
+public sealed class RedemptionRevokedException(long redemptionId)
+    : LedgerException(PromoErrorCodes.RedemptionRevoked, $"Redemption {redemptionId} is revoked already.");

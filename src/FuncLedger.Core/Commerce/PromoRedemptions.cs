@@ -26,7 +26,7 @@ internal sealed class PromoRedemptions(LedgerWrites writes, PromoOptions options
         var record = WriteRecord.Of(key, LedgerOperation.PromoRedeem, fingerprint);
         if (await writes.RunAsync((db, ct) => LedgerWrites.CheckRegisteredAsync(db, record, ct), cancellationToken))
         {
-            return await ByKeyAsync(key, cancellationToken) with { Replayed = true };
+            return await writes.RunAsync((db, ct) => ByKeyAsync(db, key, ct), cancellationToken) with { Replayed = true };
         }
 
         // The attempt budget is read once, before the code is looked up; a refusal of the lookup or of the write is one attempt.
@@ -35,13 +35,25 @@ internal sealed class PromoRedemptions(LedgerWrites writes, PromoOptions options
             var (campaign, codeHash) = await writes.RunAsync((db, c) => FindAsync(db, command.Code, hash, c), ct);
             // At most "Promo: " and a name of PromoLimits.NameLengthMax characters: always within an entry's reason.
             var reason = codeHash is null ? $"Promo: {campaign.VanityCode}" : $"Promo: {campaign.Name}";
+            var hook = new RedeemHook(campaign.Id, owner, codeHash, key);
+            if (campaign.Coins == 0)
+            {
+                // Items only: no entry to write, the same rows under the same lock.
+                return await writes.UnderOwnerLockAsync(owner, record,
+                    async (db, c) => await ByKeyAsync(db, key, c) with { Replayed = true },
+                    async (step, wallet, c) =>
+                    {
+                        await hook.CheckCampaignAsync(step.Context, step.Now, c);
+                        return Describe(await hook.RecordAsync(step.Context, step.Now, wallet.Id, null, c), campaign, wallet.Balance);
+                    }, ct);
+            }
+
             var meta = string.Create(CultureInfo.InvariantCulture, $$"""{"kind":"promo","campaignId":{{campaign.Id}}}""");
             Posting[] credit = [new(0, owner, campaign.Coins, reason, key, fingerprint, meta, EntrySource.Promo, CreateWallet: true)];
-            var hook = new RedeemHook(campaign.Id, owner, codeHash, key);
             var posted = (await writes.WriteAsync(credit, record, ct, hook)).Postings[0];
             return hook.Redemption is { } row && !posted.Replayed
                 ? Describe(row, campaign, posted.BalanceAfter)
-                : await ByKeyAsync(key, ct) with { Replayed = true };
+                : await writes.RunAsync((db, c) => ByKeyAsync(db, key, c), ct) with { Replayed = true };
         }, cancellationToken);
     }
 
@@ -137,25 +149,28 @@ internal sealed class PromoRedemptions(LedgerWrites writes, PromoOptions options
 
     private static async Task CheckPlayerAsync(LedgerDbContext db, PromoCampaignRow campaign, long owner, CancellationToken ct)
     {
-        var redeemed = await db.PromoRedemptions.CountAsync(r => r.CampaignId == campaign.Id && r.OwnerId == owner, ct);
+        // A redemption revoked with its slot given back no longer counts.
+        var redeemed = await db.PromoRedemptions.CountAsync(r => r.CampaignId == campaign.Id && r.OwnerId == owner && !r.SlotReleased,
+            ct);
         if (redeemed >= campaign.PerPlayerLimit)
         {
             throw new PromoAlreadyRedeemedException(campaign.PerPlayerLimit);
         }
     }
 
-    private Task<RedemptionResult> ByKeyAsync(string key, CancellationToken cancellationToken) =>
-        writes.RunAsync(async (db, ct) =>
-        {
-            var found = await (from r in db.PromoRedemptions.AsNoTracking()
-                               where r.IdempotencyKey == key
-                               join c in db.PromoCampaigns on r.CampaignId equals c.Id
-                               join e in db.LedgerEntries on r.EntryId equals e.Id
-                               select new { Redemption = r, Campaign = c, e.BalanceAfter }).SingleOrDefaultAsync(ct);
-            return found is null
-                ? throw new LedgerInvariantException("a redemption's key is registered without its redemption")
-                : Describe(found.Redemption, found.Campaign, found.BalanceAfter);
-        }, cancellationToken).AsTask();
+    private static async Task<RedemptionResult> ByKeyAsync(LedgerDbContext db, string key, CancellationToken ct)
+    {
+        var found = await (from r in db.PromoRedemptions.AsNoTracking()
+                           where r.IdempotencyKey == key
+                           join c in db.PromoCampaigns on r.CampaignId equals c.Id
+                           select new { Redemption = r, Campaign = c }).SingleOrDefaultAsync(ct)
+            ?? throw new LedgerInvariantException("a redemption's key is registered without its redemption");
+        // The balance the credit left, or (items only) the wallet's as it is now.
+        var balance = found.Redemption.EntryId is { } entry
+            ? await db.LedgerEntries.Where(e => e.Id == entry).Select(e => e.BalanceAfter).SingleAsync(ct)
+            : await db.Wallets.Where(w => w.Id == found.Redemption.WalletId).Select(w => w.CachedBalance).SingleAsync(ct);
+        return Describe(found.Redemption, found.Campaign, balance);
+    }
 
     private static RedemptionResult Describe(PromoRedemptionRow r, PromoCampaignRow c, long balanceAfter) =>
         new(r.Id, r.CampaignId, r.OwnerId, r.Coins, PromoCampaigns.Parse(c.Items), r.EntryId, balanceAfter, r.IdempotencyKey);
@@ -167,21 +182,30 @@ internal sealed class PromoRedemptions(LedgerWrites writes, PromoOptions options
 
         public PromoRedemptionRow? Redemption { get; private set; }
 
-        public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, WalletRow> byOwner, CancellationToken ct)
+        public Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, WalletRow> byOwner, CancellationToken ct) =>
+            CheckCampaignAsync(step.Context, step.Now, ct);
+
+        public Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct) =>
+            RecordAsync(step.Context, step.Now, result[0].WalletId, result[0].EntryId, ct);
+
+        /// <summary>The campaign again, in the write's transaction: still on, still in its window.</summary>
+        public async Task CheckCampaignAsync(LedgerDbContext db, DateTime now, CancellationToken ct)
         {
             Redemption = null;
-            _campaign = await step.Context.PromoCampaigns.AsNoTracking().SingleAsync(c => c.Id == campaignId, ct);
+            _campaign = await db.PromoCampaigns.AsNoTracking().SingleAsync(c => c.Id == campaignId, ct);
             if (!_campaign.Active)
             {
                 throw new PromoInvalidException();
             }
 
-            CheckWindow(_campaign, step.Now);
+            CheckWindow(_campaign, now);
         }
 
-        public async Task AfterWriteAsync(LedgerWriter.Step step, Posted[] result, CancellationToken ct)
+        /// <summary>Under the player's wallet lock: the caps, the redemption row, the items, the single-use code.</summary>
+        public async Task<PromoRedemptionRow> RecordAsync(LedgerDbContext db, DateTime now, long walletId, long? entryId,
+            CancellationToken ct)
         {
-            var (db, campaign) = (step.Context, _campaign!);
+            var campaign = _campaign!;
             // Under the player's wallet lock, which a first credit holds only once its wallet is created (after the checks
             // before the balances): every redemption of this player waits for it, so the player's count is exact.
             await CheckPlayerAsync(db, campaign, owner, ct);
@@ -196,13 +220,13 @@ internal sealed class PromoRedemptions(LedgerWrites writes, PromoOptions options
 
             var row = new PromoRedemptionRow
             {
-                CampaignId = campaignId, OwnerId = owner, WalletId = result[0].WalletId, CodeHash = codeHash, Coins = campaign.Coins,
-                EntryId = result[0].EntryId, IdempotencyKey = key, CreatedAt = ShopCatalog.Microseconds(step.Now),
+                CampaignId = campaignId, OwnerId = owner, WalletId = walletId, CodeHash = codeHash, Coins = campaign.Coins,
+                EntryId = entryId, IdempotencyKey = key, CreatedAt = ShopCatalog.Microseconds(now),
             };
             db.PromoRedemptions.Add(row);
             foreach (var item in PromoCampaigns.Parse(campaign.Items))
             {
-                await ShopInventory.GrantAsync(db, owner, item.Sku, item.Quantity, step.Now, ct);
+                await ShopInventory.GrantAsync(db, owner, item.Sku, item.Quantity, now, ct);
             }
 
             await db.SaveChangesAsync(ct);
@@ -214,6 +238,7 @@ internal sealed class PromoRedemptions(LedgerWrites writes, PromoOptions options
             }
 
             Redemption = row;
+            return row;
         }
     }
 }

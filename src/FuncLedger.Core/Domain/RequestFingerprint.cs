@@ -23,6 +23,7 @@ public enum LedgerOperation
     CheckoutConfirm = 14,
     CheckoutCancel = 15,
     PromoRedeem = 16,
+    PromoRevoke = 17,
 }
 
 /// <summary>

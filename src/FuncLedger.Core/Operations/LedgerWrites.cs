@@ -44,6 +44,37 @@ internal sealed partial class LedgerWrites(LedgerUnitOfWork unitOfWork, TimeProv
         }
     }
 
+    /// <summary>A write with no entry (an items-only promo): in one transaction under the owner's wallet lock (the wallet created
+    /// when missing), as every write of that owner takes it, with the client's key registered; a key that ran before, or that a
+    /// concurrent first request took while this one waited for the lock, is answered by <paramref name="replay"/>.</summary>
+    public Task<T> UnderOwnerLockAsync<T>(long owner, WriteRecord record, Func<LedgerDbContext, CancellationToken, Task<T>> replay,
+        Func<LedgerWriter.Step, WalletRow, CancellationToken, Task<T>> work, CancellationToken ct) =>
+        RunReplayingKeyRaceAsync(async (db, c) =>
+        {
+            var now = Now;
+            var (connection, transaction) = await LedgerTransaction.BeginAsync(db, c);
+            await using (transaction)
+            {
+                var (_, wallets) = await Store.LookupAndLock.ExecuteAsync(connection, transaction, [], [owner], guarded: false, null, c);
+                var wallet = wallets.SingleOrDefault() ?? await Store.CreateOrLockWalletAsync(connection, transaction, owner, now, c);
+                // The key under the lock: a first request under it that committed while this one waited is replayed, not refused.
+                if (await CheckRegisteredAsync(db, record, c))
+                {
+                    return await replay(db, c);
+                }
+
+                var result = await work(new LedgerWriter.Step(db, connection, transaction, Store, now) { Record = record }, wallet, c);
+                if (record.Client is { } client)
+                {
+                    db.ClientKeys.Add(Registered(client, now));
+                    await db.SaveChangesAsync(c);
+                }
+
+                await transaction.CommitAsync(c);
+                return result;
+            }
+        }, ct);
+
     /// <summary>A client key that named another request is a conflict, before anything else is looked at (as
     /// <c>ledger_capture</c> answers). True when the key names this same request (it ran before), false when it is free.</summary>
     public static async Task<bool> CheckRegisteredAsync(LedgerDbContext db, WriteRecord record, CancellationToken ct)

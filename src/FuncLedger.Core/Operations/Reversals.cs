@@ -174,7 +174,7 @@ internal sealed class Reversals(LedgerWrites writes)
 
     /// <summary>Under the locks (every reversal of a transaction locks the same wallets): what is left to reverse is read again,
     /// so two reversals racing can never move back more than the original; then each compensating entry is linked.</summary>
-    private sealed class ReversalHook(long transactionId, List<Original> group, long[] amounts) : IWriteHook
+    internal sealed class ReversalHook(long transactionId, List<Original> group, long[] amounts) : IWriteHook
     {
         public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, WalletRow> byOwner,
             CancellationToken ct)

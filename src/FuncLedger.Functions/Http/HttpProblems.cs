@@ -41,6 +41,8 @@ public static class ProblemCodes
     public const string TooManyAttempts = PromoErrorCodes.TooManyAttempts;
     public const string CampaignNotFound = PromoErrorCodes.CampaignNotFound;
     public const string VanityCodeTaken = PromoErrorCodes.VanityCodeTaken;
+    public const string RedemptionNotFound = PromoErrorCodes.RedemptionNotFound;
+    public const string RedemptionRevoked = PromoErrorCodes.RedemptionRevoked;
     public const string MalformedJson = "malformed_json";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string PayloadTooLarge = "payload_too_large";
@@ -91,6 +93,8 @@ public static class ProblemCodes
         [TooManyAttempts] = 429,
         [CampaignNotFound] = 404,
         [VanityCodeTaken] = 409,
+        [RedemptionNotFound] = 404,
+        [RedemptionRevoked] = 409,
         [MalformedJson] = 400,
         [UnsupportedMediaType] = 415,
         [PayloadTooLarge] = 413,
@@ -140,6 +144,8 @@ public static class ProblemCodes
         [TooManyAttempts] = "Too many failed attempts; try again later",
         [CampaignNotFound] = "Campaign not found",
         [VanityCodeTaken] = "An active campaign has this code",
+        [RedemptionNotFound] = "Redemption not found",
+        [RedemptionRevoked] = "The redemption is revoked already",
         [MalformedJson] = "The body is not valid JSON",
         [UnsupportedMediaType] = "The body must be application/json",
         [PayloadTooLarge] = "The body is too large",

@@ -49,7 +49,7 @@ public sealed class PromoFunctions(IPromos promos, LedgerHttp http)
         http.HandleAsync(request, async () =>
         {
             var body = await HttpInput.ReadJsonAsync(request, FuncLedgerJson.Default.CampaignRequest, cancellationToken);
-            HttpInput.Require(("name", body.Name is not null), ("coins", body.Coins is not null));
+            HttpInput.Require(("name", body.Name is not null));
             var items = body.Items?.Select(i => new PromoItem(Sku.From(i.Sku), i.Quantity)).ToList();
             var terms = CampaignTerms.Create(body.Name, body.Coins, items, HttpInput.Instant(body.StartsAt, "startsAt"),
                 HttpInput.Instant(body.EndsAt, "endsAt"), body.MaxRedemptions, body.PerPlayerLimit, body.VanityCode);
@@ -95,6 +95,34 @@ public sealed class PromoFunctions(IPromos promos, LedgerHttp http)
             return HttpInput.Ok(new GeneratedCodesResponse(codes.CampaignId, codes.Codes.Count, codes.Codes),
                 FuncLedgerJson.Default.GeneratedCodesResponse, false, StatusCodes.Status201Created);
         }, cancellationToken);
+
+    [Function(nameof(RevokePromoRedemption))]
+    public Task<IActionResult> RevokePromoRedemption(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "ops/promo-redemptions/{redemptionId}/revoke")] HttpRequest request,
+        string redemptionId,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, async () =>
+        {
+            var id = HttpInput.Id(redemptionId, "redemptionId");
+            var body = await HttpInput.ReadJsonAsync(request, FuncLedgerJson.Default.RevokeRequest, cancellationToken);
+            HttpInput.Require(("reason", body.Reason is not null));
+            var key = HttpInput.IdempotencyKey(request, body.IdempotencyKey)
+                ?? throw HttpInput.Invalid("Idempotency-Key", "A revocation needs an idempotency key.");
+            using var claim = http.ClaimKey(key);
+            var command = RevokeCommand.Create(id, body.Reason, body.ReleaseSlot ?? false, IdempotencyKey.From(key),
+                WalletAdminFunctions.ActorOf(request));
+            var result = await promos.RevokeAsync(command, cancellationToken);
+            return HttpInput.Ok(RevocationResponse.From(result), FuncLedgerJson.Default.RevocationResponse, result.Replayed);
+        }, cancellationToken);
+
+    [Function(nameof(GetPromoBudget))]
+    public Task<IActionResult> GetPromoBudget(
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "ops/promo/budget")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, async () =>
+            HttpInput.Ok(PromoBudgetResponse.From(await promos.GetBudgetAsync(cancellationToken)),
+                FuncLedgerJson.Default.PromoBudgetResponse),
+            cancellationToken);
 
     private Task<IActionResult> SetActiveAsync(HttpRequest request, string campaignId, bool active, CancellationToken cancellationToken) =>
         http.HandleAsync(request, async () =>

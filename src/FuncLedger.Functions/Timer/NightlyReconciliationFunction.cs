@@ -30,7 +30,8 @@ public sealed class ReconcileOptions
 
 /// <summary>Checks every cached balance against the ledger each night and stores a run record.</summary>
 public sealed partial class NightlyReconciliationFunction(
-    IReconciler reconciler, IShop shop, ReconcileOptions options, TimeProvider time, ILogger<NightlyReconciliationFunction> logger)
+    IReconciler reconciler, IShop shop, IPromos promos, ReconcileOptions options, TimeProvider time,
+    ILogger<NightlyReconciliationFunction> logger)
 {
     [Function(nameof(NightlyReconciliation))]
     public async Task NightlyReconciliation(
@@ -57,7 +58,26 @@ public sealed partial class NightlyReconciliationFunction(
         {
             LogShopDrift(logger, revenue.Net, revenue.EntriesNet, revenue.InventoryDrift, revenue.CheckoutDrift);
         }
+
+        // Each promo campaign's budget line: the coins its redemptions record against its entries (campaign IDs only).
+        var budget = await promos.GetBudgetAsync(cancellationToken);
+        foreach (var line in budget.Campaigns.Where(c => c.Drifts))
+        {
+            LogPromoDrift(logger, line.CampaignId, line.CoinsRecorded, line.CoinsGranted);
+        }
+
+        if (budget.UnlinkedEntries > 0)
+        {
+            LogPromoUnlinked(logger, budget.UnlinkedEntries);
+        }
     }
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Warning,
+        Message = "Promo campaign {CampaignId} drifts: redemptions record {CoinsRecorded} coins, its entries granted {CoinsGranted}")]
+    private static partial void LogPromoDrift(ILogger logger, long campaignId, long coinsRecorded, long coinsGranted);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "{Count} promo entries have no redemption")]
+    private static partial void LogPromoUnlinked(ILogger logger, int count);
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Warning,
         Message = "Shop drift: net {Net} against entries {EntriesNet}; inventory lines {InventoryDrift}; checkouts {CheckoutDrift}")]

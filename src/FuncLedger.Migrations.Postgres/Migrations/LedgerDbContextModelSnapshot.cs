@@ -733,7 +733,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
 
                     b.ToTable("promo_campaigns", null, t =>
                         {
-                            t.HasCheckConstraint("ck_promo_campaigns_coins_positive", "coins > 0");
+                            t.HasCheckConstraint("ck_promo_campaigns_coins", "coins >= 0");
 
                             t.HasCheckConstraint("ck_promo_campaigns_per_player_limit_positive", "per_player_limit > 0");
 
@@ -799,7 +799,7 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<long>("EntryId")
+                    b.Property<long?>("EntryId")
                         .HasColumnType("bigint")
                         .HasColumnName("entry_id");
 
@@ -814,6 +814,34 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("owner_id");
 
+                    b.Property<long?>("ReversalEntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reversal_entry_id");
+
+                    b.Property<string>("RevokeIdempotencyKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("revoke_idempotency_key");
+
+                    b.Property<string>("RevokeReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("revoke_reason");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<bool>("SlotReleased")
+                        .HasColumnType("boolean")
+                        .HasColumnName("slot_released");
+
                     b.Property<long>("WalletId")
                         .HasColumnType("bigint")
                         .HasColumnName("wallet_id");
@@ -823,18 +851,28 @@ namespace FuncLedger.Migrations.Postgres.Migrations
 
                     b.HasIndex("EntryId")
                         .IsUnique()
-                        .HasDatabaseName("ux_promo_redemptions_entry_id");
+                        .HasDatabaseName("ux_promo_redemptions_entry_id")
+                        .HasFilter("entry_id IS NOT NULL");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
                         .HasDatabaseName("ux_promo_redemptions_idempotency_key");
+
+                    b.HasIndex("ReversalEntryId");
+
+                    b.HasIndex("RevokeIdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_promo_redemptions_revoke_idempotency_key")
+                        .HasFilter("revoke_idempotency_key IS NOT NULL");
 
                     b.HasIndex("CampaignId", "OwnerId")
                         .HasDatabaseName("ix_promo_redemptions_campaign_id_owner_id");
 
                     b.ToTable("promo_redemptions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_promo_redemptions_coins_positive", "coins > 0");
+                            t.HasCheckConstraint("ck_promo_redemptions_coins", "coins >= 0");
+
+                            t.HasCheckConstraint("ck_promo_redemptions_entry", "(coins = 0 AND entry_id IS NULL) OR (coins > 0 AND entry_id IS NOT NULL)");
                         });
                 });
 
@@ -1372,8 +1410,13 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("EntryId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
                         .HasConstraintName("fk_promo_redemptions_ledger_entries_entry_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("ReversalEntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_promo_redemptions_ledger_entries_reversal_entry_id");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.PurchaseRow", b =>

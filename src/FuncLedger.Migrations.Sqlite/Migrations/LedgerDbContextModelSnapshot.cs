@@ -712,7 +712,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
 
                     b.ToTable("promo_campaigns", null, t =>
                         {
-                            t.HasCheckConstraint("ck_promo_campaigns_coins_positive", "coins > 0");
+                            t.HasCheckConstraint("ck_promo_campaigns_coins", "coins >= 0");
 
                             t.HasCheckConstraint("ck_promo_campaigns_per_player_limit_positive", "per_player_limit > 0");
 
@@ -776,7 +776,7 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
-                    b.Property<long>("EntryId")
+                    b.Property<long?>("EntryId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("entry_id");
 
@@ -791,6 +791,34 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("owner_id");
 
+                    b.Property<long?>("ReversalEntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reversal_entry_id");
+
+                    b.Property<string>("RevokeIdempotencyKey")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoke_idempotency_key");
+
+                    b.Property<string>("RevokeReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoke_reason");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<bool>("SlotReleased")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("slot_released");
+
                     b.Property<long>("WalletId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("wallet_id");
@@ -800,18 +828,28 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
 
                     b.HasIndex("EntryId")
                         .IsUnique()
-                        .HasDatabaseName("ux_promo_redemptions_entry_id");
+                        .HasDatabaseName("ux_promo_redemptions_entry_id")
+                        .HasFilter("entry_id IS NOT NULL");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique()
                         .HasDatabaseName("ux_promo_redemptions_idempotency_key");
+
+                    b.HasIndex("ReversalEntryId");
+
+                    b.HasIndex("RevokeIdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_promo_redemptions_revoke_idempotency_key")
+                        .HasFilter("revoke_idempotency_key IS NOT NULL");
 
                     b.HasIndex("CampaignId", "OwnerId")
                         .HasDatabaseName("ix_promo_redemptions_campaign_id_owner_id");
 
                     b.ToTable("promo_redemptions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_promo_redemptions_coins_positive", "coins > 0");
+                            t.HasCheckConstraint("ck_promo_redemptions_coins", "coins >= 0");
+
+                            t.HasCheckConstraint("ck_promo_redemptions_entry", "(coins = 0 AND entry_id IS NULL) OR (coins > 0 AND entry_id IS NOT NULL)");
                         });
                 });
 
@@ -1339,8 +1377,13 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("EntryId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
                         .HasConstraintName("fk_promo_redemptions_ledger_entries_entry_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("ReversalEntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_promo_redemptions_ledger_entries_reversal_entry_id");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.PurchaseRow", b =>

@@ -111,6 +111,21 @@ public sealed class AppRolePostgresTests : IAsyncLifetime
         await shop.RefundAsync(Core.Commerce.RefundCommand.Create(bought.PurchaseId, "support", 1, false,
             IdempotencyKey.From("app-refund"), "cli:test"));
         Assert.Equal((95L, (long?)9), (await ledger.GetBalanceAsync(6), (await shop.GetItemAsync(Core.Commerce.Sku.From("app-gem"))).Stock));
+        // Promo codes: a campaign with coins and an item, redeemed and revoked with its slot given back (the counter moves), and an
+        // items-only one (no entry), redeemed and revoked; the budget reads every line.
+        var promos = services.GetRequiredService<Core.Commerce.IPromos>();
+        Core.Commerce.PromoItem[] gem = [new(Core.Commerce.Sku.From("app-gem"), 1)];
+        await promos.CreateCampaignAsync(Core.Commerce.CampaignTerms.Create("App", 40, gem, null, null, 10, null, "APPCODE"));
+        await promos.CreateCampaignAsync(Core.Commerce.CampaignTerms.Create("Items", null, gem, null, null, null, null, "APPITEMS"));
+        foreach (var (code, key) in new[] { ("APPCODE", "app-promo"), ("APPITEMS", "app-promo-items") })
+        {
+            var redeemed = await promos.RedeemAsync(new Core.Commerce.RedeemCommand(OwnerId.From(6), code, IdempotencyKey.From(key)));
+            await promos.RevokeAsync(Core.Commerce.RevokeCommand.Create(redeemed.RedemptionId, "abuse", true,
+                IdempotencyKey.From(key + "-revoke"), "cli:test"));
+        }
+
+        Assert.True((await promos.GetBudgetAsync()).Consistent);
+        Assert.Equal(95, await ledger.GetBalanceAsync(6));
 
         // A drift the owner plants; the app's reconciliation finds and fixes it.
         await Sql.ExecuteAsync(LedgerProvider.Postgres, _owner, "UPDATE wallets SET cached_balance = cached_balance + 1 WHERE owner_id = 3");

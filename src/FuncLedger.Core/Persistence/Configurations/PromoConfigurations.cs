@@ -10,7 +10,7 @@ internal sealed class PromoCampaignConfiguration(LedgerProvider provider) : IEnt
     {
         builder.ToTable("promo_campaigns", t =>
         {
-            t.HasCheckConstraint("ck_promo_campaigns_coins_positive", "coins > 0");
+            t.HasCheckConstraint("ck_promo_campaigns_coins", "coins >= 0");
             t.HasCheckConstraint("ck_promo_campaigns_redemptions",
                 "redemptions >= 0 AND (max_redemptions IS NULL OR redemptions <= max_redemptions)");
             t.HasCheckConstraint("ck_promo_campaigns_per_player_limit_positive", "per_player_limit > 0");
@@ -62,7 +62,11 @@ internal sealed class PromoRedemptionConfiguration(LedgerProvider provider) : IE
 {
     public void Configure(EntityTypeBuilder<PromoRedemptionRow> builder)
     {
-        builder.ToTable("promo_redemptions", t => t.HasCheckConstraint("ck_promo_redemptions_coins_positive", "coins > 0"));
+        builder.ToTable("promo_redemptions", t =>
+        {
+            t.HasCheckConstraint("ck_promo_redemptions_coins", "coins >= 0");
+            t.HasCheckConstraint("ck_promo_redemptions_entry", "(coins = 0 AND entry_id IS NULL) OR (coins > 0 AND entry_id IS NOT NULL)");
+        });
         builder.HasKey(r => r.Id).HasName("pk_promo_redemptions");
         builder.Property(r => r.Id).HasColumnName("id").ValueGeneratedOnAdd();
         builder.Property(r => r.CampaignId).HasColumnName("campaign_id");
@@ -72,16 +76,31 @@ internal sealed class PromoRedemptionConfiguration(LedgerProvider provider) : IE
             .IsFixedLength().IsUnicode(false);
         var key = builder.Property(r => r.IdempotencyKey).HasColumnName("idempotency_key")
             .HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false).IsRequired();
-        LedgerEntryConfiguration.Ordinal(provider, hash, key!);
+        var revokeKey = builder.Property(r => r.RevokeIdempotencyKey).HasColumnName("revoke_idempotency_key")
+            .HasMaxLength(LedgerLimits.IdempotencyKeyColumnLengthMax).IsUnicode(false);
+        LedgerEntryConfiguration.Ordinal(provider, hash, key!, revokeKey);
         builder.Property(r => r.Coins).HasColumnName("coins");
         builder.Property(r => r.EntryId).HasColumnName("entry_id");
         builder.Property(r => r.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter.Instance);
+        builder.Property(r => r.RevokedAt).HasColumnName("revoked_at").HasConversion(UtcConverter.Instance);
+        builder.Property(r => r.RevokedBy).HasColumnName("revoked_by").HasMaxLength(WalletChanges.ActorLengthMax);
+        builder.Property(r => r.RevokeReason).HasColumnName("revoke_reason").HasMaxLength(LedgerLimits.ReasonLengthMax);
+        builder.Property(r => r.ReversalEntryId).HasColumnName("reversal_entry_id");
+        builder.Property(r => r.SlotReleased).HasColumnName("slot_released");
         builder.HasOne<PromoCampaignRow>().WithMany().HasForeignKey(r => r.CampaignId)
             .HasConstraintName("fk_promo_redemptions_promo_campaigns_campaign_id").OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<LedgerEntry>().WithMany().HasForeignKey(r => r.EntryId)
             .HasConstraintName("fk_promo_redemptions_ledger_entries_entry_id").OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => r.IdempotencyKey).IsUnique().HasDatabaseName("ux_promo_redemptions_idempotency_key");
-        builder.HasIndex(r => r.EntryId).IsUnique().HasDatabaseName("ux_promo_redemptions_entry_id");
+        builder.HasOne<LedgerEntry>().WithMany().HasForeignKey(r => r.ReversalEntryId)
+            .HasConstraintName("fk_promo_redemptions_ledger_entries_reversal_entry_id").OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(r => r.EntryId).IsUnique().HasDatabaseName("ux_promo_redemptions_entry_id")
+            .HasFilter(provider == LedgerProvider.SqlServer ? "[entry_id] IS NOT NULL" : "entry_id IS NOT NULL");
+        // A revocation's replay finds it by the client's key (one revocation per key).
+        builder.HasIndex(r => r.RevokeIdempotencyKey).IsUnique().HasDatabaseName("ux_promo_redemptions_revoke_idempotency_key")
+            .HasFilter(provider == LedgerProvider.SqlServer
+                ? "[revoke_idempotency_key] IS NOT NULL"
+                : "revoke_idempotency_key IS NOT NULL");
         // What one player redeemed of one campaign (the per-player cap, counted under the player's wallet lock).
         builder.HasIndex(r => new { r.CampaignId, r.OwnerId }).HasDatabaseName("ix_promo_redemptions_campaign_id_owner_id");
     }
