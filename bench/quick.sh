@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The quick ratio profile the test command prints after the tests: the yardsticks (../shared/bench/raw-sql-limit.sh:
-# the commit floor and a plain-SQL transfer, 1 and 8 clients) and the core transfer at 1 and 8 clients and a replay at 1,
-# each for a few seconds on the same PostgreSQL, then their ratios against issue 17's goals. About 60-80 s. It never
+# the commit floor and a plain-SQL transfer, 1 and 8 clients), the core transfer at 1 and 8 clients and a replay at 1, and
+# the ceiling (bench/ceiling-transfer.pgbench) at 1 and 8, each for a few seconds on the same PostgreSQL, then their ratios,
+# the ceiling's first (issue 34's goals), then issue 17's. About 70-90 s. It never
 # fails the run: a missing yardstick or an error prints one line and exits 0. It runs the Debug build the tests just
 # made (a Release build alone would take longer than the whole profile), so its figures sit below bench/run.sh's;
 # they are for spotting a change from one run to the next.
@@ -34,14 +35,25 @@ if ! timeout 90 dotnet "$bench" transfer --pg "Host=$PGHOST;Port=$PGPORT;Usernam
   --seconds "$seconds" --warmup "$seconds" --replay-warmup 1 --wallets 10000 2>> "$out/log" | grep '^{' >> "$results"; then
   say "skipped (the transfer benchmark failed: $(tail -1 "$out/log"))"; exit 0
 fi
+# The ceiling (bench/ceiling-transfer.pgbench, issue 34's yardstick) on the database the transfer benchmark migrated and seeded.
+for c in 1 8; do
+  if out_c=$(timeout 30 pgbench -n -M prepared -f "$root/bench/ceiling-transfer.pgbench" -D wallets=10000 -c "$c" -j "$c" \
+      -T "$seconds" 2>> "$out/log"); then
+    printf '{"yardstick":"ceiling","clients":%s,"tps":%s}\n' "$c" "$(grep -oP 'tps = \K[0-9.]+' <<<"$out_c" | head -1)" >> "$results"
+  else
+    say "the ceiling at $c client(s) failed (see artifacts/bench-quick/log)"
+  fi
+done
 psql -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE WITH (FORCE)" >> "$out/log" 2>&1
 python3 - "$results" "$(( $(date +%s) - started ))" <<'PY' || say "could not summarise (see artifacts/bench-quick)"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 yard = {(r["yardstick"], r["clients"]): r["tps"] for r in rows if "yardstick" in r}
 fig = {(r["bench"], r["clients"]): r["tps"] for r in rows if "bench" in r}
-print(f"ratios: quick profile, Debug build, {sys.argv[2]} s; figures in artifacts/bench-quick/results.jsonl (goals: issue 17)")
+print(f"ratios: quick profile, Debug build, {sys.argv[2]} s; figures in artifacts/bench-quick/results.jsonl (goals: issues 34, 17)")
 for name, value, base, goal in [
+    ("core transfer, 1 client / ceiling", fig.get(("core_transfer", 1)), yard.get(("ceiling", 1)), 0.9),
+    ("core transfer, 8 clients / ceiling", fig.get(("core_transfer", 8)), yard.get(("ceiling", 8)), 0.8),
     ("core transfer, 1 client / plain-SQL transfer", fig.get(("core_transfer", 1)), yard.get(("transfer", 1)), 2.5),
     ("core transfer, 8 clients / plain-SQL transfer", fig.get(("core_transfer", 8)), yard.get(("transfer", 8)), 1.8),
     ("core transfer, 1 client / commit floor", fig.get(("core_transfer", 1)), yard.get(("floor", 1)), 0.6),

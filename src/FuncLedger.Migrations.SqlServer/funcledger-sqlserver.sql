@@ -1336,3 +1336,48 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002341_PurchaseIndexesTrimmed'
+)
+BEGIN
+    DROP INDEX [IX_shop_purchases_wallet_id] ON [shop_purchases];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002341_PurchaseIndexesTrimmed'
+)
+BEGIN
+    DROP INDEX [ix_shop_purchases_owner_id_id] ON [shop_purchases];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002341_PurchaseIndexesTrimmed'
+)
+BEGIN
+    DROP INDEX [ux_shop_purchases_idempotency_key] ON [shop_purchases];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002341_PurchaseIndexesTrimmed'
+)
+BEGIN
+    CREATE INDEX [ix_shop_purchases_wallet_id_id] ON [shop_purchases] ([wallet_id], [id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206002341_PurchaseIndexesTrimmed'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206002341_PurchaseIndexesTrimmed', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

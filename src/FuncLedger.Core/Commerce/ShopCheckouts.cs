@@ -92,10 +92,10 @@ internal sealed class ShopCheckouts(LedgerWrites writes, Holds holds, LedgerHold
         var c = await db.Checkouts.SingleAsync(c => c.Id == checkoutId, ct);
         var lines = await db.CheckoutLines.Where(l => l.CheckoutId == checkoutId).OrderBy(l => l.Line)
             .Select(l => new CheckoutLineResult(l.Line, l.Sku, l.Quantity, l.Price, l.PurchaseId)).ToListAsync(ct);
-        var keys = lines.Where(l => l.PurchaseId is not null).Select(l => IdempotencyKeys.CheckoutLine(checkoutId, l.Line)).ToArray();
-        var purchases = keys.Length == 0 ? [] : (await (from p in db.Purchases
+        var ids = lines.Where(l => l.PurchaseId is not null).Select(l => l.PurchaseId!.Value).ToArray();
+        var purchases = ids.Length == 0 ? [] : (await (from p in db.Purchases
                                                         join e in db.LedgerEntries on p.EntryId equals e.Id
-                                                        where keys.Contains(p.IdempotencyKey)
+                                                        where ids.Contains(p.Id)
                                                         orderby p.Id
                                                         select new { Purchase = p, e.BalanceAfter }).ToListAsync(ct))
             .Select(x => ShopQueries.Describe(x.Purchase, x.BalanceAfter)).ToList();

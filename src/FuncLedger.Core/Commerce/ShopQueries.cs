@@ -12,9 +12,12 @@ internal sealed class ShopQueries(LedgerWrites writes)
     {
         var before = page.Cursor is null ? long.MaxValue : ShopCursor.DecodeId(page.Cursor);
         var rows = await writes.RunAsync((db, ct) =>
-            (from p in db.Purchases.AsNoTracking()
+            // By the owner's wallet: its purchases' index (wallet, id) also serves the wallet's foreign key.
+            (from w in db.Wallets
+             where w.OwnerId == owner.Value
+             join p in db.Purchases.AsNoTracking() on w.Id equals p.WalletId
              join e in db.LedgerEntries on p.EntryId equals e.Id
-             where p.OwnerId == owner.Value && p.Id < before
+             where p.Id < before
              orderby p.Id descending
              select new { Purchase = p, e.BalanceAfter }).Take(page.Limit + 1).ToListAsync(ct), cancellationToken);
         var shown = rows.Take(page.Limit).Select(r => Describe(r.Purchase, r.BalanceAfter)).ToList();
@@ -54,11 +57,13 @@ internal sealed class ShopQueries(LedgerWrites writes)
                 inventoryDrift, checkoutDrift);
         }, cancellationToken).AsTask();
 
+    /// <summary>The purchase made under <paramref name="key"/>: found through its entry, which carries the same key (the entries'
+    /// unique key index; the purchases keep no index of their own on it).</summary>
     public static async Task<PurchaseResult?> PurchaseByKeyAsync(LedgerDbContext db, string key, CancellationToken ct)
     {
-        var found = await (from p in db.Purchases.AsNoTracking()
-                           where p.IdempotencyKey == key
-                           join e in db.LedgerEntries on p.EntryId equals e.Id
+        var found = await (from e in db.LedgerEntries
+                           where e.IdempotencyKey == key
+                           join p in db.Purchases.AsNoTracking() on e.Id equals p.EntryId
                            select new { Purchase = p, e.BalanceAfter }).SingleOrDefaultAsync(ct);
         return found is null ? null : Describe(found.Purchase, found.BalanceAfter);
     }

@@ -919,17 +919,11 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_shop_purchases_entry_id");
 
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique()
-                        .HasDatabaseName("ux_shop_purchases_idempotency_key");
-
-                    b.HasIndex("WalletId");
-
-                    b.HasIndex("OwnerId", "Id")
-                        .HasDatabaseName("ix_shop_purchases_owner_id_id");
-
                     b.HasIndex("Sku", "OwnerId")
                         .HasDatabaseName("ix_shop_purchases_sku_owner_id");
+
+                    b.HasIndex("WalletId", "Id")
+                        .HasDatabaseName("ix_shop_purchases_wallet_id_id");
 
                     b.ToTable("shop_purchases", null, t =>
                         {
