@@ -9,6 +9,9 @@ namespace FuncLedger.Core.Commerce;
 /// <summary>Operators' side of promo codes: campaigns (create, read with counts, switch on and off) and single-use codes.</summary>
 internal sealed class PromoCampaigns(LedgerWrites writes)
 {
+    /// <summary>One campaign's counts and coins, from its redemptions and their entries.</summary>
+    private readonly record struct Tally(long CampaignId, int Redemptions, int Revoked, long Recorded, long Granted);
+
     public async Task<PromoCampaign> CreateAsync(CampaignTerms terms, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(terms);
@@ -65,15 +68,10 @@ internal sealed class PromoCampaigns(LedgerWrites writes)
             var row = await db.PromoCampaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == campaignId, ct)
                 ?? throw new CampaignNotFoundException(campaignId);
             // The counts are read from the redemptions and the coins granted are their entries' sum (credits less revocations),
-            // not counters: the stats cannot disagree with the ledger (only a capped campaign keeps a counter, for its cap).
-            var redemptions = db.PromoRedemptions.Where(r => r.CampaignId == campaignId);
-            var granted = await (from r in redemptions join e in db.LedgerEntries on r.EntryId equals (long?)e.Id select e.Amount)
-                .SumAsync(ct);
-            var revokedCoins = await (from r in redemptions join e in db.LedgerEntries on r.ReversalEntryId equals (long?)e.Id
-                                      select e.Amount).SumAsync(ct);
-            var counts = await redemptions.GroupBy(r => 1)
-                .Select(g => new { All = g.Count(), Revoked = g.Count(r => r.RevokedAt != null) }).FirstOrDefaultAsync(ct);
-            return Describe(row, checked(granted + revokedCoins), counts?.All ?? 0, counts?.Revoked ?? 0);
+            // not counters: the stats cannot disagree with the ledger (only a capped campaign keeps a counter, for its cap). The
+            // same tally as the budget's line.
+            var tally = (await TallyAsync(db, db.PromoRedemptions.Where(r => r.CampaignId == campaignId), ct)).SingleOrDefault();
+            return Describe(row, tally.Granted, tally.Redemptions, tally.Revoked);
         }, cancellationToken).AsTask();
 
     /// <summary>Every campaign's budget line, set-based: the coins its redemptions record (those not revoked) against the coins its
@@ -81,24 +79,33 @@ internal sealed class PromoCampaigns(LedgerWrites writes)
     public Task<PromoBudget> GetBudgetAsync(CancellationToken cancellationToken) =>
         writes.RunAsync(async (db, ct) =>
         {
-            var rows = await db.PromoRedemptions.GroupBy(r => r.CampaignId).Select(g => new
-            {
-                g.Key, All = g.Count(), Revoked = g.Count(r => r.RevokedAt != null),
-                Recorded = g.Sum(r => r.RevokedAt == null ? r.Coins : 0),
-            }).ToListAsync(ct);
-            var credits = await (from r in db.PromoRedemptions join e in db.LedgerEntries on r.EntryId equals (long?)e.Id
-                                 group e.Amount by r.CampaignId into g select new { g.Key, Sum = g.Sum() }).ToDictionaryAsync(g => g.Key,
-                g => g.Sum, ct);
-            var debits = await (from r in db.PromoRedemptions join e in db.LedgerEntries on r.ReversalEntryId equals (long?)e.Id
-                                group e.Amount by r.CampaignId into g select new { g.Key, Sum = g.Sum() }).ToDictionaryAsync(g => g.Key,
-                g => g.Sum, ct);
+            var tallies = await TallyAsync(db, db.PromoRedemptions, ct);
             var unlinked = await db.LedgerEntries.CountAsync(e => e.Source == EntrySource.Promo
                 && !db.PromoRedemptions.Any(r => r.EntryId == e.Id), ct);
             var names = await db.PromoCampaigns.Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
-            var lines = rows.OrderBy(r => r.Key).Select(r => new CampaignBudgetLine(r.Key, names[r.Key], r.All, r.Revoked, r.Recorded,
-                checked(credits.GetValueOrDefault(r.Key) + debits.GetValueOrDefault(r.Key)))).ToList();
+            var lines = tallies.OrderBy(t => t.CampaignId).Select(t => new CampaignBudgetLine(t.CampaignId, names[t.CampaignId],
+                t.Redemptions, t.Revoked, t.Recorded, t.Granted)).ToList();
             return new PromoBudget(lines, lines.Sum(l => l.CoinsGranted), unlinked);
         }, cancellationToken).AsTask();
+
+    /// <summary>Per campaign of <paramref name="redemptions"/>, set-based: its redemptions, those revoked, the coins of those not
+    /// revoked, and the coins its entries granted (the credits plus the revocations' debits).</summary>
+    private static async Task<List<Tally>> TallyAsync(LedgerDbContext db, IQueryable<PromoRedemptionRow> redemptions,
+        CancellationToken ct)
+    {
+        var rows = await redemptions.GroupBy(r => r.CampaignId).Select(g => new
+        {
+            g.Key, All = g.Count(), Revoked = g.Count(r => r.RevokedAt != null), Recorded = g.Sum(r => r.RevokedAt == null ? r.Coins : 0),
+        }).ToListAsync(ct);
+        var credits = await (from r in redemptions join e in db.LedgerEntries on r.EntryId equals (long?)e.Id
+                             group e.Amount by r.CampaignId into g select new { g.Key, Sum = g.Sum() }).ToDictionaryAsync(g => g.Key,
+            g => g.Sum, ct);
+        var debits = await (from r in redemptions join e in db.LedgerEntries on r.ReversalEntryId equals (long?)e.Id
+                            group e.Amount by r.CampaignId into g select new { g.Key, Sum = g.Sum() }).ToDictionaryAsync(g => g.Key,
+            g => g.Sum, ct);
+        return [.. rows.Select(r => new Tally(r.Key, r.All, r.Revoked, r.Recorded,
+            checked(credits.GetValueOrDefault(r.Key) + debits.GetValueOrDefault(r.Key))))];
+    }
 
     /// <summary>Generates <paramref name="count"/> single-use codes, stores their hashes and answers the codes once.</summary>
     public async Task<GeneratedCodes> GenerateAsync(long campaignId, int count, CancellationToken cancellationToken)

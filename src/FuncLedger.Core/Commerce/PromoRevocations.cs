@@ -25,14 +25,15 @@ internal sealed class PromoRevocations(LedgerWrites writes)
         var fingerprint = RequestFingerprint.Compute(LedgerOperation.PromoRevoke, command.RedemptionId, command.ReleaseSlot ? 1 : 0, 0,
             command.Reason, null);
         var record = WriteRecord.Of(key, LedgerOperation.PromoRevoke, fingerprint);
-        var (registered, redemption, campaign) = await writes.RunAsync(async (db, ct) =>
+        var (registered, made, redemption, campaign) = await writes.RunAsync(async (db, ct) =>
         {
             var again = await LedgerWrites.CheckRegisteredAsync(db, record, ct);
+            var first = again ? await FindByKeyAsync(db, key, ct) : null;
             var row = await db.PromoRedemptions.AsNoTracking().SingleOrDefaultAsync(r => r.Id == command.RedemptionId, ct);
             var terms = row is null ? null : await db.PromoCampaigns.AsNoTracking().SingleAsync(c => c.Id == row.CampaignId, ct);
-            return (again, row, terms);
+            return (again, first, row, terms);
         }, cancellationToken);
-        if (registered && await writes.RunAsync((db, ct) => FindByKeyAsync(db, key, ct), cancellationToken) is { } made)
+        if (made is not null)
         {
             return made with { Replayed = true };
         }
@@ -56,7 +57,7 @@ internal sealed class PromoRevocations(LedgerWrites writes)
                 async (step, wallet, ct) =>
                 {
                     await hook.CheckAsync(step.Context, ct);
-                    return Describe(await hook.RecordAsync(step.Context, step.Now, null, ct), null);
+                    return await hook.RecordAsync(step.Context, step.Now, null, ct);
                 }, cancellationToken);
         }
 
@@ -72,7 +73,7 @@ internal sealed class PromoRevocations(LedgerWrites writes)
         ];
         var posted = (await writes.WriteAsync(debit, record, cancellationToken, hook)).Postings[0];
         return hook.Revoked is { } revoked && !posted.Replayed
-            ? Describe(revoked, posted.BalanceAfter)
+            ? revoked with { BalanceAfter = posted.BalanceAfter }
             : await writes.RunAsync((db, ct) => ByKeyAsync(db, key, ct), cancellationToken) with { Replayed = true };
     }
 
@@ -103,7 +104,7 @@ internal sealed class PromoRevocations(LedgerWrites writes)
     {
         public Reversals.ReversalHook? Reversal { get; set; }
 
-        public PromoRedemptionRow? Revoked { get; private set; }
+        public RevocationResult? Revoked { get; private set; }
 
         public async Task BeforeBalancesAsync(LedgerWriter.Step step, IReadOnlyDictionary<long, WalletRow> byOwner, CancellationToken ct)
         {
@@ -127,7 +128,7 @@ internal sealed class PromoRevocations(LedgerWrites writes)
             }
         }
 
-        public async Task<PromoRedemptionRow> RecordAsync(LedgerDbContext db, DateTime now, long? reversalEntryId, CancellationToken ct)
+        public async Task<RevocationResult> RecordAsync(LedgerDbContext db, DateTime now, long? reversalEntryId, CancellationToken ct)
         {
             var at = ShopCatalog.Microseconds(now);
             var changed = await db.PromoRedemptions.Where(r => r.Id == redemption.Id && r.RevokedAt == null).ExecuteUpdateAsync(s => s
@@ -153,14 +154,9 @@ internal sealed class PromoRevocations(LedgerWrites writes)
             }
 
             await db.SaveChangesAsync(ct);
-            Revoked = new PromoRedemptionRow
-            {
-                Id = redemption.Id, CampaignId = redemption.CampaignId, OwnerId = redemption.OwnerId, WalletId = redemption.WalletId,
-                CodeHash = redemption.CodeHash, Coins = redemption.Coins, EntryId = redemption.EntryId,
-                IdempotencyKey = redemption.IdempotencyKey, CreatedAt = redemption.CreatedAt, RevokedAt = at, RevokedBy = command.Actor,
-                RevokeReason = command.Reason, RevokeIdempotencyKey = command.Key.Value, ReversalEntryId = reversalEntryId,
-                SlotReleased = command.ReleaseSlot,
-            };
+            // As written (the balance after the debit is the write's to add).
+            Revoked = new RevocationResult(redemption.Id, redemption.CampaignId, redemption.OwnerId, redemption.Coins, reversalEntryId,
+                null, command.ReleaseSlot, new DateTimeOffset(at, TimeSpan.Zero), command.Reason, command.Key.Value);
             return Revoked;
         }
     }
