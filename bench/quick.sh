@@ -64,5 +64,11 @@ for name, value, base, goal in [
         print(f"ratios:   {name}: {value / base:.2f}x (goal {goal}x, {'met' if value / base >= goal else 'not met'}; {value:,.0f}/s vs {base:,.0f}/s)")
     else:
         print(f"ratios:   {name}: not measured")
+cost = {(r["bench"], r["clients"]): r for r in rows if "bench" in r and r.get("cpu_us_per_op")}
+for c in (1, 8):
+    if ("core_transfer", c) in cost:
+        r = cost[("core_transfer", c)]
+        print(f"ratios:   core transfer, {c} client(s), per transfer: app CPU {r['cpu_us_per_op']:,.0f} us, "
+              f"{r['alloc_bytes_per_op']:,.0f} bytes allocated, database CPU {r['db_cpu_us_per_op']:,.0f} us")
 PY
 exit 0

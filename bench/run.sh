@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # FuncLedger's benchmarks, each figure a ratio of a yardstick measured in the same run on the same server:
 # ../shared/bench/raw-sql-limit.sh (the commit floor and a plain-SQL transfer) runs first, then the macro
-# benchmarks (core API, replays, hot wallet, SQLite), the ceiling (bench/ceiling-transfer.pgbench: a transfer on the
-# ledger's schema that checks nothing, the most any transfer can reach), HTTP through Standalone at 8, 32 and 128
-# connections, payouts from Azurite, reconciliation at 1,000,000 wallets / 10,000,000 entries (bench/reconcile-scale.sh),
-# then the BenchmarkDotNet micro-benchmarks; prints every ratio against issue 17's goals. Starts PostgreSQL and Azurite as the
-# test command does. About 25 minutes on 2 cores (the 10,000,000 entries take about 5 to load; RECONCILE_WALLETS and
-# RECONCILE_ENTRIES make it smaller).
-# Writes artifacts/bench/results.jsonl, docs/benchmarks.md, docs/benchmarks.json and docs/benchmarks.png.
+# benchmarks (core API, replays, hot wallet, SQLite, the queue function in-process, payout awards through Azurite and
+# Standalone's listener to empty beside the emulator's own drain of as many messages), purchases against transfers (3
+# interleaved rounds), the ceiling (bench/ceiling-transfer.pgbench: a transfer on the ledger's schema that checks
+# nothing, the most any transfer can reach, with the database's CPU per transaction), HTTP through Standalone at 8, 32
+# and 128 connections, reconciliation at 1,000,000 wallets / 10,000,000 entries (bench/reconcile-scale.sh), then the
+# BenchmarkDotNet micro-benchmarks; prints every ratio against issue 34's and issue 17's goals. Starts PostgreSQL and
+# Azurite as the test command does. About 25 minutes on 2 cores (the 10,000,000 entries take about 5 to load;
+# RECONCILE_WALLETS and RECONCILE_ENTRIES make it smaller).
+# Writes artifacts/bench/results.jsonl, docs/benchmarks.md (with bench/profile.md and the last three runs from
+# docs/benchmarks-runs.jsonl, to which it appends this run), docs/benchmarks.json and docs/benchmarks.png.
 # Usage: bench/run.sh [seconds=10]   (SKIP_MICRO=1 skips BenchmarkDotNet; YARDSTICK=path overrides the script)
 set -uo pipefail
 seconds=${1:-10}
@@ -42,12 +45,22 @@ log "macro benchmarks ($seconds s each)"
 dotnet "$out/bin/FuncLedger.Bench.dll" macro --pg "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE" \
   --azurite "$FUNCLEDGER_AZURITE" --seconds "$seconds" --wallets 10000 --root "$root" | tee -a "$results" || exit 1
 
+log "purchases against transfers, 8 clients each, 3 interleaved rounds ($seconds s each)"
+dotnet "$out/bin/FuncLedger.Bench.dll" purchase --pg "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE" \
+  --seconds "$seconds" --warmup 5 --rounds 3 | sed 's/"bench":"core_transfer"/"bench":"purchase_round_transfer"/' | tee -a "$results" || exit 1
+
 log "ceiling: bench/ceiling-transfer.pgbench (a transfer that checks nothing, one statement, on the ledger's schema)"
+# CPU time (clock ticks) of a process, and of every PostgreSQL process with the children the postmaster reaped (pgbench's
+# backends exit with it): the database's CPU per transaction, beside the core transfer's (bench/FuncLedger.Bench measures its own).
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() { local t=0 p; for p in $(pgrep -x postgres); do t=$(( t + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo "$t"; }
 for c in 1 8; do
+  db0=$(pg_ticks)
   out_c=$(pgbench -n -M prepared -f bench/ceiling-transfer.pgbench -D wallets=10000 -c "$c" -j "$c" -T "$seconds" 2>&1) \
     || { echo "$out_c" | tail -3; exit 1; }
-  printf '{"yardstick":"ceiling","clients":%s,"tps":%s,"latency_ms":%s}\n' "$c" "$(grep -oP 'tps = \K[0-9.]+' <<<"$out_c" | head -1)" \
-    "$(grep -oP 'latency average = \K[0-9.]+' <<<"$out_c" | head -1)" | tee -a "$results"
+  db1=$(pg_ticks); n=$(grep -oP 'actually processed: \K[0-9]+' <<<"$out_c")
+  printf '{"yardstick":"ceiling","clients":%s,"tps":%s,"latency_ms":%s,"db_cpu_us_per_op":%s}\n' "$c" "$(grep -oP 'tps = \K[0-9.]+' <<<"$out_c" | head -1)" \
+    "$(grep -oP 'latency average = \K[0-9.]+' <<<"$out_c" | head -1)" "$(( (db1 - db0) * 1000000 / $(getconf CLK_TCK) / n ))" | tee -a "$results"
 done
 
 log "HTTP through FuncLedger.Standalone (a separate process) with wrk, 8, 32 and 128 connections"
@@ -73,9 +86,6 @@ done
 log "HTTP warm-up, requests/s per 2 s window: $warm"
 printf '{"bench":"http_warmup","provider":"postgres","clients":8,"tps":%s,"p50_ms":0,"p99_ms":0,"ops":0,"errors":0,"note":"untimed warm-up, requests/s per 2 s window: %s"}\n' \
   "${rate:-0}" "$warm" >> "$results"
-# CPU time (clock ticks) of a process, and of every PostgreSQL process: the pool's backends live through the runs.
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-pg_ticks() { local t=0 p; for p in $(pgrep -x postgres); do t=$(( t + $(ticks "$p") )); done; echo "$t"; }
 for c in 8 32 128; do
   app0=$(ticks "$server"); db0=$(pg_ticks)
   FUNCLEDGER_KEY=$key FUNCLEDGER_RUN="$(date +%s)c$c" wrk -t2 -c"$c" -d"${seconds}s" --latency -s bench/http-transfer.lua http://127.0.0.1:7081 > "$out/wrk-$c.txt" 2>&1
@@ -97,6 +107,7 @@ if [ "${SKIP_MICRO:-0}" != 1 ]; then
 fi
 
 log "summary"
-python3 bench/summarize.py "$results" "$out/micro/results" docs/benchmarks.md docs/benchmarks.json "$(( $(date +%s) - started ))" || exit 1
+python3 bench/summarize.py "$results" "$out/micro/results" docs/benchmarks.md docs/benchmarks.json "$(( $(date +%s) - started ))" \
+  docs/benchmarks-runs.jsonl || exit 1
 dotnet "$out/bin/FuncLedger.Bench.dll" chart docs/benchmarks.json docs/benchmarks.png || exit 1
 psql -q -d postgres -c "DROP DATABASE IF EXISTS $PGDATABASE WITH (FORCE)"

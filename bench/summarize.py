@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Turns a bench run's JSON lines into ratios against the same run's yardsticks: docs/benchmarks.md (table),
 docs/benchmarks.json (for the chart) and one line per ratio on stdout.
-Usage: summarize.py results.jsonl micro_results_dir out.md out.json elapsed_seconds"""
+Usage: summarize.py results.jsonl micro_results_dir out.md out.json elapsed_seconds [runs.jsonl]
+runs.jsonl, when given, gets one line per run (its date and every ratio) and the last three runs lead out.md."""
 import datetime, glob, json, os, platform, subprocess, sys
 
 results, micro_dir, out_md, out_json, elapsed = sys.argv[1:6]
+runs_file = sys.argv[6] if len(sys.argv) > 6 else None
 rows = [json.loads(l) for l in open(results) if l.strip().startswith("{")]
 yard = {(r["yardstick"], r["clients"]): r for r in rows if "yardstick" in r}
 fig = {(r["bench"], r["provider"], r["clients"]): r for r in rows if "bench" in r and "provider" in r}
@@ -29,21 +31,37 @@ def ratio(name, value, base, goal, note="", at_most=False):
     ratios.append({"name": name, "value": round(v, 2), "goal": goal, "at_most": at_most,
                    "met": v <= goal if at_most else v >= goal, "figure": value, "yardstick": base, "note": note})
 
-# Issue 17's goals (the performance issue), then the earlier issues' for the other figures.
+# Issue 34's goals (the ceiling, the tail, the queue), then issue 17's, then the earlier issues' for the other figures.
+ratio("transfer 1 client / ceiling", core1, tps("y", "ceiling", 1), 0.9)
+ratio("transfer 8 clients / ceiling", core8, tps("y", "ceiling", 8), 0.8)
+http32 = fig.get(("http_transfer", "postgres", 32))
+http128 = fig.get(("http_transfer", "postgres", 128))
+ratio("HTTP 32 conns, p99 ms (at most)", http32 and http32["p99_ms"], 1, 50, "a latency in ms, not a ratio: the goal is p99 <= 50 ms", True)
+ratio("HTTP 128 conns, p99 ms (at most)", http128 and http128["p99_ms"], 1, 200,
+      f"a latency in ms: the goal is p99 <= 200 ms with no timeout ({http128 and http128['errors']} timeouts, socket errors and non-2xx answers)", True)
+if http128 and http128["errors"] and ratios and ratios[-1]["name"].startswith("HTTP 128"):
+    ratios[-1]["met"] = False
+ratio("queue function, batched / floor 8 clients", queue_fn and queue_fn["tps"], tps("y", "floor", 8), 2.5,
+      f"the payout path without the queue service: {queue_fn and queue_fn['clients']} concurrent invocations, awards paid in shared transactions")
+ratio("payouts through the queue, to empty / Azurite drain alone", tps("f", "payout_awards", "postgres", 1), drain and drain["tps"], 0.5,
+      "the same number of messages, the listener's receive pattern: how much of what the local emulator allows the payout path uses")
+# Issue 32's: purchases against transfers between random wallets, 8 clients each, interleaved rounds (bench purchase).
+rounds = list(zip([r for r in rows if r.get("bench") == "purchase_round_transfer"], [r for r in rows if r.get("bench") == "core_purchase"]))
+if rounds:
+    each = sorted((pair for pair in rounds if pair[0]["tps"]), key=lambda pair: pair[1]["tps"] / pair[0]["tps"])
+    middle_t, middle_p = each[len(each) // 2]
+    ratio(f"purchases / transfers, 8 clients (median of {len(each)} rounds)", middle_p["tps"], middle_t["tps"], 0.8,
+          "rounds: " + ", ".join(f"{p['tps'] / t['tps']:.2f}x ({p['tps']:,.0f}/s vs {t['tps']:,.0f}/s)" for t, p in rounds))
 ratio("transfer 1 client / plain SQL", core1, tps("y", "transfer", 1), 2.5)
 ratio("transfer 8 clients / plain SQL", core8, tps("y", "transfer", 8), 1.8)
 ratio("transfer 1 client / commit floor", core1, tps("y", "floor", 1), 0.6)
 ratio("transfer 8 clients / commit floor at 8", core8, tps("y", "floor", 8), 0.35)
 ratio("replay 1 client / transfer 1", tps("f", "replay", "postgres", 1), core1, 2.5)
-http32 = fig.get(("http_transfer", "postgres", 32))
-ratio("HTTP 32 conns, p99 ms (at most)", http32 and http32["p99_ms"], 1, 50, "a latency in ms, not a ratio: the goal is p99 <= 50 ms", True)
 scale = [r for r in rows if r.get("bench") == "reconcile-scale"]
 if scale:
     best_cli, best_raw = min(r["cli_dry_run_ms"] for r in scale), min(r["raw_group_by_ms"] for r in scale)
     ratio(f"reconcile {scale[0]['wallets']:,} wallets / raw GROUP BY (at most)", best_cli, best_raw, 1.2,
           f"best of 3 in ms: funcledger reconcile --dry-run (process start included) against psql's GROUP BY", True)
-ratio("queue function, batched / floor 8 clients", queue_fn and queue_fn["tps"], tps("y", "floor", 8), 2.5,
-      f"the payout path without the queue service: {queue_fn and queue_fn['clients']} concurrent invocations, awards paid in shared transactions")
 ratio("replay 8 clients / transfer 8", tps("f", "replay", "postgres", 8), core8, 2.0)
 ratio("hot wallet 8 workers / transfer 1", tps("f", "hot_wallet_debit", "postgres", 8), core1, 0.8)
 posting = tps("f", "core_posting_100_legs", "postgres", 1)
@@ -54,9 +72,6 @@ ratio("hold + capture / two transfers", holdcap and holdcap * 2, core1, 1.0,
       "a checkout (hold, then capture to another wallet) against the two transfers it could be written as, 1 client")
 ratio("HTTP 8 conns / transfer 8", tps("f", "http_transfer", "postgres", 8), core8, 0.7)
 ratio("HTTP 32 conns / transfer 8", tps("f", "http_transfer", "postgres", 32), core8, 0.7)
-ratio("payouts via Azurite / floor 8 clients", tps("f", "payout_awards", "postgres", 1), tps("y", "floor", 8), 2.0)
-ratio("payouts, last 5,000 / Azurite drain ceiling", tps("f", "payout_awards_last_half", "postgres", 1), drain and drain["tps"], 0.5,
-      "how much of what the local queue emulator allows the payout path uses")
 
 # --- The cost on Azure, on paper (issue 17). Prices: USD, East US, pay-as-you-go list prices as published in May 2025
 # (the Azure pricing pages); they were not re-checked on the day of the run: check them before relying on a figure.
@@ -135,7 +150,7 @@ md = [f"# Benchmarks", "", f"Run {when} on {summary['machine']}, PostgreSQL {pg}
       "| --- | ---: | ---: | :---: | ---: | ---: |"]
 for r in ratios:
     if r["at_most"]:
-        unit = " ms" if "ms" in r["name"] else "x"
+        unit = " ms" if " ms" in r["name"] else "x"
         md.append(f"| {r['name']} | {r['value']:.2f}{unit} | <= {r['goal']}{unit} | {'yes' if r['met'] else 'no'} | {r['figure']:,.0f} | {r['yardstick']:,.0f} |")
     else:
         md.append(f"| {r['name']} | {r['value']:.2f}x | {r['goal']}x | {'yes' if r['met'] else 'no'} | {r['figure']:,.0f}/s | {r['yardstick']:,.0f}/s |")
@@ -157,6 +172,45 @@ if ceiling1 and ceiling8 and tps("y", "floor", 1) and tps("y", "transfer", 1):
            f"plain SQL; 8 clients {ceiling8:,.0f}/s, {ceiling8 / tps('y', 'floor', 8):.2f}x the floor at 8 and "
            f"{ceiling8 / tps('y', 'transfer', 8):.2f}x plain SQL. No correct transfer can reach more on this schema and machine; "
            f"FuncLedger's core reaches {core1 / ceiling1:.2f}x of it at 1 client and {core8 / ceiling8:.2f}x at 8."]
+c1, c8 = fig.get(("core_transfer", "postgres", 1)), fig.get(("core_transfer", "postgres", 8))
+y1, y8 = yard.get(("ceiling", 1)), yard.get(("ceiling", 8))
+if c1 and c8 and c1.get("cpu_us_per_op") and y8 and y8.get("db_cpu_us_per_op"):
+    md += ["", "## Where a transfer's time goes", "",
+           "CPU per transfer over the timed window: the benchmark process (the app: FuncLedger.Core, EF Core's connection "
+           "handling, Npgsql, TLS, the thread pool) and every PostgreSQL process, against the ceiling's database CPU "
+           "(pgbench's own client is not counted). On 2 cores shared by the app and the database, the sum bounds the rate at 8 clients.", "",
+           "| figure | clients | per second | app CPU us | app bytes allocated | database CPU us | app + database us |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in (c1, c8):
+        md.append(f"| core transfer | {r['clients']} | {r['tps']:,.0f} | {r['cpu_us_per_op']:,.0f} | {r['alloc_bytes_per_op']:,.0f} | "
+                  f"{r['db_cpu_us_per_op']:,.0f} | {r['cpu_us_per_op'] + r['db_cpu_us_per_op']:,.0f} |")
+    for y in (y1, y8):
+        if y and y.get("db_cpu_us_per_op"):
+            md.append(f"| ceiling (pgbench) | {y['clients']} | {y['tps']:,.0f} | | | {y['db_cpu_us_per_op']:,.0f} | |")
+runs = []
+if runs_file:
+    if os.path.exists(runs_file):
+        runs = [json.loads(l) for l in open(runs_file) if l.strip()]
+    if os.environ.get("SUMMARIZE_NO_RECORD") != "1":   # 1: re-render a run already recorded (bench/profile.md edited)
+        runs.append({"date": when, "elapsed_s": int(elapsed), "ratios": {r["name"]: [r["value"], r["met"]] for r in ratios}})
+        with open(runs_file, "w") as f:
+            f.writelines(json.dumps(r) + "\n" for r in runs[-10:])
+    last = runs[-3:]
+    head = ["", f"## The last {len(last)} runs", "", "Each full `bench/run.sh`, oldest first (docs/benchmarks-runs.jsonl keeps the last ten); "
+            "a ratio in bold met its goal.", "",
+            "| ratio | goal | " + " | ".join(r["date"] for r in last) + " |", "| --- | ---: |" + " ---: |" * len(last)]
+    for r in ratios:
+        sign = "<= " if r["at_most"] else ""
+        cells = []
+        for run in last:
+            v = run["ratios"].get(r["name"])
+            cells.append("" if v is None else (f"**{v[0]:.2f}**" if v[1] else f"{v[0]:.2f}"))
+        head.append(f"| {r['name']} | {sign}{r['goal']} | " + " | ".join(cells) + " |")
+    i = md.index("## Ratios")
+    md[i - 1:i - 1] = head
+profile = os.path.join(os.path.dirname(os.path.abspath(__file__)), "profile.md")
+if os.path.exists(profile):   # the hand-written profile: where the time goes, what was tried (A/B numbers)
+    md += [""] + [l.rstrip("\n") for l in open(profile)]
 sqlite = tps("f", "core_transfer", "sqlite", 1)
 if sqlite and core1:
     md += ["", f"SQLite (embedded default), 1 worker: {sqlite:,.0f} transfers/s, {sqlite / core1:.2f}x PostgreSQL at 1 client."]

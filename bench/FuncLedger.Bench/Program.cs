@@ -13,7 +13,8 @@ using FuncLedger.Bench;
 // bench purchase --pg <cs> [--seconds 10] [--warmup 15] [--rounds 3]   purchases against transfers, 8 clients each, interleaved
 // bench promo --pg <cs> [--seconds 10] [--warmup 15] [--rounds 3]      promo redemptions against credits, 8 clients each
 // bench queue --pg <cs> [--concurrency 256]          the queue function's path in-process only
-// bench drain --azurite <cs> [--messages 2000] [--batch 32]   Azurite's receive + delete ceiling only
+// bench drain --azurite <cs> [--messages 2000] [--batch 32]   Azurite's receive + delete ceiling only (the listener's pattern)
+// bench payouts --pg <cs> --azurite <cs> [--messages 2000] [--root .]   the drain, then awards through Standalone to completion
 // bench micro            (BenchmarkDotNet, short run)
 // bench chart <summary.json> <out.png>
 var mode = args.Length > 0 ? args[0] : "";
@@ -44,15 +45,16 @@ switch (mode)
     }
     case "payouts":
     {
-        // Payout messages drained from Azurite through Standalone's queue listener: for A/B runs of the listener.
+        // Award messages through Standalone's queue listener to completion, after the emulator's own drain of as many
+        // messages with the listener's receive pattern: for A/B runs of the listener.
         var o = new Macro.Options(Arg("--pg", ""), Arg("--azurite", ""), 0, int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture),
             Arg("--root", "."));
+        var messages = int.Parse(Arg("--messages", "2000"), CultureInfo.InvariantCulture);
+        var host = FuncLedger.Standalone.HostJson.Load(Path.Combine(o.RepositoryRoot, "host.json"));
         await Macro.PrepareAsync(FuncLedger.Core.Persistence.LedgerProvider.Postgres, o.Postgres, o.Wallets);
-        foreach (var figure in await Macro.PayoutsAsync(o, o.Postgres, int.Parse(Arg("--messages", "10000"), CultureInfo.InvariantCulture)))
-        {
-            Console.WriteLine(JsonSerializer.Serialize(figure, BenchJson.Default.Figure));
-        }
-
+        Console.WriteLine(JsonSerializer.Serialize(await Macro.AzuriteDrainAsync(o, messages, host.QueueBatchSize, host.QueueNewBatchThreshold),
+            BenchJson.Default.Figure));
+        Console.WriteLine(JsonSerializer.Serialize(await Macro.PayoutsAsync(o, o.Postgres, messages), BenchJson.Default.Figure));
         return 0;
     }
     case "transfer":
