@@ -47,7 +47,7 @@ dotnet "$out/bin/FuncLedger.Bench.dll" macro --pg "Host=$PGHOST;Port=$PGPORT;Use
 
 log "purchases against transfers, 8 clients each, 3 interleaved rounds ($seconds s each)"
 dotnet "$out/bin/FuncLedger.Bench.dll" purchase --pg "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE" \
-  --seconds "$seconds" --warmup 5 --rounds 3 | sed 's/"bench":"core_transfer"/"bench":"purchase_round_transfer"/' | tee -a "$results" || exit 1
+  --seconds "$seconds" --warmup 15 --rounds 3 | sed 's/"bench":"core_transfer"/"bench":"purchase_round_transfer"/' | tee -a "$results" || exit 1
 
 log "ceiling: bench/ceiling-transfer.pgbench (a transfer that checks nothing, one statement, on the ledger's schema)"
 # CPU time (clock ticks) of a process, and of every PostgreSQL process with the children the postmaster reaped (pgbench's
