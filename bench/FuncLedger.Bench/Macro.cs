@@ -36,7 +36,10 @@ public static class Macro
 {
     /// <param name="Warmup">Seconds of untimed work before the first benchmark of a process, so JIT tiering has settled
     /// (under load on 2 cores it takes 10-15 s); every later benchmark warms up for 1 s.</param>
-    public sealed record Options(string Postgres, string Azurite, int Seconds, int Wallets, string RepositoryRoot, int Warmup = 15, int ReplayWarmup = 1);
+    /// <param name="Keys">The transfers' client keys: prefix (run tag, client and counter: neighbours in the key index), uuid4
+    /// (random) or uuid7 (time-ordered), for the growth benchmark with random keys (bench/random-keys.sh).</param>
+    public sealed record Options(string Postgres, string Azurite, int Seconds, int Wallets, string RepositoryRoot, int Warmup = 15, int ReplayWarmup = 1,
+        string Keys = "prefix");
 
     private sealed record TransferCall(long From, long To, long Amount, string Key);
 
@@ -257,7 +260,13 @@ public static class Macro
             var from = random.Next(1, o.Wallets + 1);
             var to = random.Next(1, o.Wallets);
             to = to >= from ? to + 1 : to;
-            var call = new TransferCall(from, to, 1, $"{tag}-{c}-{i}");
+            var key = o.Keys switch
+            {
+                "uuid4" => Guid.NewGuid().ToString(),
+                "uuid7" => Guid.CreateVersion7().ToString(),
+                _ => $"{tag}-{c}-{i}",
+            };
+            var call = new TransferCall(from, to, 1, key);
             await ledger.TransferAsync(Transfer(call));
             record.Add(call);
         });

@@ -7,7 +7,9 @@ using BenchmarkDotNet.Running;
 using FuncLedger.Bench;
 
 // bench macro --pg <cs> --azurite <cs> [--seconds 10] [--wallets 10000] [--warmup 15] --root <repo>
-// bench transfer --pg <cs> [--seconds 10] [--warmup 15] [--replay-warmup 1]   core transfers at 1 and 8 clients and replays at 1 (A/B runs)
+// bench transfer --pg <cs> [--seconds 10] [--warmup 15] [--replay-warmup 1] [--keys prefix|uuid4|uuid7]
+//                 core transfers at 1 and 8 clients and replays at 1 (A/B runs; bench/random-keys.sh)
+// bench prepare --pg <cs>   migrate and seed the benchmark wallets only (bench/random-keys.sh loads entries after it)
 // bench posting --pg <cs> [--seconds 10] [--warmup 15]   a 100-leg posting against the 99 transfers moving the same coins,
 //                                                        and a hold + capture against two transfers
 // bench purchase --pg <cs> [--seconds 10] [--warmup 15] [--rounds 3]   purchases against transfers, 8 clients each, interleaved
@@ -61,7 +63,7 @@ switch (mode)
     {
         var o = new Macro.Options(Arg("--pg", ""), "", int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
             int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture), ".", int.Parse(Arg("--warmup", "15"), CultureInfo.InvariantCulture),
-            int.Parse(Arg("--replay-warmup", "1"), CultureInfo.InvariantCulture));
+            int.Parse(Arg("--replay-warmup", "1"), CultureInfo.InvariantCulture), Arg("--keys", "prefix"));
         foreach (var figure in await Macro.TransfersOnlyAsync(o))
         {
             Console.WriteLine(JsonSerializer.Serialize(figure, BenchJson.Default.Figure));
@@ -69,6 +71,10 @@ switch (mode)
 
         return 0;
     }
+    case "prepare":
+        await Macro.PrepareAsync(FuncLedger.Core.Persistence.LedgerProvider.Postgres, Arg("--pg", ""),
+            int.Parse(Arg("--wallets", "10000"), CultureInfo.InvariantCulture));
+        return 0;
     case "purchase":
     {
         var o = new Macro.Options(Arg("--pg", ""), "", int.Parse(Arg("--seconds", "10"), CultureInfo.InvariantCulture),
