@@ -64,9 +64,12 @@ CHECKPOINT;
 SQL
   echo "==> loaded in $(( $(date +%s) - start )) s" >&2
   local before after
-  before=$(psql -d "$db" -Atc "SELECT pg_current_wal_lsn(), blks_hit, blks_read, (SELECT COUNT(*) FROM client_keys) FROM pg_stat_database WHERE datname = current_database()")
+  # The WAL position, the buffer cache's hits and reads, and the client keys registered (one per transfer).
+  counters() { psql -d "$db" -Atc "SELECT pg_current_wal_lsn(), blks_hit, blks_read, (SELECT COUNT(*) FROM client_keys)
+    FROM pg_stat_database WHERE datname = current_database()"; }
+  before=$(counters)
   bench transfer --pg "$cs" --seconds "$seconds" --warmup 15 --keys "$kind" | grep '^{' > "$out/$label.jsonl"
-  after=$(psql -d "$db" -Atc "SELECT pg_current_wal_lsn(), blks_hit, blks_read, (SELECT COUNT(*) FROM client_keys) FROM pg_stat_database WHERE datname = current_database()")
+  after=$(counters)
   local sizes
   sizes=$(psql -d "$db" -Atc "SELECT pg_relation_size('ux_ledger_entries_idempotency_key'), pg_relation_size('pk_client_keys'), pg_total_relation_size('ledger_entries')")
   python3 - "$label" "$rows" "$kind" "$before" "$after" "$sizes" "$out/$label.jsonl" <<'PY'

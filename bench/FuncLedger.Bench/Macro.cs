@@ -334,11 +334,11 @@ public static class Macro
         var cpu = self.TotalProcessorTime - cpuBefore;
         var db = PostgresCpu() - dbBefore;
         var all = latencies.SelectMany(l => l).Order().ToArray();
+        double PerOp(double total, int digits) => all.Length == 0 ? 0 : Math.Round(total / all.Length, digits);
         double Ms(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))] * 1000.0 / Stopwatch.Frequency;
         return new Figure(bench, provider, clients, Math.Round((all.Length - errors) / elapsed, 1), Math.Round(Ms(0.50), 2), Math.Round(Ms(0.99), 2),
-            all.Length, errors, note, CpuUsPerOp: all.Length == 0 ? 0 : Math.Round(cpu.TotalMicroseconds / all.Length, 1),
-            AllocBytesPerOp: all.Length == 0 ? 0 : Math.Round((double)allocated / all.Length),
-            DbCpuUsPerOp: all.Length == 0 ? 0 : Math.Round(db.TotalMicroseconds / all.Length, 1));
+            all.Length, errors, note, CpuUsPerOp: PerOp(cpu.TotalMicroseconds, 1), AllocBytesPerOp: PerOp(allocated, 0),
+            DbCpuUsPerOp: PerOp(db.TotalMicroseconds, 1));
     }
 
     /// <summary>The CPU time (user + system) of every process named postgres on this machine, from /proc (zero elsewhere):
@@ -448,17 +448,25 @@ public static class Macro
     /// 10,000 on these machines): 2,000 drain to empty in seconds, where 10,000 did not drain in the five minutes allowed.</summary>
     private const int PayoutMessages = 2_000;
 
+    /// <summary>Queue <paramref name="name"/> emptied, then <paramref name="messages"/> messages put in it (<paramref name="body"/>
+    /// of each index), 32 at a time.</summary>
+    private static async Task<QueueClient> FilledQueueAsync(Options o, string name, int messages, Func<int, string> body)
+    {
+        var queue = new QueueClient(o.Azurite, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        await queue.ClearMessagesAsync();
+        await Parallel.ForAsync(0, messages, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+            await queue.SendMessageAsync(body(i), ct));
+        return queue;
+    }
+
     /// <summary>The emulator's own drain: the listener's receive pattern (QueueListener: one receive loop, batchSize messages at a
     /// time, the next batch once no more than newBatchThreshold are in flight), each message deleted as soon as it arrives and
     /// no work done, from <paramref name="messages"/> deep to empty: the yardstick of the payouts below.</summary>
     public static async Task<Figure> AzuriteDrainAsync(Options o, int messages, int batch, int newBatchThreshold = -1)
     {
         newBatchThreshold = newBatchThreshold < 0 ? batch / 2 : newBatchThreshold;
-        var queue = new QueueClient(o.Azurite, "bench-drain", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        await queue.CreateIfNotExistsAsync();
-        await queue.ClearMessagesAsync();
-        await Parallel.ForAsync(0, messages, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
-            await queue.SendMessageAsync("{}", ct));
+        var queue = await FilledQueueAsync(o, "bench-drain", messages, _ => "{}");
         var clock = Stopwatch.StartNew();
         long drained = 0;
         var inFlight = new List<Task>();
@@ -496,13 +504,9 @@ public static class Macro
     /// paid, from the moment it is serving.</summary>
     public static async Task<Figure> PayoutsAsync(Options o, string pg, int messages)
     {
-        var queue = new QueueClient(o.Azurite, PayoutQueue.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        await queue.CreateIfNotExistsAsync();
-        await queue.ClearMessagesAsync();
         var registrationBase = DateTime.UtcNow.Ticks % 1_000_000_000 * 100;
-        await Parallel.ForAsync(0, messages, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
-            await queue.SendMessageAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"type\":\"participation\",\"registrationId\":{registrationBase + i},\"ownerId\":{(i % o.Wallets) + 1},\"amount\":5}}"), ct));
+        var queue = await FilledQueueAsync(o, PayoutQueue.Name, messages, i => string.Create(CultureInfo.InvariantCulture,
+            $"{{\"type\":\"participation\",\"registrationId\":{registrationBase + i},\"ownerId\":{(i % o.Wallets) + 1},\"amount\":5}}"));
 
         await using var connection = new NpgsqlConnection(pg);
         await connection.OpenAsync();

@@ -96,8 +96,12 @@ internal sealed class PostgresPostCommand
         return await ReadAsync(command, ct);
     }
 
-    private static void AddNullable(DbCommand command, string name, long? value) =>
-        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Bigint) { Value = (object?)value ?? DBNull.Value });
+    private static void AddNullable(DbCommand command, string name, long? value)
+    {
+        var parameter = Nullable(value);
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+    }
 
     /// <summary>The function's rows, or null when it declined. The parameters are typed and unnamed, the arrays filled by index:
     /// a transfer is the ledger's most frequent call, and per-call parsing, boxing and LINQ were a measurable part of its CPU.
