@@ -65,16 +65,20 @@ SQL
   echo "==> loaded in $(( $(date +%s) - start )) s" >&2
   local before after
   # The WAL position, the buffer cache's hits and reads, and the client keys registered (one per transfer).
-  counters() { psql -d "$db" -Atc "SELECT pg_current_wal_lsn(), blks_hit, blks_read, (SELECT COUNT(*) FROM client_keys)
-    FROM pg_stat_database WHERE datname = current_database()"; }
+  # The checkpoints started during the run: each one makes the next change to every page write all of it to the WAL again.
+  counters() { psql -d "$db" -Atc "SELECT pg_current_wal_lsn(), blks_hit, blks_read, (SELECT COUNT(*) FROM client_keys),
+    (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) FROM pg_stat_database WHERE datname = current_database()"; }
   before=$(counters)
   bench transfer --pg "$cs" --seconds "$seconds" --warmup 15 --keys "$kind" | grep '^{' > "$out/$label.jsonl"
   after=$(counters)
   local sizes
   sizes=$(psql -d "$db" -Atc "SELECT pg_relation_size('ux_ledger_entries_idempotency_key'), pg_relation_size('pk_client_keys'), pg_total_relation_size('ledger_entries')")
-  python3 - "$label" "$rows" "$kind" "$before" "$after" "$sizes" "$out/$label.jsonl" <<'PY'
+  local settings
+  settings=$(psql -d "$db" -Atc "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings
+    WHERE name IN ('wal_compression', 'max_wal_size', 'checkpoint_timeout', 'shared_buffers')")
+  python3 - "$label" "$rows" "$kind" "$before" "$after" "$sizes" "$out/$label.jsonl" "$settings" <<'PY'
 import json, sys
-label, rows, kind, before, after, sizes, figures = sys.argv[1:8]
+label, rows, kind, before, after, sizes, figures, settings = sys.argv[1:9]
 b, a = before.split("|"), after.split("|")
 def lsn(x):
     hi, lo = x.split("/")
@@ -88,7 +92,7 @@ print(json.dumps({"bench": "random_keys", "size": label, "entries": int(rows), "
     "p99_ms_8": fig[("core_transfer", 8)]["p99_ms"], "db_cpu_us_8": fig[("core_transfer", 8)]["db_cpu_us_per_op"],
     "key_index_mb": round(key_index / 2**20), "client_key_index_mb": round(client_index / 2**20), "entries_total_mb": round(table / 2**20),
     "wal_bytes_per_transfer": round((lsn(a[0]) - lsn(b[0])) / max(transfers, 1)), "cache_hit": round(hit / max(hit + read, 1), 4),
-    "transfers": transfers}))
+    "transfers": transfers, "checkpoints": int(a[4]) - int(b[4]), "server": settings}))
 PY
   [ "${KEEP:-0}" = 1 ] || psql -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
 }
@@ -105,5 +109,6 @@ for c in ("1", "8"):
           f"{s['tps_' + c]:,.0f}/s: {r:.2f}x{goal}")
 print(f"random-keys: key index {s['key_index_mb']:,} MB -> {l['key_index_mb']:,} MB, client keys {s['client_key_index_mb']:,} MB -> "
       f"{l['client_key_index_mb']:,} MB; WAL per transfer {s['wal_bytes_per_transfer']:,} -> {l['wal_bytes_per_transfer']:,} bytes; "
-      f"cache hit {s['cache_hit']:.2%} -> {l['cache_hit']:.2%}")
+      f"cache hit {s['cache_hit']:.2%} -> {l['cache_hit']:.2%}; checkpoints during the runs {s['checkpoints']}, {l['checkpoints']}")
+print(f"random-keys: server {l['server']}")
 PY

@@ -18,8 +18,10 @@ public sealed class FuncLedgerClient(HttpClient http)
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    /// <summary>A fresh key for one logical write (what the client sends when the caller gives none).</summary>
-    public static string NewIdempotencyKey() => "client-" + Guid.NewGuid().ToString("N");
+    /// <summary>A fresh key for one logical write (what the client sends when the caller gives none): time-ordered (UUIDv7,
+    /// its first 12 hex digits the millisecond it was made), so the ledger's key indexes grow at their right edge instead of
+    /// writing a random page per key (docs/benchmarks.md: 0.82x against 0.52-0.63x at 50,000,000 entries).</summary>
+    public static string NewIdempotencyKey() => "client-" + Guid.CreateVersion7().ToString("N");
 
     public async Task<WalletChange> CreditAsync(long ownerId, long amount, string reason, string? idempotencyKey = null,
         JsonElement? meta = null, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FuncLedger.Core.Reconciliation;
 
 namespace FuncLedger.Infra.Tests;
@@ -183,11 +184,13 @@ public sealed partial class BicepTests
         return (Props(module).GetProperty("template"), module.TryGetProperty("condition", out var c) ? c.GetString()! : "");
     }
 
-    private static JsonElement In(JsonElement template, string type)
+    private static JsonElement In(JsonElement template, string type) => Assert.Single(All(template, type));
+
+    private static List<JsonElement> All(JsonElement template, string type)
     {
         var resources = template.GetProperty("resources");
         var items = resources.ValueKind == JsonValueKind.Object ? resources.EnumerateObject().Select(p => p.Value) : resources.EnumerateArray();
-        return Assert.Single(items, r => r.GetProperty("type").GetString() == type);
+        return items.Where(r => r.GetProperty("type").GetString() == type).ToList();
     }
 
     private static string Output(JsonElement template, string name) => template.GetProperty("outputs").GetProperty(name).GetProperty("value").GetString()!;
@@ -251,9 +254,12 @@ public sealed partial class BicepTests
         Assert.Equal("15", Props(server).GetProperty("version").GetString());
         Assert.Equal("[parameters('skuTier')]", server.GetProperty("sku").GetProperty("tier").GetString());
 
-        var tls = In(postgres, "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
-        Assert.EndsWith("'require_secure_transport')]", tls.GetProperty("name").GetString(), StringComparison.Ordinal);
-        Assert.Equal("on", Props(tls).GetProperty("value").GetString());
+        // Server parameters: TLS required; full-page images in the WAL compressed, and 8 GB of WAL between checkpoints.
+        var parameters = All(postgres, "Microsoft.DBforPostgreSQL/flexibleServers/configurations")
+            .ToDictionary(c => Regex.Match(c.GetProperty("name").GetString()!, "'([a-z_]+)'\\)\\]$").Groups[1].Value,
+                c => Props(c).GetProperty("value").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["require_secure_transport"] = "on", ["wal_compression"] = "on", ["max_wal_size"] = "8192" },
+            parameters);
         var admin = Props(In(postgres, "Microsoft.DBforPostgreSQL/flexibleServers/administrators"));
         Assert.Equal("[parameters('adminPrincipalType')]", admin.GetProperty("principalType").GetString());
         var rule = Props(In(postgres, "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules"));

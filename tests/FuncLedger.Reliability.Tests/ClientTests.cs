@@ -117,6 +117,22 @@ public sealed class ClientTests(ReliabilityFixture fx) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_keys_the_client_makes_are_unique_and_grow_in_the_order_they_were_made()
+    {
+        // Time-ordered (UUIDv7): the ledger's key indexes grow at their right edge (docs/benchmarks.md, random keys).
+        var keys = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            keys.Add(FuncLedgerClient.NewIdempotencyKey());
+            await Task.Delay(3);
+        }
+
+        Assert.All(keys, k => Assert.Matches("^client-[0-9a-f]{32}$", k));
+        Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
+        Assert.Equal(6, keys.Distinct().Count());
+    }
+
+    [Fact]
     public async Task Every_call_answers_typed_results_and_problems_become_typed_exceptions()
     {
         await using var services = Services();

@@ -37,8 +37,9 @@ public static class IdempotencyKeys
         $"end in {DebitSuffix} or {CreditSuffix} (a transfer's sides) or {LegInfix}{{digits}} (a posting's legs), "
         + $"be {HoldPrefix}{{digits}}{CaptureSuffix} (a capture), or start with {ParticipationPrefix} or {PlacementPrefix} (payouts)";
 
-    /// <summary>A new stem for an unkeyed transaction's entries: <c>txn {32 hex digits}</c>.</summary>
-    public static string NewInternal() => InternalPrefix + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+    /// <summary>A new stem for an unkeyed transaction's entries: <c>txn {32 hex digits}</c>, a UUIDv7 (time-ordered, so that
+    /// each unkeyed write adds to the right edge of the entries' key index instead of a random page of it).</summary>
+    public static string NewInternal() => InternalPrefix + Guid.CreateVersion7().ToString("N", CultureInfo.InvariantCulture);
 
     /// <summary>True for a key the ledger gave an unkeyed transaction's entry (<see cref="NewInternal"/>).</summary>
     public static bool IsInternal(string? key) => key is not null && key.StartsWith(InternalPrefix, StringComparison.Ordinal);

@@ -223,6 +223,21 @@ public abstract class IdempotencyTests(ILedgerDatabase database) : LedgerTestBas
     }
 
     [Fact]
+    public async Task The_keys_the_ledger_makes_for_unkeyed_writes_grow_in_the_order_they_were_made()
+    {
+        // Time-ordered (UUIDv7): each unkeyed write adds to the right edge of the entries' key index, not a random page of it.
+        for (var i = 0; i < 6; i++)
+        {
+            await Ledger.CreditAsync(1, 10, "manual adjustment");
+            await Task.Delay(3);
+        }
+
+        Assert.Equal(6, await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key LIKE 'txn %'"));
+        Assert.Equal(0, await Db.ScalarAsync("SELECT COUNT(*) FROM ledger_entries a JOIN ledger_entries b ON b.id > a.id "
+            + "WHERE a.idempotency_key LIKE 'txn %' AND b.idempotency_key LIKE 'txn %' AND a.idempotency_key >= b.idempotency_key"));
+    }
+
+    [Fact]
     public async Task Concurrent_first_requests_with_one_key_write_exactly_once()
     {
         await Ledger.CreditAsync(1, 1_000, "seed");
