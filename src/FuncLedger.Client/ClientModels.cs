@@ -130,6 +130,13 @@ public sealed record InventoryLine(string Sku, string Title, long Quantity);
 /// <summary>What an owner holds, in sku order.</summary>
 public sealed record Inventory(long OwnerId, IReadOnlyList<InventoryLine> Items);
 
+/// <summary>A use of items: the units taken out of the inventory and what the owner holds of the sku right after.</summary>
+public sealed record Consumption(long ConsumptionId, long OwnerId, string Sku, int Quantity, long Remaining, string IdempotencyKey)
+{
+    [JsonIgnore]
+    public bool Replayed { get; init; }
+}
+
 /// <summary>One line of a checkout to open: units of an item at the price the buyer saw.</summary>
 public sealed record CheckoutItem(string Sku, int Quantity, long ExpectedPrice);
 
@@ -145,6 +152,8 @@ public sealed record Checkout(
 }
 
 internal sealed record PurchaseRequest(string Sku, int Quantity, long ExpectedPrice);
+
+internal sealed record ConsumeRequest(int Quantity);
 
 internal sealed record RedeemRequest(string Code);
 
@@ -187,6 +196,8 @@ internal sealed record PostingReverseRequest(string Reason);
 [JsonSerializable(typeof(Purchase))]
 [JsonSerializable(typeof(PurchasePage))]
 [JsonSerializable(typeof(Inventory))]
+[JsonSerializable(typeof(Consumption))]
+[JsonSerializable(typeof(ConsumeRequest))]
 [JsonSerializable(typeof(Checkout))]
 [JsonSerializable(typeof(PurchaseRequest))]
 [JsonSerializable(typeof(CheckoutRequest))]

@@ -171,6 +171,17 @@ public sealed class FuncLedgerClient(HttpClient http)
     public Task<Inventory> GetInventoryAsync(long ownerId, CancellationToken cancellationToken = default) =>
         ReadAsync(Path("wallets/{0}/inventory", ownerId), ClientJson.Default.Inventory, cancellationToken);
 
+    /// <summary>Uses <paramref name="quantity"/> units the owner holds of <paramref name="sku"/> (a game consumed them); a retry
+    /// under the key answers the first use. Refusal: not_enough_items.</summary>
+    public async Task<Consumption> ConsumeItemsAsync(long ownerId, string sku, int quantity, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (value, replayed) = await WriteAsync(Path("wallets/{0}/inventory/", ownerId) + Uri.EscapeDataString(sku) + "/consume",
+            new ConsumeRequest(quantity), ClientJson.Default.ConsumeRequest, ClientJson.Default.Consumption, idempotencyKey,
+            cancellationToken);
+        return value with { Replayed = replayed };
+    }
+
     /// <summary>Opens a checkout: one hold for the total, each line's stock reserved.</summary>
     public async Task<Checkout> OpenCheckoutAsync(long ownerId, IReadOnlyList<CheckoutItem> items, string? idempotencyKey = null,
         DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)

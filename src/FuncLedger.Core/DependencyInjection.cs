@@ -108,6 +108,7 @@ public static class DependencyInjection
         services.AddSingleton<ShopCatalog>();
         services.AddSingleton<ShopPurchases>();
         services.AddSingleton<ShopRefunds>();
+        services.AddSingleton<ShopConsumptions>();
         services.AddSingleton<ShopQueries>();
         services.AddSingleton<ShopCheckouts>();
         services.AddSingleton<CheckoutClosing>();

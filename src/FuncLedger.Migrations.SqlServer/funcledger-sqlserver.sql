@@ -1381,3 +1381,80 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206061425_ShopConsumptions'
+)
+BEGIN
+    ALTER TABLE [shop_refunds] ADD [taken] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206061425_ShopConsumptions'
+)
+BEGIN
+    CREATE TABLE [shop_consumptions] (
+        [id] bigint NOT NULL IDENTITY,
+        [owner_id] bigint NOT NULL,
+        [sku] varchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [quantity] int NOT NULL,
+        [remaining] bigint NOT NULL,
+        [idempotency_key] varchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [request_fingerprint] char(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_shop_consumptions] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_shop_consumptions_quantity_positive] CHECK (quantity > 0),
+        CONSTRAINT [ck_shop_consumptions_remaining_non_negative] CHECK (remaining >= 0),
+        CONSTRAINT [fk_shop_consumptions_shop_items_sku] FOREIGN KEY ([sku]) REFERENCES [shop_items] ([sku]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206061425_ShopConsumptions'
+)
+BEGIN
+    CREATE INDEX [IX_shop_consumptions_sku] ON [shop_consumptions] ([sku]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206061425_ShopConsumptions'
+)
+BEGIN
+    CREATE INDEX [ix_shop_consumptions_owner_id_id] ON [shop_consumptions] ([owner_id], [id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206061425_ShopConsumptions'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ux_shop_consumptions_idempotency_key] ON [shop_consumptions] ([idempotency_key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206061425_ShopConsumptions'
+)
+BEGIN
+    -- funcledger_app's grants on what ShopConsumptions adds (app_role.v1.sql to v6 hold the rest). The idempotent script runs this in
+    -- the batch that creates the table: the grant compiles when it runs.
+    EXEC(N'GRANT SELECT, INSERT ON [shop_consumptions] TO [funcledger_app];');
+
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206061425_ShopConsumptions'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206061425_ShopConsumptions', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -236,6 +236,7 @@ public sealed class ClientTests(ReliabilityFixture fx) : IAsyncLifetime
     [InlineData(typeof(Purchase), "PurchaseResponse")]
     [InlineData(typeof(PurchasePage), "PurchasesResponse")]
     [InlineData(typeof(Inventory), "InventoryResponse")]
+    [InlineData(typeof(Consumption), "ConsumptionResponse")]
     [InlineData(typeof(Checkout), "CheckoutResponse")]
     [InlineData(typeof(PromoRedemption), "RedemptionResponse")]
     [InlineData(typeof(PromoCheck), "PromoCheckResponse")]

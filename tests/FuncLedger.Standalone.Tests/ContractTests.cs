@@ -53,7 +53,7 @@ public sealed class ContractTests(StandaloneFixture app)
             .Select(e => $"{e.Name} {e.Methods} {e.RawText!.TrimStart('/')}")
             .Order();
 
-        Assert.Equal(55, expected.Count());
+        Assert.Equal(56, expected.Count());
         Assert.Equal(expected, catalog);
         Assert.Equal(expected.Select(e => e[..e.LastIndexOf(' ')]), served);
     }

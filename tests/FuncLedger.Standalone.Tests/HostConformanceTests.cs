@@ -33,7 +33,7 @@ public sealed class HostConformanceTests
         var functions = FunctionsMetadata.Load(MetadataPath);
 
         Assert.Empty(HostRules.Check(functions, SampleSettings()));
-        Assert.Equal(58, functions.Count);
+        Assert.Equal(59, functions.Count);
         // Spelled out as well, since it is the rule that bit: no route under the host's own admin or runtime APIs.
         Assert.All(functions.Select(f => f.Trigger).Where(t => t?.Type == "httpTrigger"), t =>
         {
@@ -159,7 +159,7 @@ public sealed class HostConformanceTests
     {
         var catalog = FunctionCatalog.From(FunctionsMetadata.Load(MetadataPath), typeof(FuncLedger.Functions.Http.WalletFunctions).Assembly);
 
-        Assert.Equal(55, catalog.Http.Count);
+        Assert.Equal(56, catalog.Http.Count);
         Assert.Contains(catalog.Http, f => f is { Name: "Reconcile", Route: "ops/reconcile" }
             && f.AuthLevel == Microsoft.Azure.Functions.Worker.AuthorizationLevel.Admin);
         Assert.Equal("FuncLedger.Functions.Http.AdminFunctions", catalog.Http.Single(f => f.Name == "Reconcile").Method.DeclaringType!.FullName);

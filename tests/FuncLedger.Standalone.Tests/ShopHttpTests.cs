@@ -62,6 +62,38 @@ public sealed class ShopHttpTests(StandaloneFixture app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_game_uses_items_once_per_key_and_a_refund_of_them_is_item_consumed()
+    {
+        await OpsAsync(HttpMethod.Post, "/api/ops/shop/items", """{"sku":"potion","title":"Potion","price":10}""");
+        await app.SendAsync(HttpMethod.Post, "/api/wallets/5/credit", """{"amount":100,"reason":"seed"}""");
+        var bought = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Post, "/api/wallets/5/purchases",
+            """{"sku":"potion","quantity":2,"expectedPrice":10}""", idempotencyKey: "buy-5"));
+
+        var used = await app.SendAsync(HttpMethod.Post, "/api/wallets/5/inventory/potion/consume", """{"quantity":2}""", idempotencyKey: "use-5");
+        var replayed = await app.SendAsync(HttpMethod.Post, "/api/wallets/5/inventory/potion/consume", """{"quantity":2}""",
+            idempotencyKey: "use-5");
+        var more = await app.SendAsync(HttpMethod.Post, "/api/wallets/5/inventory/potion/consume", """{"quantity":1}""", idempotencyKey: "use-6");
+        var unkeyed = await app.SendAsync(HttpMethod.Post, "/api/wallets/5/inventory/potion/consume", """{"quantity":1}""");
+        var refund = await OpsAsync(HttpMethod.Post, $"/api/ops/purchases/{bought.GetProperty("purchaseId").GetInt64()}/refund",
+            """{"reason":"mistake"}""", "refund-5");
+
+        Assert.Equal(HttpStatusCode.OK, used.StatusCode);
+        Assert.Equal((2, 0L), ((await StandaloneFixture.JsonAsync(used)).GetProperty("quantity").GetInt32(),
+            (await StandaloneFixture.JsonAsync(used)).GetProperty("remaining").GetInt64()));
+        Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await used.Content.ReadAsStringAsync(), await replayed.Content.ReadAsStringAsync());
+        Assert.Equal((HttpStatusCode.Conflict, "not_enough_items"), (more.StatusCode, await CodeAsync(more)));
+        Assert.Equal((HttpStatusCode.BadRequest, "validation"), (unkeyed.StatusCode, await CodeAsync(unkeyed)));
+        Assert.Equal((HttpStatusCode.Conflict, "item_consumed"), (refund.StatusCode, await CodeAsync(refund)));
+        var inventory = await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/wallets/5/inventory"));
+        Assert.Equal("[]", inventory.GetProperty("items").GetRawText());
+        Assert.Equal(80, (await StandaloneFixture.JsonAsync(await app.SendAsync(HttpMethod.Get, "/api/wallets/5/balance")))
+            .GetProperty("balance").GetInt64());
+        var revenue = await StandaloneFixture.JsonAsync(await OpsAsync(HttpMethod.Get, "/api/ops/shop/revenue"));
+        Assert.True(revenue.GetProperty("consistent").GetBoolean());
+    }
+
+    [Fact]
     public async Task Each_refusal_is_a_problem_document_with_its_code_and_no_balance_stock_or_inventory_moves()
     {
         await OpsAsync(HttpMethod.Post, "/api/ops/shop/items", """{"sku":"frame","title":"Frame","price":100,"stock":1}""");

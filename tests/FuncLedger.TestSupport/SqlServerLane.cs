@@ -89,7 +89,7 @@ public sealed class SqlServerTestDatabase : ILedgerTestDatabase, IAsyncLifetime
             DROP TRIGGER IF EXISTS trg_test_inject_fault;
             DELETE FROM promo_attempts; DELETE FROM promo_codes; DELETE FROM promo_redemptions; DELETE FROM promo_campaigns;
             DELETE FROM shop_checkout_lines; DELETE FROM shop_checkouts;
-            DELETE FROM shop_refunds; DELETE FROM shop_inventory; DELETE FROM shop_purchases; DELETE FROM shop_items;
+            DELETE FROM shop_consumptions; DELETE FROM shop_refunds; DELETE FROM shop_inventory; DELETE FROM shop_purchases; DELETE FROM shop_items;
             TRUNCATE TABLE ledger_refusals; TRUNCATE TABLE ledger_reversals; DELETE FROM ledger_holds;
             TRUNCATE TABLE wallet_changes; TRUNCATE TABLE reconciliation_runs; TRUNCATE TABLE payout_rejections;
             TRUNCATE TABLE history_link_epochs; TRUNCATE TABLE client_keys; TRUNCATE TABLE postings;

@@ -38,6 +38,10 @@ public interface IShop
 
     Task<ShopRevenue> GetRevenueAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>A player uses units it holds (a game consumed them): out of the inventory under the owner's lock, no coins
+    /// moved; a retry under the key answers the first use.</summary>
+    Task<ConsumeResult> ConsumeAsync(ConsumeCommand command, CancellationToken cancellationToken = default);
+
     /// <summary>Opens a checkout: one hold for the total and every line's stock reserved, all or none; a retry under the key
     /// answers it.</summary>
     Task<CheckoutResult> CheckoutAsync(CheckoutCommand command, CancellationToken cancellationToken = default);
@@ -59,8 +63,11 @@ public interface IShop
 /// <summary>The shop as the hosts see it: every write measured (<c>funcledger.operations</c> by outcome: ok, replayed, or the
 /// refusal's code), one service per concern behind it.</summary>
 internal sealed class Shop(ShopCatalog catalog, ShopPurchases purchases, ShopRefunds refunds, ShopQueries queries,
-    ShopCheckouts checkouts, CheckoutClosing closing) : IShop
+    ShopCheckouts checkouts, CheckoutClosing closing, ShopConsumptions consumptions) : IShop
 {
+    public Task<ConsumeResult> ConsumeAsync(ConsumeCommand command, CancellationToken cancellationToken = default) =>
+        LedgerTelemetry.MeasureAsync("consume", () => consumptions.ConsumeAsync(command, cancellationToken), r => r.Replayed);
+
     public Task<CheckoutResult> CheckoutAsync(CheckoutCommand command, CancellationToken cancellationToken = default) =>
         LedgerTelemetry.MeasureAsync("checkout", () => checkouts.CreateAsync(command, cancellationToken), r => r.Replayed);
 

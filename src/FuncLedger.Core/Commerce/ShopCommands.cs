@@ -75,6 +75,16 @@ public sealed record RefundCommand(long PurchaseId, string Reason, int? Quantity
     }
 }
 
+/// <summary>A player's use of <paramref name="Quantity"/> units it holds of <paramref name="Sku"/> (a game consumed them).
+/// </summary>
+public sealed record ConsumeCommand(OwnerId Owner, Sku Sku, int Quantity, IdempotencyKey Key)
+{
+    public static ConsumeCommand Create(OwnerId owner, Sku sku, int quantity, IdempotencyKey key) =>
+        quantity is < 1 or > ShopLimits.QuantityMax
+            ? throw new LedgerValidationException("quantity", $"A player uses 1 to {ShopLimits.QuantityMax} units at a time.")
+            : new ConsumeCommand(owner, sku, quantity, key);
+}
+
 /// <summary>A page request: at most <paramref name="Limit"/> rows after the opaque <paramref name="Cursor"/>.</summary>
 public sealed record ShopPage(int Limit = ShopLimits.PageLimitDefault, string? Cursor = null)
 {

@@ -14,6 +14,7 @@ public static class ShopErrorCodes
     public const string PurchaseNotFound = "purchase_not_found";
     public const string RefundExceedsPurchase = "refund_exceeds_purchase";
     public const string ItemConsumed = "item_consumed";
+    public const string NotEnoughItems = "not_enough_items";
     public const string CheckoutNotFound = "checkout_not_found";
     public const string CheckoutNotPending = "checkout_not_pending";
     public const string CheckoutExpired = "checkout_expired";
@@ -62,6 +63,13 @@ public sealed class RefundExceedsPurchaseException(long purchaseId, int remainin
 public sealed class ItemConsumedException(long purchaseId, long held, int requested)
     : LedgerException(ShopErrorCodes.ItemConsumed,
         $"The buyer of purchase {purchaseId} holds {held} of the {requested} units; refund with force to take what is left.");
+
+/// <summary>The player holds fewer units of the sku than it would use.</summary>
+public sealed class NotEnoughItemsException(string sku, long held, int requested)
+    : LedgerException(ShopErrorCodes.NotEnoughItems, $"The player holds {held} of '{sku}'; {requested} would be used.")
+{
+    public long Held { get; } = held;
+}
 
 /// <summary>No checkout has this id.</summary>
 public sealed class CheckoutNotFoundException(long checkoutId)

@@ -44,11 +44,15 @@ internal sealed class ShopQueries(LedgerWrites writes)
             var refunded = await db.Refunds.SumAsync(r => r.Coins, ct);
             var debited = await db.LedgerEntries.Where(e => db.Purchases.Any(p => p.EntryId == e.Id)).SumAsync(e => e.Amount, ct);
             var credited = await db.LedgerEntries.Where(e => db.Refunds.Any(r => r.EntryId == e.Id)).SumAsync(e => e.Amount, ct);
-            // Set-based: each owner's units per item as bought less refunded, against the inventory line.
-            var bought = db.Purchases.GroupBy(p => new { p.OwnerId, p.Sku })
-                .Select(g => new { g.Key.OwnerId, g.Key.Sku, Units = g.Sum(p => (long)(p.Quantity - p.RefundedQuantity)) });
-            var inventoryDrift = await db.Inventory.CountAsync(i => !bought.Any(b => b.OwnerId == i.OwnerId && b.Sku == i.Sku
-                && b.Units == i.Quantity), ct);
+            // Set-based, in one statement: each inventory line against the units its owner bought of the item, less those
+            // refunds took back and those the player used.
+            var inventoryDrift = await db.Inventory.CountAsync(i =>
+                db.Purchases.Where(p => p.OwnerId == i.OwnerId && p.Sku == i.Sku).Sum(p => (long)p.Quantity)
+                - db.Refunds.Join(db.Purchases, r => r.PurchaseId, p => p.Id,
+                        (r, p) => new { p.OwnerId, p.Sku, Units = r.Taken ?? r.Quantity })
+                    .Where(r => r.OwnerId == i.OwnerId && r.Sku == i.Sku).Sum(r => (long)r.Units)
+                - db.Consumptions.Where(c => c.OwnerId == i.OwnerId && c.Sku == i.Sku).Sum(c => (long)c.Quantity)
+                != i.Quantity, ct);
             var checkoutDrift = await db.Checkouts.Join(db.Holds, c => c.HoldId, h => h.Id, (c, h) => new { c.Status, Hold = h.Status })
                 .CountAsync(x => (x.Status == CheckoutStatus.Pending) != (x.Hold == HoldStatus.Pending)
                     && !(x.Status == CheckoutStatus.Pending && x.Hold == HoldStatus.Expired)

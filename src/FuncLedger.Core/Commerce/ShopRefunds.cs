@@ -105,7 +105,7 @@ internal sealed class ShopRefunds(LedgerWrites writes)
             await ShopInventory.ReturnStockAsync(db, purchase.Sku, taken, ct);
             var row = new RefundRow
             {
-                PurchaseId = purchase.Id, Quantity = quantity, Coins = coins, Forced = command.Force,
+                PurchaseId = purchase.Id, Quantity = quantity, Coins = coins, Forced = command.Force, Taken = (int)taken,
                 Reason = command.Reason, Actor = command.Actor, EntryId = result[0].EntryId, IdempotencyKey = command.Key.Value,
                 RequestFingerprint = step.Record.Client!.Value.Fingerprint, CreatedAt = step.Now,
             };

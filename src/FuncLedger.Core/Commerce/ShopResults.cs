@@ -28,6 +28,12 @@ public sealed record PurchasePage(IReadOnlyList<PurchaseResult> Purchases, strin
 /// <summary>One line of a player's inventory.</summary>
 public sealed record InventoryLine(string Sku, string Title, long Quantity);
 
+/// <summary>A use of items: the units taken out of the owner's inventory and what it held of the sku right after.</summary>
+public sealed record ConsumeResult(long ConsumptionId, long OwnerId, string Sku, int Quantity, long Remaining, string IdempotencyKey)
+{
+    public bool Replayed { get; init; }
+}
+
 /// <summary>A refund: the coins credited back, the units taken from the inventory and returned to stock.</summary>
 public sealed record RefundResult(
     long RefundId, long PurchaseId, long OwnerId, string Sku, int Quantity, long Coins, bool Forced, long TransactionId,
@@ -38,8 +44,8 @@ public sealed record RefundResult(
 
 /// <summary>The shop's revenue and its drift check: what purchases debited, what refunds credited back, and the net;
 /// <see cref="EntriesNet"/> is the same net summed from the ledger's entries the purchases and refunds wrote;
-/// <see cref="InventoryDrift"/> counts inventory lines whose units differ from the units bought less refunded (units a game
-/// consumed show here until the shop records consumption); <see cref="CheckoutDrift"/> counts checkouts whose hold disagrees
+/// <see cref="InventoryDrift"/> counts inventory lines whose units differ from the units bought, less those refunds took back
+/// and those the player used (<see cref="IShop.ConsumeAsync"/>); <see cref="CheckoutDrift"/> counts checkouts whose hold disagrees
 /// (pending with a closed hold, or closed with a pending one). Consistent when the nets agree and nothing drifted.</summary>
 public sealed record ShopRevenue(long Purchases, long UnitsSold, long Gross, long Refunded, long Net, long EntriesNet,
     long InventoryDrift = 0, long CheckoutDrift = 0)

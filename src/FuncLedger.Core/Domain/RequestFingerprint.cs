@@ -24,6 +24,7 @@ public enum LedgerOperation
     CheckoutCancel = 15,
     PromoRedeem = 16,
     PromoRevoke = 17,
+    Consume = 18,
 }
 
 /// <summary>

@@ -36,6 +36,8 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     internal DbSet<RefundRow> Refunds => Set<RefundRow>();
 
+    internal DbSet<ConsumptionRow> Consumptions => Set<ConsumptionRow>();
+
     internal DbSet<CheckoutRow> Checkouts => Set<CheckoutRow>();
 
     internal DbSet<CheckoutLineRow> CheckoutLines => Set<CheckoutLineRow>();
@@ -70,6 +72,7 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new PurchaseConfiguration(provider));
         modelBuilder.ApplyConfiguration(new InventoryConfiguration(provider));
         modelBuilder.ApplyConfiguration(new RefundConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new ConsumptionConfiguration(provider));
         modelBuilder.ApplyConfiguration(new CheckoutConfiguration(provider));
         modelBuilder.ApplyConfiguration(new CheckoutLineConfiguration(provider));
         modelBuilder.ApplyConfiguration(new PromoCampaignConfiguration(provider));

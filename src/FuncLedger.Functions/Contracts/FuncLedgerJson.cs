@@ -67,6 +67,8 @@ namespace FuncLedger.Functions.Contracts;
 [JsonSerializable(typeof(PurchaseResponse))]
 [JsonSerializable(typeof(PurchasesResponse))]
 [JsonSerializable(typeof(InventoryResponse))]
+[JsonSerializable(typeof(ConsumeRequest))]
+[JsonSerializable(typeof(ConsumptionResponse))]
 [JsonSerializable(typeof(RefundResponse))]
 [JsonSerializable(typeof(RevenueResponse))]
 [JsonSerializable(typeof(CheckoutRequest))]

@@ -11,6 +11,16 @@ public sealed record ShopItemRequest(
 /// <summary>Body of <c>POST wallets/{ownerId}/purchases</c>: what to buy at the price the buyer saw.</summary>
 public sealed record PurchaseRequest(string? Sku, int? Quantity, long? ExpectedPrice, string? IdempotencyKey);
 
+/// <summary>Body of <c>POST wallets/{ownerId}/inventory/{sku}/consume</c>: the units the player uses.</summary>
+public sealed record ConsumeRequest(int? Quantity, string? IdempotencyKey);
+
+/// <summary>A use of items: the units taken out of the inventory and what the player holds of the sku right after.</summary>
+public sealed record ConsumptionResponse(long ConsumptionId, long OwnerId, string Sku, int Quantity, long Remaining, string IdempotencyKey)
+{
+    public static ConsumptionResponse From(ConsumeResult r) => new(r.ConsumptionId, r.OwnerId, r.Sku, r.Quantity, r.Remaining,
+        r.IdempotencyKey);
+}
+
 /// <summary>Body of <c>POST ops/purchases/{purchaseId}/refund</c>: the operator's reason; units (all left when absent); force
 /// refunds units the player no longer holds.</summary>
 public sealed record RefundRequest(string? Reason, int? Quantity, bool? Force, string? IdempotencyKey);

@@ -30,6 +30,7 @@ public static class ProblemCodes
     public const string PurchaseNotFound = ShopErrorCodes.PurchaseNotFound;
     public const string RefundExceedsPurchase = ShopErrorCodes.RefundExceedsPurchase;
     public const string ItemConsumed = ShopErrorCodes.ItemConsumed;
+    public const string NotEnoughItems = ShopErrorCodes.NotEnoughItems;
     public const string CheckoutNotFound = ShopErrorCodes.CheckoutNotFound;
     public const string CheckoutNotPending = ShopErrorCodes.CheckoutNotPending;
     public const string CheckoutExpired = ShopErrorCodes.CheckoutExpired;
@@ -82,6 +83,7 @@ public static class ProblemCodes
         [PurchaseNotFound] = 404,
         [RefundExceedsPurchase] = 409,
         [ItemConsumed] = 409,
+        [NotEnoughItems] = 409,
         [CheckoutNotFound] = 404,
         [CheckoutNotPending] = 409,
         [CheckoutExpired] = 409,
@@ -133,6 +135,7 @@ public static class ProblemCodes
         [PurchaseNotFound] = "Purchase not found",
         [RefundExceedsPurchase] = "The refund exceeds what is left of the purchase",
         [ItemConsumed] = "The player no longer holds the units",
+        [NotEnoughItems] = "The player holds fewer units than it would use",
         [CheckoutNotFound] = "Checkout not found",
         [CheckoutNotPending] = "The checkout is not pending",
         [CheckoutExpired] = "The checkout has expired",

@@ -80,6 +80,25 @@ public sealed class ShopFunctions(IShop shop, LedgerHttp http)
             return HttpInput.Ok(response, FuncLedgerJson.Default.InventoryResponse);
         }, cancellationToken);
 
+    [Function(nameof(ConsumeItems))]
+    public Task<IActionResult> ConsumeItems(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "wallets/{ownerId}/inventory/{sku}/consume")] HttpRequest request,
+        string ownerId,
+        string sku,
+        CancellationToken cancellationToken) =>
+        http.HandleAsync(request, async () =>
+        {
+            var owner = HttpInput.Owner(ownerId);
+            var body = await HttpInput.ReadJsonAsync(request, FuncLedgerJson.Default.ConsumeRequest, cancellationToken);
+            HttpInput.Require(("quantity", body.Quantity is not null));
+            var key = HttpInput.IdempotencyKey(request, body.IdempotencyKey)
+                ?? throw HttpInput.Invalid("Idempotency-Key", "Using items needs an idempotency key.");
+            using var claim = http.ClaimKey(key);
+            var command = ConsumeCommand.Create(owner, Sku.From(sku), body.Quantity!.Value, IdempotencyKey.From(key));
+            var result = await shop.ConsumeAsync(command, cancellationToken);
+            return HttpInput.Ok(ConsumptionResponse.From(result), FuncLedgerJson.Default.ConsumptionResponse, result.Replayed);
+        }, cancellationToken);
+
     /// <summary>The page asked for by <c>limit</c> and <c>cursor</c>.</summary>
     public static ShopPage Page(HttpRequest request) =>
         ShopPage.Create(HttpInput.QueryInt(request, "limit"), HttpInput.QueryText(request, "cursor"));

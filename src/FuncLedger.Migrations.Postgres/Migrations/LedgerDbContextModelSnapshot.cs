@@ -184,6 +184,73 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                     b.ToTable("client_keys", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ConsumptionRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<long>("Remaining")
+                        .HasColumnType("bigint")
+                        .HasColumnName("remaining");
+
+                    b.Property<string>("RequestFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("request_fingerprint")
+                        .IsFixedLength();
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shop_consumptions");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_shop_consumptions_idempotency_key");
+
+                    b.HasIndex("Sku");
+
+                    b.HasIndex("OwnerId", "Id")
+                        .HasDatabaseName("ix_shop_consumptions_owner_id_id");
+
+                    b.ToTable("shop_consumptions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_shop_consumptions_quantity_positive", "quantity > 0");
+
+                            t.HasCheckConstraint("ck_shop_consumptions_remaining_non_negative", "remaining >= 0");
+                        });
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>
                 {
                     b.Property<long>("EntryId")
@@ -1084,6 +1151,10 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .HasColumnName("request_fingerprint")
                         .IsFixedLength();
 
+                    b.Property<int?>("Taken")
+                        .HasColumnType("integer")
+                        .HasColumnName("taken");
+
                     b.HasKey("Id")
                         .HasName("pk_shop_refunds");
 
@@ -1322,6 +1393,16 @@ namespace FuncLedger.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_shop_checkouts_wallets_wallet_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.ConsumptionRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.ShopItemRow", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shop_consumptions_shop_items_sku");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.EntryReversal", b =>

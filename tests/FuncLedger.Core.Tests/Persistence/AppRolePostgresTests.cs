@@ -111,6 +111,10 @@ public sealed class AppRolePostgresTests : IAsyncLifetime
         await shop.RefundAsync(Core.Commerce.RefundCommand.Create(bought.PurchaseId, "support", 1, false,
             IdempotencyKey.From("app-refund"), "cli:test"));
         Assert.Equal((95L, (long?)9), (await ledger.GetBalanceAsync(6), (await shop.GetItemAsync(Core.Commerce.Sku.From("app-gem"))).Stock));
+        // A game uses the unit left: the inventory line and the use's row, read back by the drift check.
+        await shop.ConsumeAsync(Core.Commerce.ConsumeCommand.Create(OwnerId.From(6), Core.Commerce.Sku.From("app-gem"), 1,
+            IdempotencyKey.From("app-consume")));
+        Assert.True((await shop.GetRevenueAsync()).Consistent);
         // Promo codes: a campaign with coins and an item, redeemed and revoked with its slot given back (the counter moves), and an
         // items-only one (no entry), redeemed and revoked; the budget reads every line.
         var promos = services.GetRequiredService<Core.Commerce.IPromos>();

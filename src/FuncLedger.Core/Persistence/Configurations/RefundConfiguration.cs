@@ -19,6 +19,7 @@ internal sealed class RefundConfiguration(LedgerProvider provider) : IEntityType
         builder.Property(r => r.Quantity).HasColumnName("quantity");
         builder.Property(r => r.Coins).HasColumnName("coins");
         builder.Property(r => r.Forced).HasColumnName("forced");
+        builder.Property(r => r.Taken).HasColumnName("taken");
         builder.Property(r => r.Reason).HasColumnName("reason").HasMaxLength(LedgerLimits.ReasonLengthMax).IsRequired();
         builder.Property(r => r.Actor).HasColumnName("actor").HasMaxLength(WalletChanges.ActorLengthMax).IsRequired();
         builder.Property(r => r.EntryId).HasColumnName("entry_id");

@@ -14,6 +14,10 @@ internal sealed class RefundRow
 
     public bool Forced { get; set; }
 
+    /// <summary>The units taken out of the buyer's inventory (fewer than <see cref="Quantity"/> only when forced past units the
+    /// player had used); null on refunds recorded before it was kept, which count as <see cref="Quantity"/>.</summary>
+    public int? Taken { get; set; }
+
     public string Reason { get; set; } = "";
 
     public string Actor { get; set; } = "";
