@@ -87,7 +87,7 @@ public sealed class SqlServerTestDatabase : ILedgerTestDatabase, IAsyncLifetime
         await connection.OpenAsync();
         await using var reset = new SqlCommand("""
             DROP TRIGGER IF EXISTS trg_test_inject_fault;
-            DELETE FROM promo_attempts; DELETE FROM promo_codes; DELETE FROM promo_redemptions; DELETE FROM promo_campaigns;
+            DELETE FROM promo_attempts; DELETE FROM promo_codes; DELETE FROM promo_grants; DELETE FROM promo_redemptions; DELETE FROM promo_campaigns;
             DELETE FROM shop_checkout_lines; DELETE FROM shop_checkouts;
             DELETE FROM shop_consumptions; DELETE FROM shop_refunds; DELETE FROM shop_inventory; DELETE FROM shop_purchases; DELETE FROM shop_items;
             TRUNCATE TABLE ledger_refusals; TRUNCATE TABLE ledger_reversals; DELETE FROM ledger_holds;

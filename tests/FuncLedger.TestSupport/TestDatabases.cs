@@ -113,7 +113,7 @@ public sealed class PostgresTestDatabase : ILedgerTestDatabase, IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(_connection);
         await connection.OpenAsync();
-        await using var reset = new NpgsqlCommand("TRUNCATE promo_attempts, promo_codes, promo_redemptions, promo_campaigns, shop_checkout_lines, shop_checkouts, shop_consumptions, shop_refunds, shop_inventory, shop_purchases, shop_items, ledger_reversals, ledger_holds, wallet_changes, ledger_refusals, ledger_entries, wallets, reconciliation_runs, "
+        await using var reset = new NpgsqlCommand("TRUNCATE promo_attempts, promo_codes, promo_grants, promo_redemptions, promo_campaigns, shop_checkout_lines, shop_checkouts, shop_consumptions, shop_refunds, shop_inventory, shop_purchases, shop_items, ledger_reversals, ledger_holds, wallet_changes, ledger_refusals, ledger_entries, wallets, reconciliation_runs, "
             + "payout_rejections, history_link_epochs, client_keys, postings RESTART IDENTITY;", connection);
         await reset.ExecuteNonQueryAsync();
         return _connection;

@@ -224,12 +224,23 @@ internal sealed class PromoRedemptions(LedgerWrites writes, PromoOptions options
                 EntryId = entryId, IdempotencyKey = key, CreatedAt = ShopCatalog.Microseconds(now),
             };
             db.PromoRedemptions.Add(row);
-            foreach (var item in PromoCampaigns.Parse(campaign.Items))
+            var items = PromoCampaigns.Parse(campaign.Items);
+            foreach (var item in items)
             {
                 await ShopInventory.GrantAsync(db, owner, item.Sku, item.Quantity, now, ct);
             }
 
             await db.SaveChangesAsync(ct);
+            if (items.Count > 0)
+            {
+                // What was granted, as granted (the drift check counts it; a revocation takes back from it).
+                db.PromoGrants.AddRange(items.Select(i => new PromoGrantRow
+                {
+                    RedemptionId = row.Id, OwnerId = owner, Sku = i.Sku, Quantity = i.Quantity,
+                }));
+                await db.SaveChangesAsync(ct);
+            }
+
             if (codeHash is not null && await db.PromoCodes.Where(c => c.Hash == codeHash && c.RedemptionId == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(c => c.RedemptionId, row.Id), ct) == 0)
             {

@@ -147,8 +147,15 @@ internal sealed class PromoRevocations(LedgerWrites writes)
                     .ExecuteUpdateAsync(s => s.SetProperty(c => c.Redemptions, c => c.Redemptions - 1), ct);
             }
 
-            // The items of the grant the player still holds go back (units a game consumed cannot).
-            foreach (var item in PromoCampaigns.Parse(campaign.Items))
+            // The items of the grant the player still holds go back (units a game consumed cannot), each grant recording what it
+            // gave back; a redemption from before grants were recorded takes back its campaign's items.
+            var grants = await db.PromoGrants.AsTracking().Where(g => g.RedemptionId == redemption.Id).OrderBy(g => g.Id).ToListAsync(ct);
+            foreach (var grant in grants)
+            {
+                grant.Taken = (int)await ShopInventory.TakeAsync(db, redemption.OwnerId, grant.Sku, grant.Quantity, now, ct);
+            }
+
+            foreach (var item in grants.Count > 0 ? [] : PromoCampaigns.Parse(campaign.Items))
             {
                 await ShopInventory.TakeAsync(db, redemption.OwnerId, item.Sku, item.Quantity, now, ct);
             }

@@ -45,13 +45,14 @@ internal sealed class ShopQueries(LedgerWrites writes)
             var debited = await db.LedgerEntries.Where(e => db.Purchases.Any(p => p.EntryId == e.Id)).SumAsync(e => e.Amount, ct);
             var credited = await db.LedgerEntries.Where(e => db.Refunds.Any(r => r.EntryId == e.Id)).SumAsync(e => e.Amount, ct);
             // Set-based, in one statement: each inventory line against the units its owner bought of the item, less those
-            // refunds took back and those the player used.
+            // refunds took back and those the player used, plus those promo codes granted and their revocations left.
             var inventoryDrift = await db.Inventory.CountAsync(i =>
                 db.Purchases.Where(p => p.OwnerId == i.OwnerId && p.Sku == i.Sku).Sum(p => (long)p.Quantity)
                 - db.Refunds.Join(db.Purchases, r => r.PurchaseId, p => p.Id,
                         (r, p) => new { p.OwnerId, p.Sku, Units = r.Taken ?? r.Quantity })
                     .Where(r => r.OwnerId == i.OwnerId && r.Sku == i.Sku).Sum(r => (long)r.Units)
                 - db.Consumptions.Where(c => c.OwnerId == i.OwnerId && c.Sku == i.Sku).Sum(c => (long)c.Quantity)
+                + db.PromoGrants.Where(g => g.OwnerId == i.OwnerId && g.Sku == i.Sku).Sum(g => (long)(g.Quantity - (g.Taken ?? 0)))
                 != i.Quantity, ct);
             var checkoutDrift = await db.Checkouts.Join(db.Holds, c => c.HoldId, h => h.Id, (c, h) => new { c.Status, Hold = h.Status })
                 .CountAsync(x => (x.Status == CheckoutStatus.Pending) != (x.Hold == HoldStatus.Pending)

@@ -45,7 +45,8 @@ public sealed record RefundResult(
 /// <summary>The shop's revenue and its drift check: what purchases debited, what refunds credited back, and the net;
 /// <see cref="EntriesNet"/> is the same net summed from the ledger's entries the purchases and refunds wrote;
 /// <see cref="InventoryDrift"/> counts inventory lines whose units differ from the units bought, less those refunds took back
-/// and those the player used (<see cref="IShop.ConsumeAsync"/>); <see cref="CheckoutDrift"/> counts checkouts whose hold disagrees
+/// and those the player used (<see cref="IShop.ConsumeAsync"/>), plus those promo codes granted and their revocations left;
+/// <see cref="CheckoutDrift"/> counts checkouts whose hold disagrees
 /// (pending with a closed hold, or closed with a pending one). Consistent when the nets agree and nothing drifted.</summary>
 public sealed record ShopRevenue(long Purchases, long UnitsSold, long Gross, long Refunded, long Net, long EntriesNet,
     long InventoryDrift = 0, long CheckoutDrift = 0)

@@ -48,6 +48,8 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     internal DbSet<PromoRedemptionRow> PromoRedemptions => Set<PromoRedemptionRow>();
 
+    internal DbSet<PromoGrantRow> PromoGrants => Set<PromoGrantRow>();
+
     internal DbSet<PromoAttemptRow> PromoAttempts => Set<PromoAttemptRow>();
 
     /// <summary>The provider this context runs on.</summary>
@@ -78,6 +80,7 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         modelBuilder.ApplyConfiguration(new PromoCampaignConfiguration(provider));
         modelBuilder.ApplyConfiguration(new PromoCodeConfiguration(provider));
         modelBuilder.ApplyConfiguration(new PromoRedemptionConfiguration(provider));
+        modelBuilder.ApplyConfiguration(new PromoGrantConfiguration(provider));
         modelBuilder.ApplyConfiguration(new PromoAttemptConfiguration());
     }
 }

@@ -815,6 +815,55 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                     b.ToTable("promo_codes", (string)null);
                 });
 
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PromoGrantRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("OwnerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<long>("RedemptionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("redemption_id");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<int?>("Taken")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("taken");
+
+                    b.HasKey("Id")
+                        .HasName("pk_promo_grants");
+
+                    b.HasIndex("RedemptionId")
+                        .HasDatabaseName("ix_promo_grants_redemption_id");
+
+                    b.HasIndex("Sku");
+
+                    b.HasIndex("OwnerId", "Sku")
+                        .HasDatabaseName("ix_promo_grants_owner_id_sku");
+
+                    b.ToTable("promo_grants", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_promo_grants_quantity_positive", "quantity > 0");
+
+                            t.HasCheckConstraint("ck_promo_grants_taken", "taken IS NULL OR (taken >= 0 AND taken <= quantity)");
+                        });
+                });
+
             modelBuilder.Entity("FuncLedger.Core.Persistence.PromoRedemptionRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1435,6 +1484,23 @@ namespace FuncLedger.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_promo_codes_promo_campaigns_campaign_id");
+                });
+
+            modelBuilder.Entity("FuncLedger.Core.Persistence.PromoGrantRow", b =>
+                {
+                    b.HasOne("FuncLedger.Core.Persistence.PromoRedemptionRow", null)
+                        .WithMany()
+                        .HasForeignKey("RedemptionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_promo_grants_promo_redemptions_redemption_id");
+
+                    b.HasOne("FuncLedger.Core.Persistence.ShopItemRow", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_promo_grants_shop_items_sku");
                 });
 
             modelBuilder.Entity("FuncLedger.Core.Persistence.PromoRedemptionRow", b =>

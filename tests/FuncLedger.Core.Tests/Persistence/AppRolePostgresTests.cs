@@ -129,6 +129,7 @@ public sealed class AppRolePostgresTests : IAsyncLifetime
         }
 
         Assert.True((await promos.GetBudgetAsync()).Consistent);
+        Assert.True((await shop.GetRevenueAsync()).Consistent);
         Assert.Equal(95, await ledger.GetBalanceAsync(6));
 
         // A drift the owner plants; the app's reconciliation finds and fixes it.

@@ -141,6 +141,8 @@ public abstract class PromoRevocationTests(ILedgerDatabase database) : ShopTestB
         Assert.Equal(redeemed with { Replayed = true, Items = again.Items }, again);
         Assert.Equal(redeemed.Items, again.Items);
         Assert.Equal((1L, entries), (await HeldAsync(7, "badge"), await Db.EntryCountAsync()));
+        // The shop's drift check counts what promo codes granted: no drift.
+        Assert.True((await Shop.GetRevenueAsync()).Consistent);
         await Assert.ThrowsAsync<PromoAlreadyRedeemedException>(() => RedeemAsync(7, "BADGE", "badge-2"));
 
         var revoked = await RevokeAsync(redeemed.RedemptionId, "badge-revoke", releaseSlot: true);
@@ -148,10 +150,27 @@ public abstract class PromoRevocationTests(ILedgerDatabase database) : ShopTestB
         Assert.Equal(((long?)null, (long?)null), (revoked.TransactionId, revoked.BalanceAfter));
         Assert.Equal(revoked with { Replayed = true }, await RevokeAsync(redeemed.RedemptionId, "badge-revoke", releaseSlot: true));
         Assert.Equal(0, await HeldAsync(7, "badge"));
+        Assert.True((await Shop.GetRevenueAsync()).Consistent);
         Assert.Equal(1, (await RedeemAsync(7, "BADGE", "badge-3")).Items[0].Quantity);
         var stats = await Promos.GetCampaignAsync(campaign.CampaignId);
         Assert.Equal((2, 1, 0L), (stats.Redemptions, stats.Revoked, stats.CoinsGranted));
         Assert.Equal(entries, await Db.EntryCountAsync());
+        Assert.True((await Shop.GetRevenueAsync()).Consistent);
+    }
+
+    [Fact]
+    public async Task A_revocation_after_the_player_used_a_granted_unit_takes_back_the_rest_and_the_drift_check_stays_clean()
+    {
+        await ItemAsync("boost", 50, title: "Boost");
+        await CampaignAsync("BOOST", coins: 0, perPlayer: 1, items: [new PromoItem(Sku.From("boost"), 3)]);
+        var redeemed = await RedeemAsync(7, "BOOST", "boost-1");
+        await Shop.ConsumeAsync(ConsumeCommand.Create(OwnerId.From(7), Sku.From("boost"), 2, IdempotencyKey.From("boost-use")));
+
+        await RevokeAsync(redeemed.RedemptionId, "boost-revoke", releaseSlot: false);
+
+        Assert.Equal(0, await HeldAsync(7, "boost"));
+        Assert.Equal(1, await Db.ScalarAsync("SELECT COALESCE(SUM(taken), 0) FROM promo_grants"));
+        Assert.True((await Shop.GetRevenueAsync()).Consistent);
     }
 
     [Fact]

@@ -140,6 +140,7 @@ public abstract class PromoTests(ILedgerDatabase database) : ShopTestBase(databa
 
         Assert.Equal([new PromoItemGrant("frame", 2)], redeemed.Items);
         Assert.Equal(2, await HeldAsync(1, "frame"));
+        Assert.True((await Shop.GetRevenueAsync()).Consistent);
         await Assert.ThrowsAsync<ItemNotFoundException>(() => CampaignAsync(vanity: "NOPE", items: [new PromoItem(Sku.From("nope"), 1)]));
         Assert.Throws<LedgerValidationException>(() => CampaignTerms.Create("", 0, null, null, null, 0, 0, "x"));
     }

@@ -119,3 +119,29 @@ internal sealed class PromoAttemptConfiguration : IEntityTypeConfiguration<Promo
         builder.HasIndex(a => new { a.OwnerId, a.CreatedAt }).HasDatabaseName("ix_promo_attempts_owner_id_created_at");
     }
 }
+
+internal sealed class PromoGrantConfiguration(LedgerProvider provider) : IEntityTypeConfiguration<PromoGrantRow>
+{
+    public void Configure(EntityTypeBuilder<PromoGrantRow> builder)
+    {
+        builder.ToTable("promo_grants", t =>
+        {
+            t.HasCheckConstraint("ck_promo_grants_quantity_positive", "quantity > 0");
+            t.HasCheckConstraint("ck_promo_grants_taken", "taken IS NULL OR (taken >= 0 AND taken <= quantity)");
+        });
+        builder.HasKey(g => g.Id).HasName("pk_promo_grants");
+        builder.Property(g => g.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        builder.Property(g => g.RedemptionId).HasColumnName("redemption_id");
+        builder.Property(g => g.OwnerId).HasColumnName("owner_id");
+        var sku = builder.Property(g => g.Sku).HasColumnName("sku").HasMaxLength(ShopLimits.SkuLengthMax).IsUnicode(false);
+        LedgerEntryConfiguration.Ordinal(provider, sku!);
+        builder.Property(g => g.Quantity).HasColumnName("quantity");
+        builder.Property(g => g.Taken).HasColumnName("taken");
+        builder.HasOne<PromoRedemptionRow>().WithMany().HasForeignKey(g => g.RedemptionId)
+            .HasConstraintName("fk_promo_grants_promo_redemptions_redemption_id").OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<ShopItemRow>().WithMany().HasForeignKey(g => g.Sku)
+            .HasConstraintName("fk_promo_grants_shop_items_sku").OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(g => g.RedemptionId).HasDatabaseName("ix_promo_grants_redemption_id");
+        builder.HasIndex(g => new { g.OwnerId, g.Sku }).HasDatabaseName("ix_promo_grants_owner_id_sku");
+    }
+}
