@@ -4,9 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FuncLedger.Core.Commerce;
 
-/// <summary>Changes of a player's inventory, always under the owner's wallet lock (the purchase's debit, the refund's credit),
-/// so two of them never interleave (saved with the caller's <c>SaveChangesAsync</c>); and an item's limited stock, taken and
-/// returned by guarded updates in the caller's transaction.</summary>
+/// <summary>Changes of a player's inventory, always under the owner's wallet lock (the purchase's debit, the refund's credit, a
+/// promo code's grant and its revocation, a use), so two of them never interleave (saved with the caller's
+/// <c>SaveChangesAsync</c>); and an item's limited stock, taken and returned by guarded updates in the caller's transaction.
+/// </summary>
 internal static class ShopInventory
 {
     public static async Task GrantAsync(LedgerDbContext db, long owner, string sku, long quantity, DateTime now, CancellationToken ct)
