@@ -30,15 +30,13 @@ internal sealed class ShopConsumptions(LedgerWrites writes)
             async (step, _, ct) =>
             {
                 var db = step.Context;
-                if (!await db.ShopItems.AnyAsync(i => i.Sku == sku, ct))
-                {
-                    throw new ItemNotFoundException(sku);
-                }
-
                 var held = await ShopInventory.HeldAsync(db, owner, sku, ct);
                 if (held < command.Quantity)
                 {
-                    throw new NotEnoughItemsException(sku, held, command.Quantity);
+                    // Units held name an item (the inventory's foreign key): the catalog is read only to tell a refusal's cause.
+                    throw await db.ShopItems.AnyAsync(i => i.Sku == sku, ct)
+                        ? new NotEnoughItemsException(sku, held, command.Quantity)
+                        : new ItemNotFoundException(sku);
                 }
 
                 var taken = await ShopInventory.TakeAsync(db, owner, sku, command.Quantity, step.Now, ct);
