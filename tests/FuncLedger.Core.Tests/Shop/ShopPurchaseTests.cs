@@ -175,6 +175,37 @@ public abstract class ShopPurchaseTests(ILedgerDatabase database) : ShopTestBase
         Assert.Equal(19, attempts.Count(a => a == "purchase_limit"));
         Assert.Equal((990L, 1L), (await Ledger.GetBalanceAsync(1), await HeldAsync(1, "once")));
     }
+
+    [Fact]
+    public async Task Twenty_requests_racing_under_one_key_buy_once_and_nineteen_answer_that_purchase()
+    {
+        await Ledger.CreditAsync(1, 1_000, "seed");
+        await ItemAsync("frame", 10, stock: 50);
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 20).Select(_ => BuyAsync(1, "frame", 2, 10, "one-key")));
+
+        Assert.Single(answers.Select(a => a.PurchaseId).Distinct());
+        Assert.Equal((1, 19), (answers.Count(a => !a.Replayed), answers.Count(a => a.Replayed)));
+        Assert.All(answers, a => Assert.Equal(980L, a.BalanceAfter));
+        Assert.Equal((980L, 2L, 48L), (await Ledger.GetBalanceAsync(1), await HeldAsync(1, "frame"), (await StockAsync("frame"))!.Value));
+        Assert.Equal(1, await Db.ScalarAsync("SELECT COUNT(*) FROM shop_purchases"));
+    }
+
+    [Fact]
+    public async Task A_purchase_spends_only_the_coins_a_hold_leaves_and_is_refused_with_the_available_balance_beyond_them()
+    {
+        await Ledger.CreditAsync(1, 100, "seed");
+        await ItemAsync("frame", 30);
+        await Ledger.HoldAsync(1, 60, "tournament fee", "fee-1");
+
+        var bought = await BuyAsync(1, "frame", 1, 30, "k-1");
+        var before = await ShopSnapshotAsync();
+        var refused = await Assert.ThrowsAsync<InsufficientFundsException>(() => BuyAsync(1, "frame", 1, 30, "k-2"));
+
+        Assert.Equal((70L, 10L, 30L), (bought.BalanceAfter, refused.Balance, refused.Amount));
+        Assert.Equal(before, await ShopSnapshotAsync());
+        Assert.Equal(1L, await HeldAsync(1, "frame"));
+    }
 }
 
 [Collection(SqliteCollection.Name)]

@@ -40,9 +40,10 @@ internal sealed class PostgresPostCommand
     internal const string CaptureText = Columns
         + "FROM ledger_capture(@hold, @amount, @to, @reason, @key, @creditKey, @fingerprint, @closedKey, @register, @now);";
 
-    /// <summary><c>shop_purchase</c>: a purchase in one statement (see <see cref="PostOutcome.Bought"/>).</summary>
-    internal const string PurchaseText = Columns
-        + "FROM shop_purchase(@owner, @sku, @quantity, @price, @total, @key, @fingerprint, @meta, @now);";
+    /// <summary><c>shop_purchase</c>: a purchase in one statement (see <see cref="PostOutcome.Bought"/>), with positional
+    /// parameters in the function's order (owner, sku, quantity, price, total, key, fingerprint, meta, now), as <see cref="Text"/>.
+    /// </summary>
+    internal const string PurchaseText = Columns + "FROM shop_purchase($1, $2, $3, $4, $5, $6, $7, $8, $9);";
 
     /// <summary>The SQLSTATE of <c>shop_purchase</c> finding the stock taken under it (its message "out_of_stock {units left}").
     /// </summary>
@@ -53,15 +54,16 @@ internal sealed class PostgresPostCommand
     public async Task<List<PostRow>?> PurchaseAsync(DbConnection connection, PurchaseCall purchase, DateTime now, CancellationToken ct)
     {
         await using var command = Sql.Create(connection, null, PurchaseText);
-        Sql.AddInt64(command, "@owner", purchase.OwnerId);
-        Sql.AddText(command, "@sku", purchase.Sku, ShopLimits.SkuLengthMax);
-        Sql.AddInt32(command, "@quantity", purchase.Quantity);
-        Sql.AddInt64(command, "@price", purchase.Price);
-        Sql.AddInt64(command, "@total", purchase.Total);
-        Sql.AddKey(command, "@key", purchase.Key);
-        Sql.AddText(command, "@fingerprint", purchase.Fingerprint, LedgerLimits.FingerprintLength);
-        Sql.AddText(command, "@meta", purchase.Meta, LedgerLimits.MetaBytesMax);
-        Sql.AddTimestamp(command, "@now", now);
+        var parameters = command.Parameters;
+        parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = purchase.OwnerId });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = purchase.Sku });
+        parameters.Add(new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = purchase.Quantity });
+        parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = purchase.Price });
+        parameters.Add(new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = purchase.Total });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = purchase.Key });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = purchase.Fingerprint });
+        parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = purchase.Meta });
+        parameters.Add(new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = now });
         try
         {
             var rows = await ReadAsync(command, ct);
